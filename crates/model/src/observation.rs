@@ -1,0 +1,275 @@
+//! Observations: one report from one source about one object at one time, and their validation.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{AgencyId, Marking, Time};
+
+/// The kind of sensor or channel an observation came through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    Ais,
+    Radar,
+    Cot,
+    Sensor,
+    Manual,
+}
+
+impl SourceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Ais => "ais",
+            SourceKind::Radar => "radar",
+            SourceKind::Cot => "cot",
+            SourceKind::Sensor => "sensor",
+            SourceKind::Manual => "manual",
+        }
+    }
+}
+
+/// What the observed object is, as far as the source can tell.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ObjectKind {
+    Vessel,
+    Vehicle,
+    Aircraft,
+    Person,
+    #[default]
+    Unknown,
+}
+
+impl ObjectKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ObjectKind::Vessel => "vessel",
+            ObjectKind::Vehicle => "vehicle",
+            ObjectKind::Aircraft => "aircraft",
+            ObjectKind::Person => "person",
+            ObjectKind::Unknown => "unknown",
+        }
+    }
+}
+
+/// A WGS84 position. `lon`/`lat` in degrees, `alt_m` above the ellipsoid, `accuracy_m` the
+/// source's stated horizontal uncertainty.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Position {
+    pub lon: f64,
+    pub lat: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alt_m: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accuracy_m: Option<f64>,
+}
+
+/// Whatever identifies the object: any subset may be present.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Identity {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mmsi: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub imo: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callsign: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cot_uid: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plate: Option<String>,
+    /// The source's own track number (radar track id, sensor target id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_track: Option<String>,
+}
+
+impl Identity {
+    pub fn is_empty(&self) -> bool {
+        *self == Identity::default()
+    }
+}
+
+/// One report from one source about one object at one time.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Observation {
+    /// The configured source that produced it, e.g. `ais-udp-zuwara`.
+    pub source: String,
+    pub source_kind: SourceKind,
+    /// The owning agency (the source's owner).
+    pub agency: AgencyId,
+    #[serde(default)]
+    pub marking: Marking,
+    /// When the object was at `position` (UTC ms).
+    pub time: Time,
+    pub position: Position,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speed_mps: Option<f64>,
+    /// Course over ground, degrees clockwise from true north.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub course_deg: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heading_deg: Option<f64>,
+    #[serde(default, skip_serializing_if = "Identity::is_empty")]
+    pub identity: Identity,
+    #[serde(default)]
+    pub kind: ObjectKind,
+    /// Produced during an exercise: kept apart from real data end to end.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub exercise: bool,
+}
+
+/// How far from the receiving edge's clock an observation's time may be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ValidationLimits {
+    /// Latest acceptable time: `now + max_future_ms`.
+    pub max_future_ms: i64,
+    /// Earliest acceptable time: `now - max_age_ms`.
+    pub max_age_ms: i64,
+}
+
+impl Default for ValidationLimits {
+    fn default() -> ValidationLimits {
+        ValidationLimits { max_future_ms: 5 * Time::MS_PER_MINUTE, max_age_ms: 7 * Time::MS_PER_DAY }
+    }
+}
+
+/// Why an observation was refused. The `reason()` strings are metric labels: keep them stable.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum ObservationError {
+    #[error("latitude {0} is outside -90..=90 or not a number")]
+    Latitude(f64),
+    #[error("longitude {0} is outside -180..=180 or not a number")]
+    Longitude(f64),
+    #[error("time {time} is {ahead_ms} ms ahead of the receiver's clock (limit {limit_ms} ms)")]
+    FutureTime { time: Time, ahead_ms: i64, limit_ms: i64 },
+    #[error("time {time} is {age_ms} ms old (limit {limit_ms} ms)")]
+    StaleTime { time: Time, age_ms: i64, limit_ms: i64 },
+    #[error("{field} {value} is out of range ({range})")]
+    Kinematics { field: &'static str, value: f64, range: &'static str },
+    #[error("{field} must not be empty")]
+    Empty { field: &'static str },
+    #[error("altitude or accuracy is not a finite number")]
+    NotFinite,
+}
+
+impl ObservationError {
+    /// A short, stable label for metrics.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            ObservationError::Latitude(_) => "latitude",
+            ObservationError::Longitude(_) => "longitude",
+            ObservationError::FutureTime { .. } => "future_time",
+            ObservationError::StaleTime { .. } => "stale_time",
+            ObservationError::Kinematics { .. } => "kinematics",
+            ObservationError::Empty { .. } => "empty_field",
+            ObservationError::NotFinite => "not_finite",
+        }
+    }
+}
+
+/// Speeds above this (about Mach 3) are a decoding error, not an aircraft.
+const MAX_SPEED_MPS: f64 = 1_000.0;
+
+impl Observation {
+    /// Checks what can be checked from the data alone plus the receiving edge's `now`.
+    pub fn validate(&self, now: Time, limits: ValidationLimits) -> Result<(), ObservationError> {
+        let p = &self.position;
+        if !(-90.0..=90.0).contains(&p.lat) {
+            return Err(ObservationError::Latitude(p.lat));
+        }
+        if !(-180.0..=180.0).contains(&p.lon) {
+            return Err(ObservationError::Longitude(p.lon));
+        }
+        if p.alt_m.is_some_and(|v| !v.is_finite()) || p.accuracy_m.is_some_and(|v| !v.is_finite() || v < 0.0) {
+            return Err(ObservationError::NotFinite);
+        }
+        let ahead = self.time.since(now);
+        if ahead > limits.max_future_ms {
+            return Err(ObservationError::FutureTime { time: self.time, ahead_ms: ahead, limit_ms: limits.max_future_ms });
+        }
+        if -ahead > limits.max_age_ms {
+            return Err(ObservationError::StaleTime { time: self.time, age_ms: -ahead, limit_ms: limits.max_age_ms });
+        }
+        check_range("speed_mps", self.speed_mps, 0.0, MAX_SPEED_MPS, "0..=1000")?;
+        check_range("course_deg", self.course_deg, 0.0, 360.0, "0..=360")?;
+        check_range("heading_deg", self.heading_deg, 0.0, 360.0, "0..=360")?;
+        if self.source.trim().is_empty() {
+            return Err(ObservationError::Empty { field: "source" });
+        }
+        if self.agency.as_str().trim().is_empty() {
+            return Err(ObservationError::Empty { field: "agency" });
+        }
+        Ok(())
+    }
+}
+
+fn check_range(
+    field: &'static str,
+    value: Option<f64>,
+    min: f64,
+    max: f64,
+    range: &'static str,
+) -> Result<(), ObservationError> {
+    match value {
+        Some(v) if !(min..=max).contains(&v) => Err(ObservationError::Kinematics { field, value: v, range }),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn obs(lon: f64, lat: f64, t: i64) -> Observation {
+        Observation {
+            source: "radar-zuwara".into(),
+            source_kind: SourceKind::Radar,
+            agency: AgencyId::new("CGW"),
+            marking: Marking::default(),
+            time: Time(t),
+            position: Position { lon, lat, alt_m: None, accuracy_m: None },
+            speed_mps: Some(3.0),
+            course_deg: Some(350.0),
+            heading_deg: None,
+            identity: Identity::default(),
+            kind: ObjectKind::Vessel,
+            exercise: false,
+        }
+    }
+
+    #[test]
+    fn rejects_out_of_range_and_nan_coordinates() {
+        let now = Time(1_700_000_000_000);
+        let limits = ValidationLimits::default();
+        assert!(obs(12.0, 33.0, now.0).validate(now, limits).is_ok());
+        assert_eq!(obs(12.0, 90.5, now.0).validate(now, limits).unwrap_err().reason(), "latitude");
+        assert_eq!(obs(180.1, 33.0, now.0).validate(now, limits).unwrap_err().reason(), "longitude");
+        assert_eq!(obs(f64::NAN, 33.0, now.0).validate(now, limits).unwrap_err().reason(), "longitude");
+        assert_eq!(obs(12.0, f64::NAN, now.0).validate(now, limits).unwrap_err().reason(), "latitude");
+    }
+
+    #[test]
+    fn rejects_times_beyond_the_limits_but_not_at_them() {
+        let now = Time(1_700_000_000_000);
+        let limits = ValidationLimits::default();
+        assert!(obs(12.0, 33.0, now.0 + limits.max_future_ms).validate(now, limits).is_ok());
+        let err = obs(12.0, 33.0, now.0 + limits.max_future_ms + 1).validate(now, limits).unwrap_err();
+        assert_eq!(err.reason(), "future_time");
+        assert!(obs(12.0, 33.0, now.0 - limits.max_age_ms).validate(now, limits).is_ok());
+        let err = obs(12.0, 33.0, now.0 - limits.max_age_ms - 1).validate(now, limits).unwrap_err();
+        assert_eq!(err.reason(), "stale_time");
+    }
+
+    #[test]
+    fn unknown_fields_are_refused() {
+        let json = r#"{"source":"s","source_kind":"radar","agency":"CGW","time":1,
+            "position":{"lon":1,"lat":2},"colour":"red"}"#;
+        let err = serde_json::from_str::<Observation>(json).unwrap_err().to_string();
+        assert!(err.contains("unknown field `colour`"), "{err}");
+    }
+}
