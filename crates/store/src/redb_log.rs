@@ -1,0 +1,234 @@
+//! The embedded backend: the log in one redb file.
+
+use std::ops::Range;
+use std::path::Path;
+
+use model::Event;
+use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
+
+use crate::chain::{hex, record_hash};
+use crate::{EventLog, GENESIS, Hash, Head, Record, StoreError, VerifyReport};
+
+/// seq → predecessor hash (32 bytes) followed by the event as JSON.
+const LOG: TableDefinition<u64, &[u8]> = TableDefinition::new("log");
+/// "head" → next seq (8 bytes, little-endian) followed by the last record's hash.
+const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+/// number of events folded → the engine's serialized state.
+const SNAPSHOTS: TableDefinition<u64, &[u8]> = TableDefinition::new("snapshots");
+
+const HEAD_KEY: &str = "head";
+/// Snapshots kept besides the newest, in case the newest is unreadable by a newer engine.
+const SNAPSHOTS_KEPT: usize = 2;
+
+/// The log in a redb database file. One process at a time may open it (redb locks the file).
+#[derive(Debug)]
+pub struct RedbLog {
+    db: Database,
+    head: Head,
+}
+
+impl RedbLog {
+    /// Opens the log at `path`, creating an empty one if the file does not exist.
+    pub fn open(path: &Path) -> Result<RedbLog, StoreError> {
+        let db = Database::create(path).map_err(StoreError::backend)?;
+        let txn = db.begin_write().map_err(StoreError::backend)?;
+        txn.open_table(LOG).map_err(StoreError::backend)?;
+        txn.open_table(SNAPSHOTS).map_err(StoreError::backend)?;
+        let head = {
+            let meta = txn.open_table(META).map_err(StoreError::backend)?;
+            let stored = meta.get(HEAD_KEY).map_err(StoreError::backend)?;
+            match stored {
+                Some(bytes) => decode_head(bytes.value())?,
+                None => Head::EMPTY,
+            }
+        };
+        txn.commit().map_err(StoreError::backend)?;
+        let log = RedbLog { db, head };
+        log.check_head()?;
+        Ok(log)
+    }
+
+    /// The stored head must name the last record; anything else means the file was edited.
+    fn check_head(&self) -> Result<(), StoreError> {
+        let txn = self.db.begin_read().map_err(StoreError::backend)?;
+        let table = txn.open_table(LOG).map_err(StoreError::backend)?;
+        let last = table.last().map_err(StoreError::backend)?.map(|(k, _)| k.value());
+        let expected = self.head.next_seq.checked_sub(1);
+        if last != expected {
+            return Err(StoreError::Broken {
+                seq: last.unwrap_or(0),
+                message: format!(
+                    "the head names {} records but the last stored record is {last:?}",
+                    self.head.next_seq
+                ),
+            });
+        }
+        Ok(())
+    }
+}
+
+fn decode_head(bytes: &[u8]) -> Result<Head, StoreError> {
+    let broken = || StoreError::Broken { seq: 0, message: "the head record is malformed".into() };
+    let (seq, hash) = bytes.split_at_checked(8).ok_or_else(broken)?;
+    let next_seq = u64::from_le_bytes(seq.try_into().map_err(|_| broken())?);
+    let hash: Hash = hash.try_into().map_err(|_| broken())?;
+    Ok(Head { next_seq, hash })
+}
+
+fn encode_head(head: &Head) -> [u8; 40] {
+    let mut out = [0; 40];
+    out[..8].copy_from_slice(&head.next_seq.to_le_bytes());
+    out[8..].copy_from_slice(&head.hash);
+    out
+}
+
+fn split_value(seq: u64, value: &[u8]) -> Result<(Hash, &[u8]), StoreError> {
+    let (prev, body) = value.split_at_checked(32).ok_or_else(|| StoreError::Broken {
+        seq,
+        message: "the record is shorter than its hash".into(),
+    })?;
+    let prev: Hash = prev.try_into().map_err(|_| StoreError::Broken {
+        seq,
+        message: "the record's hash is malformed".into(),
+    })?;
+    Ok((prev, body))
+}
+
+fn decode_event(seq: u64, body: &[u8]) -> Result<Event, StoreError> {
+    serde_json::from_slice(body).map_err(|e| StoreError::Decode { seq, message: e.to_string() })
+}
+
+impl EventLog for RedbLog {
+    fn append(&mut self, events: &[Event]) -> Result<Range<u64>, StoreError> {
+        let first = self.head.next_seq;
+        if events.is_empty() {
+            return Ok(first..first);
+        }
+        let mut head = self.head;
+        let mut value = Vec::with_capacity(512);
+        let txn = self.db.begin_write().map_err(StoreError::backend)?;
+        {
+            let mut table = txn.open_table(LOG).map_err(StoreError::backend)?;
+            for event in events {
+                value.clear();
+                value.extend_from_slice(&head.hash);
+                serde_json::to_writer(&mut value, event)
+                    .map_err(|e| StoreError::Encode(e.to_string()))?;
+                let hash = record_hash(head.next_seq, &head.hash, &value[32..]);
+                table.insert(head.next_seq, value.as_slice()).map_err(StoreError::backend)?;
+                head = Head { next_seq: head.next_seq + 1, hash };
+            }
+            let mut meta = txn.open_table(META).map_err(StoreError::backend)?;
+            meta.insert(HEAD_KEY, encode_head(&head).as_slice()).map_err(StoreError::backend)?;
+        }
+        txn.commit().map_err(StoreError::backend)?;
+        self.head = head;
+        Ok(first..head.next_seq)
+    }
+
+    fn head(&self) -> Result<Head, StoreError> {
+        Ok(self.head)
+    }
+
+    fn scan(&self, from: u64, visit: &mut dyn FnMut(Record) -> bool) -> Result<(), StoreError> {
+        let txn = self.db.begin_read().map_err(StoreError::backend)?;
+        let table = txn.open_table(LOG).map_err(StoreError::backend)?;
+        for entry in table.range(from..).map_err(StoreError::backend)? {
+            let (key, value) = entry.map_err(StoreError::backend)?;
+            let seq = key.value();
+            let (prev_hash, body) = split_value(seq, value.value())?;
+            let event = decode_event(seq, body)?;
+            if !visit(Record { seq, prev_hash, event }) {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn put_snapshot(&mut self, seq: u64, state: &[u8]) -> Result<(), StoreError> {
+        let txn = self.db.begin_write().map_err(StoreError::backend)?;
+        {
+            let mut table = txn.open_table(SNAPSHOTS).map_err(StoreError::backend)?;
+            table.insert(seq, state).map_err(StoreError::backend)?;
+            let keys: Vec<u64> = table
+                .iter()
+                .map_err(StoreError::backend)?
+                .map(|e| e.map(|(k, _)| k.value()))
+                .collect::<Result<_, _>>()
+                .map_err(StoreError::backend)?;
+            let drop = keys.len().saturating_sub(SNAPSHOTS_KEPT);
+            for key in &keys[..drop] {
+                table.remove(key).map_err(StoreError::backend)?;
+            }
+        }
+        txn.commit().map_err(StoreError::backend)
+    }
+
+    fn latest_snapshot(&self) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
+        let txn = self.db.begin_read().map_err(StoreError::backend)?;
+        let table = txn.open_table(SNAPSHOTS).map_err(StoreError::backend)?;
+        let last = table.last().map_err(StoreError::backend)?;
+        Ok(last.map(|(k, v)| (k.value(), v.value().to_vec())))
+    }
+
+    fn verify(&mut self) -> Result<VerifyReport, StoreError> {
+        let txn = self.db.begin_read().map_err(StoreError::backend)?;
+        let table = txn.open_table(LOG).map_err(StoreError::backend)?;
+        let mut expected_seq = 0u64;
+        let mut prev = GENESIS;
+        for entry in table.iter().map_err(StoreError::backend)? {
+            let (key, value) = entry.map_err(StoreError::backend)?;
+            let seq = key.value();
+            if seq != expected_seq {
+                return Err(StoreError::Broken {
+                    seq: expected_seq,
+                    message: format!("record {expected_seq} is missing (next stored is {seq})"),
+                });
+            }
+            let (stored_prev, body) = split_value(seq, value.value())?;
+            if stored_prev != prev {
+                let broken = seq.saturating_sub(1);
+                return Err(StoreError::Broken {
+                    seq: broken,
+                    message: format!(
+                        "record {broken} hashes to {} but record {seq} links to {}: one of them \
+                         was altered",
+                        hex(&prev),
+                        hex(&stored_prev)
+                    ),
+                });
+            }
+            decode_event(seq, body)?;
+            prev = record_hash(seq, &stored_prev, body);
+            expected_seq += 1;
+        }
+        let head = self.head;
+        if head.next_seq != expected_seq || head.hash != prev {
+            let seq = expected_seq.saturating_sub(1);
+            return Err(StoreError::Broken {
+                seq,
+                message: format!(
+                    "the head ({} records, {}) does not match the chain ({expected_seq} records, {})",
+                    head.next_seq,
+                    hex(&head.hash),
+                    hex(&prev)
+                ),
+            });
+        }
+        drop(table);
+        drop(txn);
+        // The chain speaks of records; redb's checksums then cover the rest of the file.
+        match self.db.check_integrity() {
+            Ok(true) => {}
+            Ok(false) => {
+                return Err(StoreError::Backend(
+                    "the store failed redb's integrity check (redb repaired its own structures; \
+                     the log may have been altered)"
+                        .into(),
+                ));
+            }
+            Err(e) => return Err(StoreError::backend(e)),
+        }
+        Ok(VerifyReport { records: expected_seq, head: prev })
+    }
+}

@@ -1,0 +1,86 @@
+//! The redb backend against the conformance suite, and against edits to its file.
+
+use std::path::{Path, PathBuf};
+
+use store::conformance::{run_all, sample_event};
+use store::{EventLog, RedbLog, StoreError};
+
+fn fresh_path() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("log.redb");
+    (dir, path)
+}
+
+#[test]
+fn redb_passes_the_conformance_suite() {
+    let dirs = std::cell::RefCell::new(Vec::new());
+    run_all(
+        || {
+            let (dir, path) = fresh_path();
+            let log = RedbLog::open(&path).expect("open");
+            dirs.borrow_mut().push((dir, path));
+            log
+        },
+        |log| {
+            drop(log);
+            let path = dirs.borrow().last().expect("a log was opened").1.clone();
+            RedbLog::open(&path).expect("reopen")
+        },
+    );
+}
+
+fn write_log(path: &Path, n: u64) {
+    let mut log = RedbLog::open(path).expect("open");
+    let events: Vec<_> = (0..n).map(sample_event).collect();
+    for chunk in events.chunks(100) {
+        log.append(chunk).expect("append");
+    }
+}
+
+/// Flips one byte inside the stored JSON of the record whose event mentions `needle`.
+fn tamper(path: &Path, needle: &[u8], replacement: u8) {
+    let mut bytes = std::fs::read(path).expect("read");
+    let at = bytes.windows(needle.len()).position(|w| w == needle).expect("needle in file");
+    bytes[at + needle.len() - 1] = replacement;
+    std::fs::write(path, bytes).expect("write");
+}
+
+#[test]
+fn an_intact_log_verifies() {
+    let (_dir, path) = fresh_path();
+    write_log(&path, 1_000);
+    let report = RedbLog::open(&path).expect("open").verify().expect("verify");
+    assert_eq!(report.records, 1_000);
+}
+
+#[test]
+fn a_changed_byte_in_an_event_names_the_broken_record() {
+    let (_dir, path) = fresh_path();
+    write_log(&path, 300);
+    // sample_event(123) has lon 12.0123; change its last digit.
+    tamper(&path, b"\"lon\":12.0123", b'9');
+    let outcome = RedbLog::open(&path).and_then(|mut log| log.verify());
+    match outcome {
+        Err(StoreError::Broken { seq, .. }) => assert_eq!(seq, 123),
+        other => panic!("tampering went unnoticed: {other:?}"),
+    }
+}
+
+#[test]
+fn a_changed_byte_in_the_last_event_is_caught_by_the_head() {
+    let (_dir, path) = fresh_path();
+    write_log(&path, 50);
+    tamper(&path, b"\"lon\":12.0049", b'1');
+    let outcome = RedbLog::open(&path).and_then(|mut log| log.verify());
+    match outcome {
+        Err(StoreError::Broken { seq, .. }) => assert_eq!(seq, 49),
+        other => panic!("tampering went unnoticed: {other:?}"),
+    }
+}
+
+#[test]
+fn a_file_that_is_not_a_log_is_an_error_not_a_panic() {
+    let (_dir, path) = fresh_path();
+    std::fs::write(&path, b"this is not a redb file, just some words").expect("write");
+    assert!(RedbLog::open(&path).is_err());
+}
