@@ -1,0 +1,69 @@
+//! Engine tuning. Part of what makes a fold reproducible: replay with the same config.
+
+use model::{ObjectKind, Time};
+use serde::{Deserialize, Serialize};
+
+/// Timeouts of a track's lifecycle for one kind of object, in milliseconds of event time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KindTimeouts {
+    /// Without an update for this long, a track is coasting (position predicted, not observed).
+    pub coast_after_ms: i64,
+    /// ... and for this long, lost.
+    pub lost_after_ms: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EngineConfig {
+    /// Observations before a tentative track is confirmed.
+    pub confirm_after: u64,
+    /// Most history points kept per track; older halves are thinned when full.
+    pub history_max: usize,
+    /// A lost track is forgotten (removed from the picture) after this long without an update.
+    pub forget_after_ms: i64,
+    pub vessel: KindTimeouts,
+    pub vehicle: KindTimeouts,
+    pub aircraft: KindTimeouts,
+    pub person: KindTimeouts,
+    pub unknown: KindTimeouts,
+}
+
+impl Default for EngineConfig {
+    fn default() -> EngineConfig {
+        let minutes = |m: i64| m * Time::MS_PER_MINUTE;
+        EngineConfig {
+            confirm_after: 2,
+            history_max: 512,
+            forget_after_ms: 24 * Time::MS_PER_HOUR,
+            // AIS class A reports every 2-10 s under way and every 3 min at anchor; class B
+            // every 30 s to 3 min. Six minutes covers two missed slow reports.
+            vessel: KindTimeouts { coast_after_ms: minutes(6), lost_after_ms: minutes(30) },
+            vehicle: KindTimeouts { coast_after_ms: minutes(2), lost_after_ms: minutes(15) },
+            aircraft: KindTimeouts { coast_after_ms: minutes(1), lost_after_ms: minutes(5) },
+            person: KindTimeouts { coast_after_ms: minutes(5), lost_after_ms: minutes(30) },
+            unknown: KindTimeouts { coast_after_ms: minutes(3), lost_after_ms: minutes(20) },
+        }
+    }
+}
+
+impl EngineConfig {
+    pub fn timeouts(&self, kind: ObjectKind) -> KindTimeouts {
+        match kind {
+            ObjectKind::Vessel => self.vessel,
+            ObjectKind::Vehicle => self.vehicle,
+            ObjectKind::Aircraft => self.aircraft,
+            ObjectKind::Person => self.person,
+            ObjectKind::Unknown => self.unknown,
+        }
+    }
+
+    /// The shortest coasting timeout: tracks updated more recently than this need no sweep.
+    pub(crate) fn min_coast_ms(&self) -> i64 {
+        [self.vessel, self.vehicle, self.aircraft, self.person, self.unknown]
+            .iter()
+            .map(|t| t.coast_after_ms)
+            .min()
+            .unwrap_or(0)
+    }
+}
