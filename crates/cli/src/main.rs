@@ -1,0 +1,106 @@
+//! `tansiq`: the one binary. Thin glue from the command line to the crates that do the work.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+mod audit;
+mod run;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tansiq",
+    version,
+    about = "Tansiq (تنسيق) — the software of a joint border-security operations centre",
+    after_help = "Examples:\n  \
+        tansiq demo                              start the demo centre on http://127.0.0.1:8080\n  \
+        tansiq serve --data /var/lib/tansiq      a centre with its log under /var/lib/tansiq\n  \
+        tansiq serve --config centre.toml        a centre as configured\n  \
+        tansiq audit verify --data /var/lib/tansiq   check the log's hash chain"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run a centre: HTTP API on 127.0.0.1:8080 by default, log and state under --data.
+    #[command(after_help = "Examples:\n  \
+        tansiq serve --data ./centre --port 8080\n  \
+        tansiq serve --config centre.toml\n\n\
+        Flags override the config file. Stop with Ctrl-C: the log is drained and a snapshot written.")]
+    Serve(ServeArgs),
+    /// Run the demo centre on the embedded store (the Libya scenario arrives with the simulator).
+    #[command(after_help = "Examples:\n  \
+        tansiq demo\n  \
+        tansiq demo --port 9090 --data /tmp/demo")]
+    Demo(DemoArgs),
+    /// Audit tools for the event log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// Folder of the embedded store (default: data_dir from the config, else ./tansiq-data).
+    #[arg(long)]
+    data: Option<PathBuf>,
+    /// HTTP port on the configured address (0 picks a free port).
+    #[arg(long)]
+    port: Option<u16>,
+    /// TOML configuration file; an unknown key is an error naming the key.
+    #[arg(long)]
+    config: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct DemoArgs {
+    #[arg(long, default_value_t = 8080)]
+    port: u16,
+    /// Speed of the scenario relative to real time.
+    #[arg(long, default_value_t = 1.0)]
+    speed: f64,
+    /// Folder of the demo's store; a restart with the same folder continues from its log.
+    #[arg(long, default_value = "tansiq-demo-data")]
+    data: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Walk the log's hash chain; exit 0 when intact, 1 naming the first broken record.
+    #[command(after_help = "Example:\n  tansiq audit verify --data ./centre")]
+    Verify {
+        #[arg(long)]
+        data: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    let outcome = match cli.command {
+        Command::Serve(args) => run::serve(args.config, args.data, args.port),
+        Command::Demo(args) => run::demo(args.port, args.speed, args.data),
+        Command::Audit(AuditCommand::Verify { data }) => audit::verify(&data),
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("tansiq: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("TANSIQ_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    use std::io::IsTerminal;
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(std::io::stderr)
+        .init();
+}

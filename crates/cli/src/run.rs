@@ -1,0 +1,73 @@
+//! `tansiq serve` and `tansiq demo`: build the config, run the centre until Ctrl-C or SIGTERM.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use server::Config;
+
+pub fn serve(
+    config: Option<PathBuf>,
+    data: Option<PathBuf>,
+    port: Option<u16>,
+) -> anyhow::Result<ExitCode> {
+    let mut config = match config {
+        Some(path) => Config::load(&path)?,
+        None => Config::default(),
+    };
+    if let Some(data) = data {
+        config.data_dir = data;
+    }
+    if let Some(port) = port {
+        config.http.listen.set_port(port);
+    }
+    run(config, |addr| println!("tansiq listening on http://{addr}"))
+}
+
+pub fn demo(port: u16, speed: f64, data: PathBuf) -> anyhow::Result<ExitCode> {
+    if !(speed.is_finite() && speed > 0.0) {
+        anyhow::bail!("--speed must be a positive number, got {speed}");
+    }
+    let mut config = Config { data_dir: data, ..Config::default() };
+    config.http.listen.set_port(port);
+    run(config, |addr| {
+        println!("Tansiq demo centre: http://{addr}");
+        println!("  API: http://{addr}/api/v1/tracks   health: http://{addr}/healthz");
+        println!("  The Libya scenario and the demo logins arrive with the simulator and sign-in.");
+        println!("  Stop with Ctrl-C; a restart with the same --data continues from the log.");
+    })
+}
+
+fn run(
+    config: Config,
+    on_listening: impl FnOnce(std::net::SocketAddr),
+) -> anyhow::Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(server::serve(config, shutdown_signal(), |addr| {
+        on_listening(addr);
+        use std::io::Write;
+        let _ = std::io::stdout().flush();
+    }))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(term) => term,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+    tracing::info!("stopping");
+}

@@ -1,0 +1,305 @@
+//! The running centre: the log, the committer, the engine thread and the publisher.
+//!
+//! ```text
+//! producers ──try_submit──▶ [queue: log.queue_capacity] ──▶ committer thread (group commit)
+//!      ▲ ack once durable                                        │ committed batches
+//!      └─────────────────────────────────────────────────────────┤ [queue: 64, backpressure]
+//!                                                                ▼
+//!                                      engine thread: fold, snapshot ──▶ broadcast to subscribers
+//! ```
+//! A full log queue is refused to the producer (HTTP answers 503) and counted; the engine queue
+//! pushes back on the committer (the events are already durable, nothing is lost); a slow
+//! subscriber misses updates, is told so, and the misses are counted.
+
+use std::ops::Range;
+use std::path::PathBuf;
+use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
+use std::sync::{Arc, Mutex, RwLock};
+use std::thread::JoinHandle;
+
+use engine::{Change, ChangeOp, Engine, EngineConfig};
+use model::{Event, TrackId};
+use store::{
+    AppendRequest, Committed, Committer, EventLog, RedbLog, RedbSnapshots, StoreError, SubmitError,
+};
+use tokio::sync::{broadcast, oneshot};
+
+use crate::config::Config;
+use crate::metrics::Metrics;
+
+/// Committed batches that may wait for the engine before the committer waits for it.
+const ENGINE_QUEUE: usize = 64;
+/// Updates buffered per live subscriber before it starts missing some.
+const PUBLISH_BUFFER: usize = 8_192;
+
+/// A change to the picture, as pushed to live subscribers.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Update {
+    pub kind: &'static str,
+    pub op: ChangeOp,
+    pub data: serde_json::Value,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CentreError {
+    #[error("cannot create data folder {path}: {message}")]
+    DataDir { path: PathBuf, message: String },
+    #[error("cannot open the log in {path}: {message}")]
+    Open { path: PathBuf, message: String },
+    #[error("cannot listen on {addr}: {message}")]
+    Bind { addr: std::net::SocketAddr, message: String },
+    #[error("{0}")]
+    Io(String),
+    #[error("{0}")]
+    Store(#[from] StoreError),
+}
+
+/// Why an append was not acknowledged.
+#[derive(Debug, thiserror::Error)]
+pub enum AppendError {
+    #[error("the log is busy; retry shortly")]
+    Busy,
+    #[error("the centre is stopping")]
+    Stopping,
+    #[error("the log could not store the events: {0}")]
+    Store(StoreError),
+}
+
+#[derive(Clone, Debug)]
+pub struct Centre {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    committer: RwLock<Option<Committer>>,
+    engine: Arc<RwLock<Engine>>,
+    updates: broadcast::Sender<Arc<Update>>,
+    metrics: Arc<Metrics>,
+    threads: Mutex<Vec<JoinHandle<()>>>,
+}
+
+impl Centre {
+    /// Opens the log under `config.data_dir`, rebuilds the state from the newest snapshot plus
+    /// the tail of the log, and starts the committer and engine threads.
+    pub fn start(config: &Config) -> Result<Centre, CentreError> {
+        let dir = &config.data_dir;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| CentreError::DataDir { path: dir.clone(), message: e.to_string() })?;
+        let path = dir.join("log.redb");
+        let log = RedbLog::open(&path)
+            .map_err(|e| CentreError::Open { path: path.clone(), message: e.to_string() })?;
+        let snapshots = log.snapshots();
+        let engine = rebuild(&log, &snapshots, &config.engine)?;
+        tracing::info!(events = engine.folded(), tracks = engine.track_count(), "state rebuilt");
+
+        let metrics = Arc::new(Metrics::new());
+        metrics.tracks.set(engine.track_count() as i64);
+        let engine = Arc::new(RwLock::new(engine));
+        let (updates, _) = broadcast::channel(PUBLISH_BUFFER);
+        let (engine_tx, engine_rx) = mpsc::sync_channel::<Committed>(ENGINE_QUEUE);
+
+        let downstream = {
+            let metrics = Arc::clone(&metrics);
+            move |committed: Committed| forward(&metrics, &engine_tx, committed)
+        };
+        let (committer, committer_thread) =
+            Committer::spawn(log, config.commit_config(), downstream)
+                .map_err(|e| CentreError::Io(e.to_string()))?;
+        let folder = Folder {
+            engine: Arc::clone(&engine),
+            updates: updates.clone(),
+            metrics: Arc::clone(&metrics),
+            snapshots,
+            snapshot_every: config.log.snapshot_every.max(1),
+        };
+        let engine_thread = std::thread::Builder::new()
+            .name("engine".into())
+            .spawn(move || folder.run(engine_rx))
+            .map_err(|e| CentreError::Io(e.to_string()))?;
+        let joiner = std::thread::Builder::new()
+            .name("log-joiner".into())
+            .spawn(move || {
+                let _log = committer_thread.join();
+            })
+            .map_err(|e| CentreError::Io(e.to_string()))?;
+        Ok(Centre {
+            inner: Arc::new(Inner {
+                committer: RwLock::new(Some(committer)),
+                engine,
+                updates,
+                metrics,
+                threads: Mutex::new(vec![joiner, engine_thread]),
+            }),
+        })
+    }
+
+    pub fn metrics(&self) -> &Metrics {
+        &self.inner.metrics
+    }
+
+    /// Reads the state. Hold the guard briefly: the engine thread waits for it.
+    pub fn read<T>(&self, f: impl FnOnce(&Engine) -> T) -> T {
+        let guard = self.inner.engine.read().unwrap_or_else(|p| p.into_inner());
+        f(&guard)
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Update>> {
+        self.inner.updates.subscribe()
+    }
+
+    /// Appends `events` and resolves once they are durable, with their sequence numbers.
+    pub async fn append(&self, events: Vec<Event>) -> Result<Range<u64>, AppendError> {
+        let (tx, rx) = oneshot::channel();
+        let request = AppendRequest {
+            events,
+            ack: Box::new(move |result| {
+                let _ = tx.send(result);
+            }),
+        };
+        {
+            let guard = self.inner.committer.read().unwrap_or_else(|p| p.into_inner());
+            let committer = guard.as_ref().ok_or(AppendError::Stopping)?;
+            match committer.try_submit(request) {
+                Ok(()) => {}
+                Err(SubmitError::Full(_)) => {
+                    self.inner.metrics.full("log");
+                    return Err(AppendError::Busy);
+                }
+                Err(SubmitError::Closed(_)) => return Err(AppendError::Stopping),
+            }
+        }
+        match rx.await {
+            Ok(Ok(range)) => Ok(range),
+            Ok(Err(error)) => Err(AppendError::Store(error)),
+            Err(_) => Err(AppendError::Stopping),
+        }
+    }
+
+    /// Stops accepting appends, lets the committer drain, folds what it committed, writes a
+    /// final snapshot and joins the threads.
+    pub fn stop(&self) {
+        self.inner.committer.write().unwrap_or_else(|p| p.into_inner()).take();
+        let threads: Vec<_> =
+            self.inner.threads.lock().unwrap_or_else(|p| p.into_inner()).drain(..).collect();
+        for thread in threads {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn rebuild(
+    log: &RedbLog,
+    snapshots: &RedbSnapshots,
+    config: &EngineConfig,
+) -> Result<Engine, CentreError> {
+    let mut engine = match snapshots.latest()? {
+        Some((seq, bytes)) => match Engine::restore(config.clone(), &bytes) {
+            Ok(engine) if engine.folded() == seq => engine,
+            Ok(_) | Err(_) => {
+                tracing::warn!(seq, "snapshot unusable; replaying the whole log");
+                Engine::new(config.clone())
+            }
+        },
+        None => Engine::new(config.clone()),
+    };
+    let from = engine.folded();
+    log.scan(from, &mut |record| {
+        engine.apply(record.seq, &record.event);
+        true
+    })?;
+    Ok(engine)
+}
+
+fn forward(metrics: &Metrics, engine_tx: &SyncSender<Committed>, committed: Committed) {
+    let n = committed.events.len() as u64;
+    metrics.events_appended.inc_by(n);
+    metrics.batches_committed.inc();
+    metrics.append_latency.observe(committed.append_latency.as_secs_f64());
+    match engine_tx.try_send(committed) {
+        Ok(()) => {}
+        Err(TrySendError::Full(committed)) => {
+            metrics.full("engine");
+            // Backpressure: the events are durable, the committer simply waits for the engine.
+            let _ = engine_tx.send(committed);
+        }
+        Err(TrySendError::Disconnected(_)) => {
+            tracing::error!("engine thread is gone; committed events will be folded at restart");
+        }
+    }
+}
+
+struct Folder {
+    engine: Arc<RwLock<Engine>>,
+    updates: broadcast::Sender<Arc<Update>>,
+    metrics: Arc<Metrics>,
+    snapshots: RedbSnapshots,
+    snapshot_every: u64,
+}
+
+impl Folder {
+    fn run(self, rx: Receiver<Committed>) {
+        let mut last_snapshot = self.read().folded();
+        for committed in rx {
+            let mut changed: Vec<(TrackId, ChangeOp)> = Vec::new();
+            {
+                let mut engine = self.engine.write().unwrap_or_else(|p| p.into_inner());
+                for (i, event) in committed.events.iter().enumerate() {
+                    for change in engine.apply(committed.first_seq + i as u64, event) {
+                        let Change::Track { id, op } = change;
+                        changed.push((id, op));
+                    }
+                }
+                self.metrics.tracks.set(engine.track_count() as i64);
+            }
+            self.metrics.events_folded.inc_by(committed.events.len() as u64);
+            self.publish(changed);
+            let folded = self.read().folded();
+            if folded - last_snapshot >= self.snapshot_every {
+                self.snapshot();
+                last_snapshot = folded;
+            }
+        }
+        if self.read().folded() != last_snapshot {
+            self.snapshot();
+        }
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Engine> {
+        self.engine.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn publish(&self, mut changed: Vec<(TrackId, ChangeOp)>) {
+        if self.updates.receiver_count() == 0 || changed.is_empty() {
+            return;
+        }
+        // One update per track per batch: the latest state is what subscribers need.
+        changed.sort_by(|a, b| a.0.cmp(&b.0));
+        changed.dedup_by(|a, b| a.0 == b.0);
+        let engine = self.read();
+        for (id, op) in changed {
+            let data = match engine.track(&id) {
+                Some(entry) => crate::http::track_feature(&entry.track),
+                None => serde_json::json!({ "id": id }),
+            };
+            let op = if engine.track(&id).is_none() { ChangeOp::Remove } else { op };
+            if self.updates.send(Arc::new(Update { kind: "track", op, data })).is_err() {
+                break;
+            }
+        }
+    }
+
+    fn snapshot(&self) {
+        let (folded, bytes) = {
+            let engine = self.read();
+            (engine.folded(), engine.snapshot())
+        };
+        match self.snapshots.put(folded, &bytes) {
+            Ok(()) => {
+                self.metrics.snapshots_written.inc();
+                tracing::debug!(folded, bytes = bytes.len(), "snapshot written");
+            }
+            Err(error) => tracing::warn!(%error, "snapshot failed; restart will replay more"),
+        }
+    }
+}

@@ -1,0 +1,166 @@
+//! The centre's TOML configuration. Unknown keys are errors naming the key.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Where the embedded store keeps its files.
+    #[serde(default = "default_data_dir")]
+    pub data_dir: PathBuf,
+    #[serde(default)]
+    pub http: HttpConfig,
+    #[serde(default)]
+    pub log: LogConfig,
+    #[serde(default)]
+    pub ingest: IngestConfig,
+    #[serde(default)]
+    pub engine: engine::EngineConfig,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HttpConfig {
+    pub listen: SocketAddr,
+    /// Request bodies above this many bytes are refused with 413.
+    pub max_body_bytes: usize,
+    /// Observations in one request above this count are refused with 413.
+    pub max_items: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogConfig {
+    /// A group commit closes at this many events ...
+    pub max_batch_events: usize,
+    /// ... or this many milliseconds after its first event arrived.
+    pub max_batch_delay_ms: u64,
+    /// Requests that may queue for the log before producers are told to retry (HTTP 503).
+    pub queue_capacity: usize,
+    /// A snapshot of the folded state is written every this many events.
+    pub snapshot_every: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct IngestConfig {
+    /// Observations timed more than this ahead of the receiver's clock are refused.
+    pub max_future_ms: i64,
+    /// Observations older than this are refused.
+    pub max_age_ms: i64,
+}
+
+fn default_data_dir() -> PathBuf {
+    PathBuf::from("tansiq-data")
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            data_dir: default_data_dir(),
+            http: HttpConfig::default(),
+            log: LogConfig::default(),
+            ingest: IngestConfig::default(),
+            engine: engine::EngineConfig::default(),
+        }
+    }
+}
+
+impl Default for HttpConfig {
+    fn default() -> HttpConfig {
+        HttpConfig {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            max_body_bytes: 8 * 1024 * 1024,
+            max_items: 50_000,
+        }
+    }
+}
+
+impl Default for LogConfig {
+    fn default() -> LogConfig {
+        let store = store::CommitConfig::default();
+        LogConfig {
+            max_batch_events: store.max_batch_events,
+            max_batch_delay_ms: store.max_batch_delay.as_millis() as u64,
+            queue_capacity: store.queue_capacity,
+            snapshot_every: 100_000,
+        }
+    }
+}
+
+impl Default for IngestConfig {
+    fn default() -> IngestConfig {
+        let limits = model::ValidationLimits::default();
+        IngestConfig { max_future_ms: limits.max_future_ms, max_age_ms: limits.max_age_ms }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config {path}: {message}")]
+    Read { path: PathBuf, message: String },
+    #[error("invalid config {path}: {message}")]
+    Parse { path: PathBuf, message: String },
+}
+
+impl Config {
+    pub fn from_toml(path: &Path, text: &str) -> Result<Config, ConfigError> {
+        toml::from_str(text).map_err(|e| ConfigError::Parse {
+            path: path.to_path_buf(),
+            message: e.message().to_string(),
+        })
+    }
+
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| ConfigError::Read { path: path.to_path_buf(), message: e.to_string() })?;
+        Config::from_toml(path, &text)
+    }
+
+    pub fn commit_config(&self) -> store::CommitConfig {
+        store::CommitConfig {
+            max_batch_events: self.log.max_batch_events.max(1),
+            max_batch_delay: std::time::Duration::from_millis(self.log.max_batch_delay_ms),
+            queue_capacity: self.log.queue_capacity.max(1),
+        }
+    }
+
+    pub fn validation_limits(&self) -> model::ValidationLimits {
+        model::ValidationLimits {
+            max_future_ms: self.ingest.max_future_ms,
+            max_age_ms: self.ingest.max_age_ms,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_key_is_an_error_naming_it() {
+        let err =
+            Config::from_toml(Path::new("t.toml"), "[http]\nlisten = \"127.0.0.1:1\"\nlisen = 3\n")
+                .expect_err("unknown key");
+        assert!(err.to_string().contains("lisen"), "{err}");
+        let err = Config::from_toml(Path::new("t.toml"), "colour = 1\n").expect_err("unknown key");
+        assert!(err.to_string().contains("colour"), "{err}");
+    }
+
+    #[test]
+    fn an_empty_file_gives_the_defaults() {
+        let config = Config::from_toml(Path::new("t.toml"), "").expect("empty config");
+        assert_eq!(config, Config::default());
+        assert_eq!(config.http.listen.port(), 8080);
+    }
+
+    #[test]
+    fn nested_engine_settings_are_checked_too() {
+        let err = Config::from_toml(Path::new("t.toml"), "[engine]\nconfirm_afterr = 3\n")
+            .expect_err("unknown key");
+        assert!(err.to_string().contains("confirm_afterr"), "{err}");
+    }
+}

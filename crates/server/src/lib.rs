@@ -1,0 +1,41 @@
+//! The server: everything that touches sockets, files, clocks and threads.
+//!
+//! It is the thin shell around the pure core. [`Centre`] wires the pipeline — sources →
+//! decode/validate → log append (group commit) → engine fold → publish to subscribers — as
+//! threads and tasks joined by bounded queues, each with a counted policy when full. The HTTP
+//! API in [`http`] is one such source and the read side of the state. Only this crate knows
+//! tokio, HTTP and JSON wire shapes.
+
+pub mod centre;
+pub mod config;
+pub mod http;
+mod ingest;
+pub mod metrics;
+
+pub use centre::{Centre, CentreError, Update};
+pub use config::{Config, ConfigError};
+
+use std::net::SocketAddr;
+
+/// Runs a centre with `config` until `shutdown` resolves, then stops cleanly: stops accepting,
+/// drains the log's queue, folds what was committed and writes a final snapshot.
+pub async fn serve(
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    on_listening: impl FnOnce(SocketAddr),
+) -> Result<(), CentreError> {
+    let listener = tokio::net::TcpListener::bind(config.http.listen)
+        .await
+        .map_err(|e| CentreError::Bind { addr: config.http.listen, message: e.to_string() })?;
+    let addr = listener.local_addr().map_err(|e| CentreError::Io(e.to_string()))?;
+    let centre = Centre::start(&config)?;
+    let router = http::router(centre.clone(), &config);
+    on_listening(addr);
+    tracing::info!(%addr, "serving");
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(|e| CentreError::Io(e.to_string()))?;
+    centre.stop();
+    Ok(())
+}

@@ -1,0 +1,153 @@
+//! Every metric the centre exports, declared in one place (`tansiq_<area>_<thing>_<unit>`).
+
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::Registry;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct SourceLabels {
+    pub source: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RejectLabels {
+    pub source: String,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct StageLabels {
+    pub stage: String,
+}
+
+#[derive(Debug)]
+pub struct Metrics {
+    registry: Registry,
+    pub events_appended: Counter,
+    pub batches_committed: Counter,
+    pub append_latency: Histogram,
+    pub append_failures: Counter,
+    pub observations_accepted: Family<SourceLabels, Counter>,
+    pub observations_rejected: Family<RejectLabels, Counter>,
+    pub queue_full: Family<StageLabels, Counter>,
+    pub subscriber_lagged: Counter,
+    pub events_folded: Counter,
+    pub tracks: Gauge,
+    pub snapshots_written: Counter,
+}
+
+impl Metrics {
+    pub fn new() -> Metrics {
+        let mut registry = Registry::with_prefix("tansiq");
+        let events_appended = Counter::default();
+        registry.register(
+            "log_events_appended",
+            "events durably appended to the log",
+            events_appended.clone(),
+        );
+        let batches_committed = Counter::default();
+        registry.register(
+            "log_batches_committed",
+            "group-commit transactions",
+            batches_committed.clone(),
+        );
+        let append_latency = Histogram::new(exponential_buckets(0.000_1, 2.0, 16));
+        registry.register(
+            "log_append_latency_seconds",
+            "time of one durable group commit",
+            append_latency.clone(),
+        );
+        let append_failures = Counter::default();
+        registry.register(
+            "log_append_failures",
+            "group commits that failed",
+            append_failures.clone(),
+        );
+        let observations_accepted = Family::default();
+        registry.register(
+            "ingest_observations_accepted",
+            "observations accepted, by source",
+            observations_accepted.clone(),
+        );
+        let observations_rejected = Family::default();
+        registry.register(
+            "ingest_observations_rejected",
+            "observations rejected, by source and reason",
+            observations_rejected.clone(),
+        );
+        let queue_full = Family::default();
+        registry.register(
+            "pipeline_queue_full",
+            "times a bounded queue was full, by stage",
+            queue_full.clone(),
+        );
+        let subscriber_lagged = Counter::default();
+        registry.register(
+            "publish_subscriber_lagged",
+            "updates a slow subscriber missed",
+            subscriber_lagged.clone(),
+        );
+        let events_folded = Counter::default();
+        registry.register(
+            "engine_events_folded",
+            "events folded into the state",
+            events_folded.clone(),
+        );
+        let tracks = Gauge::default();
+        registry.register("engine_tracks", "tracks in the picture", tracks.clone());
+        let snapshots_written = Counter::default();
+        registry.register(
+            "engine_snapshots_written",
+            "state snapshots written",
+            snapshots_written.clone(),
+        );
+        Metrics {
+            registry,
+            events_appended,
+            batches_committed,
+            append_latency,
+            append_failures,
+            observations_accepted,
+            observations_rejected,
+            queue_full,
+            subscriber_lagged,
+            events_folded,
+            tracks,
+            snapshots_written,
+        }
+    }
+
+    pub fn accepted(&self, source: &str, n: u64) {
+        self.observations_accepted
+            .get_or_create(&SourceLabels { source: source.to_string() })
+            .inc_by(n);
+    }
+
+    pub fn rejected(&self, source: &str, reason: &str) {
+        self.observations_rejected
+            .get_or_create(&RejectLabels { source: source.to_string(), reason: reason.to_string() })
+            .inc();
+    }
+
+    pub fn full(&self, stage: &str) {
+        self.queue_full.get_or_create(&StageLabels { stage: stage.to_string() }).inc();
+    }
+
+    /// The Prometheus text exposition.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        if prometheus_client::encoding::text::encode(&mut out, &self.registry).is_err() {
+            out.clear();
+        }
+        out
+    }
+}
+
+impl Default for Metrics {
+    fn default() -> Metrics {
+        Metrics::new()
+    }
+}
