@@ -1,0 +1,1 @@
+//! Bad input: counted rejections, never a panic.

@@ -1,0 +1,6 @@
+//! Integration tests of the `ais` crate: conformance against gpsd, libais and pyais reference
+//! decodes, and bad input that must be counted, never panic.
+
+mod bad_input;
+mod gpsd;
+mod support;
