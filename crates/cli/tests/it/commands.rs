@@ -1,0 +1,92 @@
+//! Commands and exit codes: help, config errors, audit verify on intact and edited logs.
+
+use std::process::Command;
+
+use crate::BIN;
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(BIN).args(args).output().expect("run tansiq");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn help_lists_commands_with_examples() {
+    let (code, out, _) = run(&["--help"]);
+    assert_eq!(code, 0);
+    for word in ["serve", "demo", "audit", "Examples"] {
+        assert!(out.contains(word), "--help lacks {word}: {out}");
+    }
+    let (code, out, _) = run(&["serve", "--help"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("--config") && out.contains("Examples"), "{out}");
+}
+
+#[test]
+fn an_unknown_config_key_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("centre.toml");
+    std::fs::write(&path, "[http]\nlisten = \"127.0.0.1:0\"\nmax_bodybytes = 10\n").expect("write");
+    let (code, _, err) = run(&["serve", "--config", path.to_str().expect("path")]);
+    assert_ne!(code, 0);
+    assert!(err.contains("max_bodybytes"), "{err}");
+    let (code, _, err) = run(&["serve", "--config", "/nonexistent/centre.toml"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("cannot read config"), "{err}");
+}
+
+#[test]
+fn a_port_in_use_is_a_one_line_error() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = taken.local_addr().expect("addr").port().to_string();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (code, _, err) =
+        run(&["serve", "--data", dir.path().to_str().expect("path"), "--port", &port]);
+    assert_ne!(code, 0);
+    assert!(err.contains("cannot listen"), "{err}");
+}
+
+#[test]
+fn audit_verify_passes_an_intact_log_and_names_an_edited_record() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path();
+    {
+        let mut log = store::RedbLog::open(&data.join("log.redb")).expect("open");
+        let events: Vec<_> = (0..200).map(store::conformance::sample_event).collect();
+        store::EventLog::append(&mut log, &events).expect("append");
+    }
+    let (code, out, _) = run(&["audit", "verify", "--data", data.to_str().expect("path")]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("200 records"), "{out}");
+
+    let path = data.join("log.redb");
+    let mut bytes = std::fs::read(&path).expect("read");
+    let needle = b"\"lon\":12.0077";
+    let at = bytes.windows(needle.len()).position(|w| w == needle).expect("record 77");
+    bytes[at + needle.len() - 1] = b'8';
+    std::fs::write(&path, bytes).expect("write");
+    let (code, out, _) = run(&["audit", "verify", "--data", data.to_str().expect("path")]);
+    assert_ne!(code, 0);
+    assert!(out.contains("seq 77"), "{out}");
+
+    let (code, _, err) = run(&["audit", "verify", "--data", "/nonexistent"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("no log"), "{err}");
+}
+
+#[test]
+fn a_corrupt_data_folder_is_an_error_not_a_panic() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("log.redb"), vec![0xAB; 4096]).expect("write");
+    let (code, _, err) =
+        run(&["serve", "--data", dir.path().to_str().expect("path"), "--port", "0"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("cannot open the log"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    let (code, out, _) = run(&["audit", "verify", "--data", dir.path().to_str().expect("path")]);
+    assert_ne!(code, 0);
+    assert!(out.contains("broken"), "{out}");
+}
