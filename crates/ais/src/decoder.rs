@@ -247,8 +247,11 @@ fn decode_inner<'a>(
             channel: s.channel,
         }));
     }
-    reassembler.expire(now_ms);
     let tb = s.tag_block;
+    // A sentence stamped by its tag block is judged by its own time: satellite feeds deliver
+    // stamps out of order, and a group must not expire because another station's clock ran on.
+    let now_ms = tb.and_then(|t| t.time).map_or(now_ms, |t| t.unix_ms);
+    reassembler.expire(now_ms);
     let sequence = match (tb.and_then(|t| t.group), s.sequence_id) {
         (Some(g), _) => g.id.saturating_add(1) & 0x7fff_ffff,
         (None, Some(id)) => (u32::from(id) + 1) | 0x8000_0000,

@@ -167,3 +167,13 @@ fn dump_sample() {
         println!("{}", serde_json::to_string(&m).unwrap_or_default());
     }
 }
+
+#[test]
+#[ignore]
+fn dump_file() {
+    let path = std::env::var("AIS_DUMP").unwrap_or_default();
+    let bytes = std::fs::read(path).unwrap_or_default();
+    for m in decode_to_json(&bytes, false) {
+        println!("{}", serde_json::to_string(&m).unwrap_or_default());
+    }
+}

@@ -3,4 +3,5 @@
 
 mod bad_input;
 mod gpsd;
+mod peers;
 mod support;

@@ -181,6 +181,21 @@ pub fn align_and_compare(
     tally: &mut Tally,
     diffs: &mut Vec<Diff>,
 ) {
+    align_with(corpus, expected, ours, tally, diffs, compare_fields);
+}
+
+/// Comparator of one aligned pair.
+pub type Cmp = fn(&str, &Map<String, Value>, &Map<String, Value>, &mut Tally, &mut Vec<Diff>);
+
+/// Align by (type, mmsi) in order and compare each pair with `cmp`.
+pub fn align_with(
+    corpus: &str,
+    expected: &[Map<String, Value>],
+    ours: &[Map<String, Value>],
+    tally: &mut Tally,
+    diffs: &mut Vec<Diff>,
+    cmp: Cmp,
+) {
     let mut j = 0;
     for e in expected {
         let k = key(e);
@@ -198,7 +213,7 @@ pub fn align_and_compare(
                     });
                 }
                 if let Some(o) = ours.get(j + off) {
-                    compare_fields(corpus, e, o, tally, diffs);
+                    cmp(corpus, e, o, tally, diffs);
                 }
                 j += off + 1;
             }
