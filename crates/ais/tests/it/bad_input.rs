@@ -1,1 +1,233 @@
-//! Bad input: counted rejections, never a panic.
+//! Bad input: every malformed line is counted by reason, nothing panics, and a stream keeps
+//! decoding after garbage. Property tests feed arbitrary bytes and mutated real sentences.
+
+use ais::{DecodeOptions, Decoder, RejectReason, decode_stream};
+use proptest::prelude::*;
+
+use crate::support::read;
+
+fn with_checksum(body: &str) -> String {
+    let x = body.bytes().fold(0u8, |a, b| a ^ b);
+    format!("!{body}*{x:02X}")
+}
+
+fn summary(input: &[u8]) -> ais::Summary {
+    let mut out = Vec::new();
+    let mut r = input;
+    decode_stream(&mut r, &mut out, &DecodeOptions::default()).expect("decode_stream")
+}
+
+#[test]
+fn bad_checksum_is_rejected_and_counted() {
+    let s = summary(b"!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4B\n");
+    assert_eq!(s.messages(), 0);
+    assert_eq!(s.counts.rejected_for(RejectReason::BadChecksum), 1);
+    assert!(s.to_string().contains("bad_checksum:1"), "{s}");
+}
+
+#[test]
+fn truncated_payload_is_rejected_not_misread() {
+    // A type 1 cut to 60 bits: below the 163 bits gpsd accepts.
+    let line = with_checksum("AIVDM,1,1,,A,15RTgt0PAs,0");
+    let s = summary(line.as_bytes());
+    assert_eq!(s.messages(), 0);
+    assert_eq!(s.counts.rejected_for(RejectReason::BadLength), 1);
+    // A type 5 missing its second fragment yields nothing and no error once the stream ends.
+    let s = summary(
+        b"!AIVDM,2,1,1,A,55?MbV02;H;s<HtKR20EHE:0@T4@Dn2222222216L961O5Gf0NSQEp6ClRp8,0*1C\n",
+    );
+    assert_eq!(s.messages(), 0);
+    assert_eq!(s.rejected(), 0);
+}
+
+#[test]
+fn short_type1_decodes_what_is_present() {
+    // 164 bits (4 fill bits claimed on a 168-bit payload): radio is partial, the rest intact.
+    let full = "15RTgt0PAso;90TKcjM8h6g208CQ";
+    let line = with_checksum(&format!("AIVDM,1,1,,A,{full},4"));
+    let mut d = Decoder::default();
+    let m = d.decode_line(line.as_bytes(), 0, 0).ok().flatten().map(|d| d.message);
+    let Some(ais::Body::Position(p)) = m.map(|m| m.body) else { panic!("type 1 expected") };
+    assert_eq!(p.position().map(|(lon, _)| (lon * 1e4).round()), Some(-1_233_954.0));
+    assert_eq!(p.speed_knots(), Some(12.3));
+}
+
+#[test]
+fn sentinels_are_none_in_the_typed_api() {
+    // gpsd sample: turn -128, heading 511.
+    let mut d = Decoder::default();
+    let r = d.decode_line(b"!AIVDM,1,1,,A,16SteH0P00Jt63hHaa6SagvJ087r,0*42", 0, 0);
+    let Ok(Some(dec)) = r else { panic!("decodes") };
+    let ais::Body::Position(p) = dec.message.body else { panic!("type 1") };
+    assert_eq!(p.turn_raw(), None);
+    assert_eq!(p.heading_degrees(), None);
+    assert_eq!(p.speed_knots(), Some(0.0));
+}
+
+#[test]
+fn invalid_sixbit_character_is_counted() {
+    let line = with_checksum("AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208C|,0");
+    let s = summary(line.as_bytes());
+    assert_eq!(s.counts.rejected_for(RejectReason::InvalidSixbit), 1);
+}
+
+#[test]
+fn impossible_fragment_numbers_are_counted() {
+    let mut input = String::new();
+    for body in [
+        "AIVDM,2,3,1,A,55?MbV02,0",
+        "AIVDM,0,1,1,A,55?MbV02,0",
+        "AIVDM,1,0,1,A,55?MbV02,0",
+        "AIVDM,X,1,1,A,55?MbV02,0",
+        "AIVDM,10,1,1,A,55?MbV02,0",
+    ] {
+        input.push_str(&with_checksum(body));
+        input.push('\n');
+    }
+    // fragment 2 of 2 without fragment 1, and fragment 3 after 1 (skipping 2)
+    input.push_str(&with_checksum("AIVDM,2,2,7,A,0000,2"));
+    input.push('\n');
+    input.push_str(&with_checksum("AIVDM,3,1,8,A,55?MbV02,0"));
+    input.push('\n');
+    input.push_str(&with_checksum("AIVDM,3,3,8,A,0000,2"));
+    input.push('\n');
+    let s = summary(input.as_bytes());
+    assert_eq!(s.counts.rejected_for(RejectReason::BadFragment), 5, "{s}");
+    assert_eq!(s.counts.rejected_for(RejectReason::OrphanFragment), 1, "{s}");
+    assert_eq!(s.counts.rejected_for(RejectReason::OutOfOrderFragment), 1, "{s}");
+}
+
+#[test]
+fn one_megabyte_line_is_skipped_and_the_stream_goes_on() {
+    let mut input = vec![b'!'; 1 << 20];
+    input.extend_from_slice(b"\n!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A\n");
+    let s = summary(&input);
+    assert_eq!(s.overlong_lines, 1);
+    assert_eq!(s.messages(), 1);
+    // A 1 MB payload in a well-formed sentence is rejected as too long, not buffered.
+    let mut d = Decoder::default();
+    let payload = "0".repeat(1 << 20);
+    let line = with_checksum(&format!("AIVDM,1,1,,A,{payload},0"));
+    let r = d.decode_line(line.as_bytes(), 0, 0);
+    assert!(r.is_err());
+    assert_eq!(d.counts().rejected_for(RejectReason::PayloadTooLong), 1);
+}
+
+#[test]
+fn line_endings_and_metadata_variants() {
+    let base = "!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A";
+    let input = format!(
+        "{base}\r\n{base}\n{base}\r{base},raishub,1342569600\n{base},s22,d-103,T40.1,x1,r1\n  {base}  \n"
+    );
+    let s = summary(input.as_bytes());
+    // The bare CR joins two sentences on one line: only the first is read there.
+    assert_eq!(s.messages(), 5, "{s}");
+}
+
+#[test]
+fn stats_only_prints_nothing_and_counts_the_same() {
+    let input = read("gpsd/test/sample.aivdm");
+    let mut out = Vec::new();
+    let full = decode_stream(&mut &input[..], &mut out, &DecodeOptions::default()).expect("ok");
+    let mut quiet = Vec::new();
+    let opts = DecodeOptions { scaled: false, stats_only: true };
+    let stats = decode_stream(&mut &input[..], &mut quiet, &opts).expect("ok");
+    assert!(quiet.is_empty());
+    assert_eq!(full, stats);
+    assert_eq!(out.iter().filter(|&&b| b == b'\n').count() as u64, full.messages());
+}
+
+#[test]
+fn scaled_output_is_valid_json_for_every_corpus() {
+    for f in [
+        "gpsd/test/sample.aivdm",
+        "gpsd/test/daemon/ais-nmea-type6-fid55.log",
+        "libais/test/data/typeexamples.nmea",
+        "libais/test/data/tagblock.nmea",
+        "pyais/tests/mixed.txt",
+    ] {
+        let input = read(f);
+        let mut out = Vec::new();
+        let opts = DecodeOptions { scaled: true, stats_only: false };
+        decode_stream(&mut &input[..], &mut out, &opts).expect("ok");
+        for line in String::from_utf8(out).expect("utf-8").lines() {
+            let v: serde_json::Value = serde_json::from_str(line)
+                .unwrap_or_else(|e| panic!("{f}: invalid JSON {e}: {line}"));
+            assert_eq!(v.get("scaled"), Some(&serde_json::Value::Bool(true)));
+        }
+    }
+}
+
+fn real_sentences() -> Vec<Vec<u8>> {
+    let mut v = Vec::new();
+    for f in [
+        "gpsd/test/sample.aivdm",
+        "libais/test/data/typeexamples.nmea",
+        "libais/test/data/tagblock.nmea",
+    ] {
+        for line in read(f).split(|&b| b == b'\n') {
+            if line.first() == Some(&b'!') || line.first() == Some(&b'\\') {
+                v.push(line.to_vec());
+            }
+        }
+    }
+    v
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
+        let mut d = Decoder::default();
+        for line in bytes.split(|&b| b == b'\n') {
+            let _ = d.decode_line(line, 0, 0);
+        }
+        let _ = summary(&bytes);
+    }
+
+    #[test]
+    fn mutated_real_sentences_never_panic(
+        pick in any::<prop::sample::Index>(),
+        edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>(), 0u8..3), 1..6),
+        fix_checksum in any::<bool>(),
+    ) {
+        let corpus = real_sentences();
+        let mut line = pick.get(&corpus).clone();
+        for (at, byte, op) in edits {
+            if line.is_empty() { break; }
+            let i = at.index(line.len());
+            match op {
+                0 => line[i] = byte,
+                1 => { line.insert(i, byte); }
+                _ => { line.remove(i); }
+            }
+        }
+        if fix_checksum {
+            // Recompute the sentence checksum so the mutation reaches the payload decoder.
+            if let (Some(start), Some(star)) = (
+                line.iter().position(|&b| b == b'!'),
+                line.iter().rposition(|&b| b == b'*'),
+            ) && start < star
+                && star + 2 < line.len()
+            {
+                let x = line[start + 1..star].iter().fold(0u8, |a, &b| a ^ b);
+                let hex = format!("{x:02X}");
+                line[star + 1] = hex.as_bytes()[0];
+                line[star + 2] = hex.as_bytes()[1];
+            }
+        }
+        let mut d = Decoder::default();
+        for l in &corpus[..corpus.len().min(5)] {
+            let _ = d.decode_line(l, 0, 0);
+        }
+        if let Ok(Some(dec)) = d.decode_line(&line, 0, 0) {
+            let mut out = Vec::new();
+            ais::write_json(&mut out, &dec, false);
+            ais::write_json(&mut out, &dec, true);
+            for l in String::from_utf8_lossy(&out).lines() {
+                prop_assert!(serde_json::from_str::<serde_json::Value>(l).is_ok(), "invalid JSON: {}", l);
+            }
+        }
+    }
+}
