@@ -10,8 +10,8 @@
 
 mod access;
 mod event;
-mod observation;
 mod objects;
+mod observation;
 mod time;
 
 pub use access::{Agency, AgencyId, AgencyKind, Classification, Marking};

@@ -182,9 +182,16 @@ pub enum ZoneKind {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ZoneGeometry {
     /// Exterior ring first, then holes.
-    Polygon { rings: Vec<Vec<[f64; 2]>> },
-    LineString { points: Vec<[f64; 2]> },
-    Circle { center: [f64; 2], radius_m: f64 },
+    Polygon {
+        rings: Vec<Vec<[f64; 2]>>,
+    },
+    LineString {
+        points: Vec<[f64; 2]>,
+    },
+    Circle {
+        center: [f64; 2],
+        radius_m: f64,
+    },
 }
 
 /// A polygon, line or circle with a meaning.

@@ -134,7 +134,10 @@ pub struct ValidationLimits {
 
 impl Default for ValidationLimits {
     fn default() -> ValidationLimits {
-        ValidationLimits { max_future_ms: 5 * Time::MS_PER_MINUTE, max_age_ms: 7 * Time::MS_PER_DAY }
+        ValidationLimits {
+            max_future_ms: 5 * Time::MS_PER_MINUTE,
+            max_age_ms: 7 * Time::MS_PER_DAY,
+        }
     }
 }
 
@@ -185,15 +188,25 @@ impl Observation {
         if !(-180.0..=180.0).contains(&p.lon) {
             return Err(ObservationError::Longitude(p.lon));
         }
-        if p.alt_m.is_some_and(|v| !v.is_finite()) || p.accuracy_m.is_some_and(|v| !v.is_finite() || v < 0.0) {
+        if p.alt_m.is_some_and(|v| !v.is_finite())
+            || p.accuracy_m.is_some_and(|v| !v.is_finite() || v < 0.0)
+        {
             return Err(ObservationError::NotFinite);
         }
         let ahead = self.time.since(now);
         if ahead > limits.max_future_ms {
-            return Err(ObservationError::FutureTime { time: self.time, ahead_ms: ahead, limit_ms: limits.max_future_ms });
+            return Err(ObservationError::FutureTime {
+                time: self.time,
+                ahead_ms: ahead,
+                limit_ms: limits.max_future_ms,
+            });
         }
         if -ahead > limits.max_age_ms {
-            return Err(ObservationError::StaleTime { time: self.time, age_ms: -ahead, limit_ms: limits.max_age_ms });
+            return Err(ObservationError::StaleTime {
+                time: self.time,
+                age_ms: -ahead,
+                limit_ms: limits.max_age_ms,
+            });
         }
         check_range("speed_mps", self.speed_mps, 0.0, MAX_SPEED_MPS, "0..=1000")?;
         check_range("course_deg", self.course_deg, 0.0, 360.0, "0..=360")?;
@@ -216,7 +229,9 @@ fn check_range(
     range: &'static str,
 ) -> Result<(), ObservationError> {
     match value {
-        Some(v) if !(min..=max).contains(&v) => Err(ObservationError::Kinematics { field, value: v, range }),
+        Some(v) if !(min..=max).contains(&v) => {
+            Err(ObservationError::Kinematics { field, value: v, range })
+        }
         _ => Ok(()),
     }
 }
@@ -248,9 +263,18 @@ mod tests {
         let limits = ValidationLimits::default();
         assert!(obs(12.0, 33.0, now.0).validate(now, limits).is_ok());
         assert_eq!(obs(12.0, 90.5, now.0).validate(now, limits).unwrap_err().reason(), "latitude");
-        assert_eq!(obs(180.1, 33.0, now.0).validate(now, limits).unwrap_err().reason(), "longitude");
-        assert_eq!(obs(f64::NAN, 33.0, now.0).validate(now, limits).unwrap_err().reason(), "longitude");
-        assert_eq!(obs(12.0, f64::NAN, now.0).validate(now, limits).unwrap_err().reason(), "latitude");
+        assert_eq!(
+            obs(180.1, 33.0, now.0).validate(now, limits).unwrap_err().reason(),
+            "longitude"
+        );
+        assert_eq!(
+            obs(f64::NAN, 33.0, now.0).validate(now, limits).unwrap_err().reason(),
+            "longitude"
+        );
+        assert_eq!(
+            obs(12.0, f64::NAN, now.0).validate(now, limits).unwrap_err().reason(),
+            "latitude"
+        );
     }
 
     #[test]
@@ -258,7 +282,8 @@ mod tests {
         let now = Time(1_700_000_000_000);
         let limits = ValidationLimits::default();
         assert!(obs(12.0, 33.0, now.0 + limits.max_future_ms).validate(now, limits).is_ok());
-        let err = obs(12.0, 33.0, now.0 + limits.max_future_ms + 1).validate(now, limits).unwrap_err();
+        let err =
+            obs(12.0, 33.0, now.0 + limits.max_future_ms + 1).validate(now, limits).unwrap_err();
         assert_eq!(err.reason(), "future_time");
         assert!(obs(12.0, 33.0, now.0 - limits.max_age_ms).validate(now, limits).is_ok());
         let err = obs(12.0, 33.0, now.0 - limits.max_age_ms - 1).validate(now, limits).unwrap_err();

@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 ///
 /// The core never asks the operating system what time it is; the edges stamp events with a
 /// `Time` and everything downstream uses that stamp.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Time(pub i64);
 

@@ -23,7 +23,7 @@ use model::Event;
 
 pub use chain::{GENESIS, Hash, record_hash};
 pub use committer::{Ack, AppendRequest, CommitConfig, Committed, Committer, SubmitError};
-pub use redb_log::RedbLog;
+pub use redb_log::{RedbLog, RedbSnapshots};
 
 /// A record as stored: its sequence number, its predecessor's hash and the event.
 #[derive(Clone, Debug, PartialEq)]

@@ -2,6 +2,7 @@
 
 use std::ops::Range;
 use std::path::Path;
+use std::sync::Arc;
 
 use model::Event;
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
@@ -23,8 +24,24 @@ const SNAPSHOTS_KEPT: usize = 2;
 /// The log in a redb database file. One process at a time may open it (redb locks the file).
 #[derive(Debug)]
 pub struct RedbLog {
-    db: Database,
+    db: Arc<Database>,
     head: Head,
+}
+
+/// A handle that writes and reads snapshots while the log itself is owned by the committer.
+#[derive(Clone, Debug)]
+pub struct RedbSnapshots {
+    db: Arc<Database>,
+}
+
+impl RedbSnapshots {
+    pub fn put(&self, seq: u64, state: &[u8]) -> Result<(), StoreError> {
+        put_snapshot(&self.db, seq, state)
+    }
+
+    pub fn latest(&self) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
+        latest_snapshot(&self.db)
+    }
 }
 
 impl RedbLog {
@@ -43,9 +60,13 @@ impl RedbLog {
             }
         };
         txn.commit().map_err(StoreError::backend)?;
-        let log = RedbLog { db, head };
+        let log = RedbLog { db: Arc::new(db), head };
         log.check_head()?;
         Ok(log)
+    }
+
+    pub fn snapshots(&self) -> RedbSnapshots {
+        RedbSnapshots { db: Arc::clone(&self.db) }
     }
 
     /// The stored head must name the last record; anything else means the file was edited.
@@ -65,6 +86,32 @@ impl RedbLog {
         }
         Ok(())
     }
+}
+
+fn put_snapshot(db: &Database, seq: u64, state: &[u8]) -> Result<(), StoreError> {
+    let txn = db.begin_write().map_err(StoreError::backend)?;
+    {
+        let mut table = txn.open_table(SNAPSHOTS).map_err(StoreError::backend)?;
+        table.insert(seq, state).map_err(StoreError::backend)?;
+        let keys: Vec<u64> = table
+            .iter()
+            .map_err(StoreError::backend)?
+            .map(|e| e.map(|(k, _)| k.value()))
+            .collect::<Result<_, _>>()
+            .map_err(StoreError::backend)?;
+        let drop = keys.len().saturating_sub(SNAPSHOTS_KEPT);
+        for key in &keys[..drop] {
+            table.remove(key).map_err(StoreError::backend)?;
+        }
+    }
+    txn.commit().map_err(StoreError::backend)
+}
+
+fn latest_snapshot(db: &Database) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
+    let txn = db.begin_read().map_err(StoreError::backend)?;
+    let table = txn.open_table(SNAPSHOTS).map_err(StoreError::backend)?;
+    let last = table.last().map_err(StoreError::backend)?;
+    Ok(last.map(|(k, v)| (k.value(), v.value().to_vec())))
 }
 
 fn decode_head(bytes: &[u8]) -> Result<Head, StoreError> {
@@ -146,29 +193,11 @@ impl EventLog for RedbLog {
     }
 
     fn put_snapshot(&mut self, seq: u64, state: &[u8]) -> Result<(), StoreError> {
-        let txn = self.db.begin_write().map_err(StoreError::backend)?;
-        {
-            let mut table = txn.open_table(SNAPSHOTS).map_err(StoreError::backend)?;
-            table.insert(seq, state).map_err(StoreError::backend)?;
-            let keys: Vec<u64> = table
-                .iter()
-                .map_err(StoreError::backend)?
-                .map(|e| e.map(|(k, _)| k.value()))
-                .collect::<Result<_, _>>()
-                .map_err(StoreError::backend)?;
-            let drop = keys.len().saturating_sub(SNAPSHOTS_KEPT);
-            for key in &keys[..drop] {
-                table.remove(key).map_err(StoreError::backend)?;
-            }
-        }
-        txn.commit().map_err(StoreError::backend)
+        put_snapshot(&self.db, seq, state)
     }
 
     fn latest_snapshot(&self) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
-        let txn = self.db.begin_read().map_err(StoreError::backend)?;
-        let table = txn.open_table(SNAPSHOTS).map_err(StoreError::backend)?;
-        let last = table.last().map_err(StoreError::backend)?;
-        Ok(last.map(|(k, v)| (k.value(), v.value().to_vec())))
+        latest_snapshot(&self.db)
     }
 
     fn verify(&mut self) -> Result<VerifyReport, StoreError> {
@@ -218,16 +247,21 @@ impl EventLog for RedbLog {
         drop(table);
         drop(txn);
         // The chain speaks of records; redb's checksums then cover the rest of the file.
-        match self.db.check_integrity() {
-            Ok(true) => {}
-            Ok(false) => {
+        match Arc::get_mut(&mut self.db).map(Database::check_integrity) {
+            None => {
+                return Err(StoreError::Backend(
+                    "the integrity check needs the log opened alone".into(),
+                ));
+            }
+            Some(Ok(true)) => {}
+            Some(Ok(false)) => {
                 return Err(StoreError::Backend(
                     "the store failed redb's integrity check (redb repaired its own structures; \
                      the log may have been altered)"
                         .into(),
                 ));
             }
-            Err(e) => return Err(StoreError::backend(e)),
+            Some(Err(e)) => return Err(StoreError::backend(e)),
         }
         Ok(VerifyReport { records: expected_seq, head: prev })
     }

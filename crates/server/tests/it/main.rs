@@ -23,6 +23,7 @@ pub struct TestCentre {
 }
 
 impl TestCentre {
+    #[allow(clippy::new_without_default)]
     pub fn new() -> TestCentre {
         let dir = tempfile::tempdir().expect("tempdir");
         let mut config = Config { data_dir: dir.path().to_path_buf(), ..Config::default() };

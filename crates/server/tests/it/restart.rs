@@ -41,9 +41,9 @@ async fn a_restart_rebuilds_the_same_picture() {
     other.data_dir = fresh.path().to_path_buf();
     std::fs::copy(dir.path().join("log.redb"), fresh.path().join("log.redb")).expect("copy");
     let replayed = {
-        let mut log = store::RedbLog::open(&fresh.path().join("log.redb")).expect("open");
+        let log = store::RedbLog::open(&fresh.path().join("log.redb")).expect("open");
         let mut engine = engine::Engine::new(other.engine.clone());
-        store::EventLog::scan(&mut log, 0, &mut |r| {
+        store::EventLog::scan(&log, 0, &mut |r| {
             engine.apply(r.seq, &r.event);
             true
         })
