@@ -209,12 +209,13 @@ fn write_body(j: &mut J<'_>, m: &Message) {
             j.str("status_text", pick(&NAV_STATUS, usize::from(p.status), ""));
             if s {
                 match p.turn {
-                    -128 => j.literal("turn", "\"nan\""),
+                    -128 => j.literal("turn", "\"n/a\""),
                     -127 => j.literal("turn", "\"fastleft\""),
                     127 => j.literal("turn", "\"fastright\""),
                     t => {
+                        // degrees per minute, ROT = 4.733 * sqrt(deg/min), sign kept
                         let r = f64::from(t) / 4.733;
-                        j.fixed("turn", r * r, 0);
+                        j.quoted_fixed("turn", (r * r).copysign(r), 2);
                     }
                 }
                 match p.speed {
@@ -227,8 +228,8 @@ fn write_body(j: &mut J<'_>, m: &Message) {
                 j.int("speed", p.speed);
             }
             j.boolean("accuracy", p.accuracy);
-            j.coord("lon", p.lon, LATLON_DIV, 6);
-            j.coord("lat", p.lat, LATLON_DIV, 6);
+            j.coord("lon", p.lon, LATLON_DIV, 7);
+            j.coord("lat", p.lat, LATLON_DIV, 7);
             course(j, p.course);
             j.int("heading", p.heading);
             j.int("second", p.second);
@@ -244,8 +245,8 @@ fn write_body(j: &mut J<'_>, m: &Message) {
                 b.year, b.month, b.day, b.hour, b.minute, b.second
             );
             j.boolean("accuracy", b.accuracy);
-            j.coord("lon", b.lon, LATLON_DIV, 6);
-            j.coord("lat", b.lat, LATLON_DIV, 6);
+            j.coord("lon", b.lon, LATLON_DIV, 7);
+            j.coord("lat", b.lat, LATLON_DIV, 7);
             epfd(j, b.epfd);
             j.boolean("raim", b.raim);
             j.int("radio", b.radio);
@@ -310,8 +311,8 @@ fn write_body(j: &mut J<'_>, m: &Message) {
                 j.int("speed", a.speed);
             }
             j.boolean("accuracy", a.accuracy);
-            j.coord("lon", a.lon, LATLON_DIV, 6);
-            j.coord("lat", a.lat, LATLON_DIV, 6);
+            j.coord("lon", a.lon, LATLON_DIV, 7);
+            j.coord("lat", a.lat, LATLON_DIV, 7);
             course(j, a.course);
             j.int("second", a.second);
             j.int("regional", a.regional);
@@ -354,8 +355,8 @@ fn write_body(j: &mut J<'_>, m: &Message) {
             j.int("reserved", b.reserved);
             speed(j, b.speed);
             j.boolean("accuracy", b.accuracy);
-            j.coord("lon", b.lon, LATLON_DIV, 6);
-            j.coord("lat", b.lat, LATLON_DIV, 6);
+            j.coord("lon", b.lon, LATLON_DIV, 7);
+            j.coord("lat", b.lat, LATLON_DIV, 7);
             course(j, b.course);
             j.int("heading", b.heading);
             j.int("second", b.second);
@@ -372,8 +373,8 @@ fn write_body(j: &mut J<'_>, m: &Message) {
             j.int("reserved", b.reserved);
             speed(j, b.speed);
             j.boolean("accuracy", b.accuracy);
-            j.coord("lon", b.lon, LATLON_DIV, 6);
-            j.coord("lat", b.lat, LATLON_DIV, 6);
+            j.coord("lon", b.lon, LATLON_DIV, 7);
+            j.coord("lat", b.lat, LATLON_DIV, 7);
             course(j, b.course);
             j.int("heading", b.heading);
             j.int("second", b.second);
@@ -408,8 +409,8 @@ fn write_body(j: &mut J<'_>, m: &Message) {
             );
             j.str("name", a.name.as_str());
             if s {
-                j.coord("lon", a.lon, LATLON_DIV, 6);
-                j.coord("lat", a.lat, LATLON_DIV, 6);
+                j.coord("lon", a.lon, LATLON_DIV, 7);
+                j.coord("lat", a.lat, LATLON_DIV, 7);
                 j.boolean("accuracy", a.accuracy);
             } else {
                 j.boolean("accuracy", a.accuracy);
@@ -479,14 +480,13 @@ fn write_body(j: &mut J<'_>, m: &Message) {
             }
         }
         Body::LongRange(l) => {
+            j.int("status", l.status);
             if s {
-                j.str("status", pick(&NAV_STATUS, usize::from(l.status), ""));
-            } else {
-                j.int("status", l.status);
+                j.str("status_text", pick(&NAV_STATUS, usize::from(l.status), ""));
             }
             j.boolean("accuracy", l.accuracy);
-            j.coord("lon", l.lon, 600.0, 1);
-            j.coord("lat", l.lat, 600.0, 1);
+            j.coord("lon", l.lon, 600.0, 4);
+            j.coord("lat", l.lat, 600.0, 4);
             j.int("speed", l.speed);
             j.int("course", l.course);
             j.boolean("raim", l.raim);

@@ -65,8 +65,8 @@ fn tidal(j: &mut J<'_>, t: &TidalWindow) {
         }
         j.out.push(b'{');
         let mark = j.out.len();
-        j.coord("lon", tp.lon, LATLON3_DIV, 4);
-        j.coord("lat", tp.lat, LATLON3_DIV, 4);
+        j.coord("lon", tp.lon, LATLON3_DIV, 6);
+        j.coord("lat", tp.lat, LATLON3_DIV, 6);
         j.out.remove(mark);
         j.int("from_hour", tp.from_hour);
         j.int("from_min", tp.from_min);
@@ -140,8 +140,8 @@ pub(crate) fn app6(j: &mut J<'_>, app: &App6) {
             stamp4(j, "arrival", c.month, c.day, c.hour, c.minute, true);
             j.str("portname", c.portname.as_str());
             j.str("destination", c.destination.as_str());
-            j.coord("lon", c.lon, LATLON3_DIV, 4);
-            j.coord("lat", c.lat, LATLON3_DIV, 4);
+            j.coord("lon", c.lon, LATLON3_DIV, 6);
+            j.coord("lat", c.lat, LATLON3_DIV, 6);
         }
         App6::Berthing(b) => {
             j.int("linkage", b.linkage);
@@ -154,8 +154,8 @@ pub(crate) fn app6(j: &mut J<'_>, app: &App6) {
                 j.int(k, v);
             }
             j.str("berth_name", b.berth_name.as_str());
-            j.coord("berth_lon", b.berth_lon, LATLON3_DIV, 4);
-            j.coord("berth_lat", b.berth_lat, LATLON3_DIV, 4);
+            j.coord("berth_lon", b.berth_lon, LATLON3_DIV, 6);
+            j.coord("berth_lat", b.berth_lat, LATLON3_DIV, 6);
             if s {
                 j.fixed("berth_depth", f64::from(b.berth_depth) * 0.1, 1);
             } else {
@@ -228,8 +228,8 @@ fn met_tail_scaled(j: &mut J<'_>, m: &MetHydro, watertemp: f64) {
 }
 
 fn met_head(j: &mut J<'_>, m: &MetHydro) {
-    j.coord("lat", m.lat, LATLON3_DIV, 4);
-    j.coord("lon", m.lon, LATLON3_DIV, 4);
+    j.coord("lat", m.lat, LATLON3_DIV, 6);
+    j.coord("lon", m.lon, LATLON3_DIV, 6);
 }
 
 fn met_time(j: &mut J<'_>, m: &MetHydro) {
@@ -252,7 +252,7 @@ fn met236(j: &mut J<'_>, m: &MetHydro) {
     if j.scaled {
         j.fixed("airtemp", f64::from(m.airtemp - 600) / 10.0, 1);
         j.fixed("dewpoint", f64::from(m.dewpoint - 200) / 10.0, 1);
-        j.int("pressure", i64::from(m.pressure) - 800);
+        j.int("pressure", i64::from(m.pressure) + 800);
         j.str("pressuretend", pick(&tables::TRENDS, usize::from(m.pressuretend), ""));
         j.fixed("visibility", f64::from(m.visibility) / 10.0, 1);
         j.fixed("waterlevel", f64::from(m.waterlevel - 100) / 10.0, 1);
@@ -341,8 +341,8 @@ pub(crate) fn app8(j: &mut J<'_>, app: &App8) {
                 } else {
                     j.str(name, t.id_text.as_str());
                 }
-                j.coord("lat", t.lat, LATLON3_DIV, 4);
-                j.coord("lon", t.lon, LATLON3_DIV, 4);
+                j.coord("lat", t.lat, LATLON3_DIV, 6);
+                j.coord("lon", t.lon, LATLON3_DIV, 6);
                 j.int("course", t.course);
                 j.int("second", t.second);
                 j.int("speed", t.speed);
@@ -354,8 +354,8 @@ pub(crate) fn app8(j: &mut J<'_>, app: &App8) {
             j.int("linkage", t.linkage);
             j.str("station", t.station.as_str());
             // gpsd prints these scaled even in unscaled mode.
-            j.fixed("lon", f64::from(t.lon) / LATLON3_DIV, 4);
-            j.fixed("lat", f64::from(t.lat) / LATLON3_DIV, 4);
+            j.fixed("lon", f64::from(t.lon) / LATLON3_DIV, 6);
+            j.fixed("lat", f64::from(t.lat) / LATLON3_DIV, 6);
             j.int("status", t.status);
             j.int("signal", t.signal);
             j.str(

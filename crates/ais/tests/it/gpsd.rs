@@ -26,6 +26,14 @@ fn sample(tally: &mut Tally, diffs: &mut Vec<Diff>) {
     align_and_compare("gpsd/sample.aivdm", &expected, &ours, tally, diffs);
 }
 
+fn sample_scaled(tally: &mut Tally, diffs: &mut Vec<Diff>) {
+    let input = read("gpsd/test/sample.aivdm");
+    let expected = json_lines(&String::from_utf8_lossy(&read("gpsd/test/sample.aivdm.js.chk")));
+    assert_eq!(expected.len(), 97);
+    let ours = gpsd_type24(decode_to_json(&input, true), false);
+    align_and_compare("gpsd/sample.aivdm/scaled", &expected, &ours, tally, diffs);
+}
+
 const DAEMON_LOGS: [&str; 7] = [
     "ais-18-27.log",
     "ais-nmea-type6-fid55.log",
@@ -127,6 +135,12 @@ fn conformance_with_gpsd() {
     all.merge(&t);
 
     let mut t = Tally::default();
+    sample_scaled(&mut t, &mut diffs);
+    t.print(
+        "gpsd test/sample.aivdm --scaled vs gpsdecode (sample.aivdm.js.chk, numbers as numbers)",
+    );
+
+    let mut t = Tally::default();
     for name in DAEMON_LOGS {
         daemon(name, &mut t, &mut diffs);
     }
@@ -152,7 +166,8 @@ fn conformance_with_gpsd() {
     all.merge(&t);
 
     all.print("all gpsd references");
-    let mut corpora: Vec<String> = vec!["gpsd/sample.aivdm".into()];
+    let mut corpora: Vec<String> =
+        vec!["gpsd/sample.aivdm".into(), "gpsd/sample.aivdm/scaled".into()];
     corpora.extend(DAEMON_LOGS.iter().map(|n| format!("gpsd/daemon/{n}")));
     corpora.push("gpsd322/pyais_nmea_data_sample".into());
     corpora.push("gpsd322/rs162_ais_nmea".into());
@@ -173,7 +188,8 @@ fn dump_sample() {
 fn dump_file() {
     let path = std::env::var("AIS_DUMP").unwrap_or_default();
     let bytes = std::fs::read(path).unwrap_or_default();
-    for m in decode_to_json(&bytes, false) {
+    let scaled = std::env::var("AIS_SCALED").is_ok();
+    for m in decode_to_json(&bytes, scaled) {
         println!("{}", serde_json::to_string(&m).unwrap_or_default());
     }
 }
