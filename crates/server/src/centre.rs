@@ -57,8 +57,9 @@ pub enum CentreError {
 /// Why an append was not acknowledged.
 #[derive(Debug, thiserror::Error)]
 pub enum AppendError {
+    /// The log's queue is full; the events come back for a retry.
     #[error("the log is busy; retry shortly")]
-    Busy,
+    Busy(Vec<Event>),
     #[error("the centre is stopping")]
     Stopping,
     #[error("the log could not store the events: {0}")]
@@ -162,9 +163,9 @@ impl Centre {
             let committer = guard.as_ref().ok_or(AppendError::Stopping)?;
             match committer.try_submit(request) {
                 Ok(()) => {}
-                Err(SubmitError::Full(_)) => {
+                Err(SubmitError::Full(request)) => {
                     self.inner.metrics.full("log");
-                    return Err(AppendError::Busy);
+                    return Err(AppendError::Busy(request.events));
                 }
                 Err(SubmitError::Closed(_)) => return Err(AppendError::Stopping),
             }

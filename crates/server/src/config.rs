@@ -19,6 +19,9 @@ pub struct Config {
     pub ingest: IngestConfig,
     #[serde(default)]
     pub engine: engine::EngineConfig,
+    /// Configured sources (`[[sources]]` tables; `type` names the kind).
+    #[serde(default)]
+    pub sources: Vec<crate::sources::SourceConfig>,
 }
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -65,6 +68,7 @@ impl Default for Config {
             log: LogConfig::default(),
             ingest: IngestConfig::default(),
             engine: engine::EngineConfig::default(),
+            sources: Vec::new(),
         }
     }
 }
@@ -155,6 +159,20 @@ mod tests {
         let config = Config::from_toml(Path::new("t.toml"), "").expect("empty config");
         assert_eq!(config, Config::default());
         assert_eq!(config.http.listen.port(), 8080);
+    }
+
+    #[test]
+    fn sources_are_typed_tables_and_their_keys_are_checked() {
+        let text = "[[sources]]\ntype = \"json_udp\"\nid = \"radar-zuwara\"\nlisten = \"127.0.0.1:9000\"\nagency = \"CGW\"\n";
+        let config = Config::from_toml(Path::new("t.toml"), text).expect("source");
+        assert_eq!(config.sources.len(), 1);
+        assert_eq!(config.sources[0].id(), "radar-zuwara");
+        let typo = text.replace("agency", "agnecy");
+        let err = Config::from_toml(Path::new("t.toml"), &typo).expect_err("typo");
+        assert!(err.to_string().contains("agnecy"), "{err}");
+        let unknown = text.replace("json_udp", "carrier_pigeon");
+        let err = Config::from_toml(Path::new("t.toml"), &unknown).expect_err("unknown type");
+        assert!(err.to_string().contains("carrier_pigeon"), "{err}");
     }
 
     #[test]

@@ -84,7 +84,7 @@ async fn metrics(State(state): State<AppState>) -> Response {
 }
 
 /// The receiving edge's clock: the only place the API reads it.
-fn now() -> Time {
+pub(crate) fn now() -> Time {
     let ms =
         SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0);
     Time(ms)
@@ -123,7 +123,7 @@ async fn post_observations(
         let sources: Vec<String> = observations.iter().map(|o| o.source.clone()).collect();
         let events = observations.into_iter().map(|o| model::Event::observation(now, o)).collect();
         let range = state.centre.append(events).await.map_err(|e| match e {
-            AppendError::Busy => {
+            AppendError::Busy(_) => {
                 ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", e.to_string())
             }
             AppendError::Stopping => {

@@ -34,6 +34,39 @@ pub fn parse(
     limits: ValidationLimits,
     max_items: usize,
 ) -> Result<(Vec<Observation>, Vec<Rejected>), BodyError> {
+    parse_from(body, now, limits, max_items, None)
+}
+
+/// What a configured source stamps on every observation it receives: its own id and agency
+/// (a sensor cannot speak for another agency), and its default marking where none is given.
+#[derive(Clone, Debug)]
+pub struct SourceStamp {
+    pub source: String,
+    pub source_kind: model::SourceKind,
+    pub agency: model::AgencyId,
+    pub marking: model::Marking,
+}
+
+impl SourceStamp {
+    fn apply(&self, o: &mut Observation, marked: bool) {
+        o.source.clone_from(&self.source);
+        o.agency = self.agency.clone();
+        o.source_kind = self.source_kind;
+        if !marked {
+            o.marking = self.marking.clone();
+        }
+    }
+}
+
+/// Like [`parse`], for a configured source: items may omit `source`, `source_kind` and
+/// `agency`, which the stamp supplies.
+pub fn parse_from(
+    body: &[u8],
+    now: Time,
+    limits: ValidationLimits,
+    max_items: usize,
+    stamp: Option<&SourceStamp>,
+) -> Result<(Vec<Observation>, Vec<Rejected>), BodyError> {
     let value: Value =
         serde_json::from_slice(body).map_err(|e| BodyError::Malformed(e.to_string()))?;
     let items = match value {
@@ -54,7 +87,8 @@ pub fn parse(
     let mut accepted = Vec::with_capacity(items.len());
     let mut rejected = Vec::new();
     for (index, item) in items.into_iter().enumerate() {
-        match item.decode().and_then(|o| validate(o, now, limits)) {
+        let decoded = item.decode(stamp);
+        match decoded.and_then(|o| validate(o, now, limits)) {
             Ok(observation) => accepted.push(observation),
             Err((reason, message)) => rejected.push(Rejected { index, reason, message }),
         }
@@ -70,12 +104,25 @@ enum Item {
 type ItemError = (&'static str, String);
 
 impl Item {
-    fn decode(self) -> Result<Observation, ItemError> {
-        let value = match self {
+    fn decode(self, stamp: Option<&SourceStamp>) -> Result<Observation, ItemError> {
+        let mut value = match self {
             Item::Plain(value) => value,
             Item::Feature(feature) => feature_to_observation(feature)?,
         };
-        serde_json::from_value(value).map_err(|e| ("invalid", e.to_string()))
+        let mut marked = false;
+        if let (Some(stamp), Value::Object(map)) = (stamp, &mut value) {
+            // Placeholders that the stamp overwrites after decoding.
+            map.insert("source".into(), Value::String(stamp.source.clone()));
+            map.insert("agency".into(), Value::String(stamp.agency.to_string()));
+            map.insert("source_kind".into(), serde_json::json!(stamp.source_kind));
+            marked = map.contains_key("marking");
+        }
+        let mut observation: Observation =
+            serde_json::from_value(value).map_err(|e| ("invalid", e.to_string()))?;
+        if let Some(stamp) = stamp {
+            stamp.apply(&mut observation, marked);
+        }
+        Ok(observation)
     }
 }
 

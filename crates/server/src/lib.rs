@@ -9,8 +9,9 @@
 pub mod centre;
 pub mod config;
 pub mod http;
-mod ingest;
+pub mod ingest;
 pub mod metrics;
+pub mod sources;
 
 pub use centre::{Centre, CentreError, Update};
 pub use config::{Config, ConfigError};
@@ -29,6 +30,19 @@ pub async fn serve(
         .map_err(|e| CentreError::Bind { addr: config.http.listen, message: e.to_string() })?;
     let addr = listener.local_addr().map_err(|e| CentreError::Io(e.to_string()))?;
     let centre = Centre::start(&config)?;
+    let mut running = Vec::new();
+    for source in &config.sources {
+        match sources::start(source, centre.clone(), config.validation_limits()).await {
+            Ok(source) => running.push(source),
+            Err(error) => {
+                for source in &running {
+                    source.stop();
+                }
+                centre.stop();
+                return Err(CentreError::Io(error.to_string()));
+            }
+        }
+    }
     let router = http::router(centre.clone(), &config);
     on_listening(addr);
     tracing::info!(%addr, "serving");
@@ -36,6 +50,9 @@ pub async fn serve(
         .with_graceful_shutdown(shutdown)
         .await
         .map_err(|e| CentreError::Io(e.to_string()))?;
+    for source in &running {
+        source.stop();
+    }
     centre.stop();
     Ok(())
 }

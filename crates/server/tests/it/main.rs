@@ -3,6 +3,7 @@
 mod api;
 mod bad_input;
 mod restart;
+mod sources;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
