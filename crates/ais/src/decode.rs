@@ -39,12 +39,19 @@ fn u16_(b: &Bits<'_>, s: usize, w: u32) -> u16 {
 
 /// Decode an assembled payload.
 pub fn decode(b: &Bits<'_>) -> Result<Message, PayloadError> {
+    let mut m = Message::default();
+    decode_into(b, &mut m)?;
+    Ok(m)
+}
+
+/// Decode an assembled payload into `out` (the hot path: no large value is moved).
+pub fn decode_into(b: &Bits<'_>, out: &mut Message) -> Result<(), PayloadError> {
     let len = b.len();
     if len == 0 {
         return Err(PayloadError::Empty);
     }
     let msg_type = u8_(b, 0, 6);
-    let body = match msg_type {
+    out.body = match msg_type {
         1..=3 => {
             check(msg_type, len, 163, 204)?;
             Body::Position(PositionReport {
@@ -407,13 +414,11 @@ pub fn decode(b: &Bits<'_>) -> Result<Message, PayloadError> {
         }
         t => return Err(PayloadError::UnknownType(t)),
     };
-    Ok(Message {
-        msg_type,
-        repeat: u8_(b, 6, 2),
-        mmsi: b.u(8, 30),
-        bit_len: len.min(usize::from(u16::MAX)) as u16,
-        body,
-    })
+    out.msg_type = msg_type;
+    out.repeat = u8_(b, 6, 2);
+    out.mmsi = b.u(8, 30);
+    out.bit_len = len.min(usize::from(u16::MAX)) as u16;
+    Ok(())
 }
 
 fn binary_slot(

@@ -2,7 +2,7 @@
 //! every rejected line counted by reason. No I/O, no clock: time comes from the caller.
 
 use crate::bits::Payload;
-use crate::decode::{PayloadError, decode};
+use crate::decode::{PayloadError, decode_into};
 use crate::messages::Message;
 use crate::nmea::{SentenceError, TagBlock, parse_line, parse_tag_body};
 use crate::reassembly::{
@@ -120,7 +120,8 @@ impl LineError {
 /// A decoded message with what the sentence layer knew about it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Decoded<'a> {
-    pub message: Message,
+    /// The message, held by the decoder until the next line.
+    pub message: &'a Message,
     /// Tag block of the first fragment (or of the last one if the first had none).
     pub tag_block: Option<TagBlock<'a>>,
     pub talker: [u8; 2],
@@ -161,6 +162,7 @@ impl Counts {
 pub struct Decoder {
     reassembler: Reassembler,
     single: Payload,
+    message: Message,
     counts: Counts,
 }
 
@@ -176,6 +178,7 @@ impl Decoder {
         Self {
             reassembler: Reassembler::new(cfg),
             single: Payload::new(),
+            message: Message::default(),
             counts: Counts::default(),
         }
     }
@@ -199,7 +202,14 @@ impl Decoder {
         now_ms: i64,
     ) -> Result<Option<Decoded<'a>>, LineError> {
         self.counts.lines += 1;
-        let r = decode_inner(&mut self.reassembler, &mut self.single, line, connection, now_ms);
+        let r = decode_inner(
+            &mut self.reassembler,
+            &mut self.single,
+            &mut self.message,
+            line,
+            connection,
+            now_ms,
+        );
         match &r {
             Ok(Some(d)) => {
                 self.counts.sentences += 1;
@@ -226,6 +236,7 @@ impl Decoder {
 fn decode_inner<'a>(
     reassembler: &'a mut Reassembler,
     single: &mut Payload,
+    slot: &'a mut Message,
     line: &'a [u8],
     connection: u32,
     now_ms: i64,
@@ -238,9 +249,9 @@ fn decode_inner<'a>(
             None => FragmentError::TooLong,
         })?;
         single.set_fill(usize::from(s.fill_bits));
-        let message = decode(&single.bits())?;
+        decode_into(&single.bits(), slot)?;
         return Ok(Some(Decoded {
-            message,
+            message: slot,
             tag_block: s.tag_block,
             talker: s.talker,
             own_ship: s.own_ship,
@@ -272,7 +283,7 @@ fn decode_inner<'a>(
     let Some((payload, stored_tag)) = reassembler.completed(idx) else {
         return Ok(None);
     };
-    let message = decode(&payload.bits())?;
+    decode_into(&payload.bits(), slot)?;
     let tag_block = if stored_tag.is_empty() {
         tb
     } else {
@@ -280,7 +291,7 @@ fn decode_inner<'a>(
         parse_stored_tag(stored_tag).or(tb)
     };
     Ok(Some(Decoded {
-        message,
+        message: slot,
         tag_block,
         talker: s.talker,
         own_ship: s.own_ship,

@@ -137,7 +137,7 @@ const LATLON_DIV: f64 = 600_000.0;
 
 /// Append one message as a JSON line (with trailing newline) to `out`.
 pub fn write_json(out: &mut Vec<u8>, d: &Decoded<'_>, scaled: bool) {
-    let m = &d.message;
+    let m = d.message;
     out.extend_from_slice(b"{\"class\":\"AIS\"");
     let mut j = J { out, scaled };
     j.int("type", m.msg_type);

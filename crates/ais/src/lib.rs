@@ -30,6 +30,7 @@ mod json_app;
 pub mod messages;
 pub mod nmea;
 pub mod reassembly;
+mod scan;
 mod stream;
 mod tables;
 pub mod text;

@@ -433,6 +433,12 @@ impl LongRange {
     }
 }
 
+impl Default for Body {
+    fn default() -> Self {
+        Body::UtcInquiry { dest_mmsi: 0 }
+    }
+}
+
 /// The body of a decoded message, by type.
 #[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)] // decoded on the stack by design: no heap per message
@@ -463,7 +469,7 @@ pub enum Body {
 }
 
 /// One decoded AIS message.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Message {
     /// Message type, 1–27.
     pub msg_type: u8,

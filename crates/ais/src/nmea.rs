@@ -1,6 +1,8 @@
 //! The sentence layer: NMEA 4.0 tag blocks and `!xxVDM` / `!xxVDO` sentences, borrowed from the
 //! input line, checksums verified, receiver metadata after the checksum tolerated.
 
+use crate::scan::{find_byte, xor_all};
+
 /// Why a line was not accepted as an AIS sentence. Every variant is counted by reason.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum SentenceError {
@@ -105,6 +107,10 @@ fn hex2(s: &[u8]) -> Option<u8> {
         [a, b, ..] => Some(hex_val(*a)? << 4 | hex_val(*b)?),
         _ => None,
     }
+}
+
+fn field_count(body: &[u8]) -> usize {
+    body.iter().filter(|&&c| c == b',').count() + 1
 }
 
 fn xor(s: &[u8]) -> u8 {
@@ -245,27 +251,30 @@ pub fn parse_line(line: &[u8]) -> Result<Sentence<'_>, SentenceError> {
     };
     let s = line.get(start..).unwrap_or(&[]);
     let own_ship = is_ais_address(s).ok_or(SentenceError::NotAis)?;
-    let star = s.iter().position(|&c| c == b'*').ok_or(SentenceError::MissingChecksum)?;
+    let star = find_byte(s, b'*').ok_or(SentenceError::MissingChecksum)?;
     let body = s.get(1..star).unwrap_or(&[]);
     let after = s.get(star + 1..).unwrap_or(&[]);
     let want = hex2(after).ok_or(SentenceError::MissingChecksum)?;
-    let got = xor(body);
+    let got = xor_all(body);
     if got != want {
         return Err(SentenceError::BadChecksum { got, want });
     }
     let trailer = after.get(2..).unwrap_or(&[]);
-
-    let mut fields = body.split(|&c| c == b',');
+    // The five short fields from the front, the fill bits from the back; the payload is what
+    // lies between (a stray comma in it fails six-bit validation later).
     let mut f: [&[u8]; 7] = [&[]; 7];
-    let mut n = 0;
-    for (slot, field) in f.iter_mut().zip(&mut fields) {
-        *slot = field;
-        n += 1;
+    let mut rest = body;
+    for slot in f.iter_mut().take(5) {
+        let i =
+            find_byte(rest, b',').ok_or_else(|| SentenceError::FieldCount(field_count(body)))?;
+        let (head, tail) = rest.split_at(i);
+        *slot = head;
+        rest = tail.get(1..).unwrap_or(&[]);
     }
-    let extra = fields.count();
-    if n != 7 || extra != 0 {
-        return Err(SentenceError::FieldCount(n + extra));
-    }
+    let last = rest.iter().rposition(|&c| c == b',').ok_or(SentenceError::FieldCount(6))?;
+    let (payload_field, fill_field) = rest.split_at(last);
+    f[5] = payload_field;
+    f[6] = fill_field.get(1..).unwrap_or(&[]);
     let [addr, count, number, seq, channel, payload, fill] = f;
     let digit = |s: &[u8]| match s {
         [d @ b'1'..=b'9'] => Some(d - b'0'),

@@ -7,6 +7,7 @@ use std::io::{BufRead, Write};
 use crate::decoder::{Counts, Decoder, RejectReason};
 use crate::json::write_json;
 use crate::reassembly::{ReassemblyConfig, ReassemblyStats};
+use crate::scan::find_byte;
 
 /// Lines longer than this are cut, skipped and counted (no AIS sentence comes near it).
 pub const MAX_LINE_BYTES: usize = 64 * 1024;
@@ -97,7 +98,8 @@ pub fn decode_stream(
     opts: &DecodeOptions,
 ) -> std::io::Result<Summary> {
     let mut decoder = Decoder::new(ReassemblyConfig::default());
-    let mut line: Vec<u8> = Vec::with_capacity(256);
+    // Holds only a line split across two reads; whole lines are decoded in place.
+    let mut carry: Vec<u8> = Vec::with_capacity(256);
     let mut json: Vec<u8> = Vec::with_capacity(64 * 1024);
     let mut overlong = 0u64;
     let mut too_long = false;
@@ -105,40 +107,61 @@ pub fn decode_stream(
     loop {
         let avail = input.fill_buf()?;
         if avail.is_empty() {
-            if !line.is_empty() && !too_long {
-                process(&mut decoder, &line, &mut json, opts, &mut now_ms);
-            }
             break;
         }
-        let (chunk, complete, used) = match avail.iter().position(|&b| b == b'\n') {
-            Some(i) => (avail.get(..i).unwrap_or(&[]), true, i + 1),
-            None => (avail, false, avail.len()),
-        };
-        if !too_long {
-            if line.len() + chunk.len() > MAX_LINE_BYTES {
-                too_long = true;
-                line.clear();
-            } else {
-                line.extend_from_slice(chunk);
+        let mut rest = avail;
+        // Finish a line carried over from the previous read.
+        if !carry.is_empty() || too_long {
+            match find_byte(rest, b'\n') {
+                Some(i) => {
+                    let (head, tail) = rest.split_at(i);
+                    if !too_long && carry.len() + head.len() <= MAX_LINE_BYTES {
+                        carry.extend_from_slice(head);
+                        process(&mut decoder, &carry, &mut json, opts, &mut now_ms);
+                    } else {
+                        overlong += 1;
+                    }
+                    carry.clear();
+                    too_long = false;
+                    rest = tail.get(1..).unwrap_or(&[]);
+                }
+                None => {
+                    if carry.len() + rest.len() > MAX_LINE_BYTES {
+                        too_long = true;
+                        carry.clear();
+                    } else if !too_long {
+                        carry.extend_from_slice(rest);
+                    }
+                    rest = &[];
+                }
             }
         }
-        input.consume(used);
-        if complete {
-            if too_long {
+        // Whole lines inside the buffer: no copy.
+        while let Some(i) = find_byte(rest, b'\n') {
+            let (l, tail) = rest.split_at(i);
+            if l.len() > MAX_LINE_BYTES {
                 overlong += 1;
             } else {
-                process(&mut decoder, &line, &mut json, opts, &mut now_ms);
+                process(&mut decoder, l, &mut json, opts, &mut now_ms);
             }
-            line.clear();
-            too_long = false;
-            if json.len() >= 60 * 1024 {
-                out.write_all(&json)?;
-                json.clear();
-            }
+            rest = tail.get(1..).unwrap_or(&[]);
+        }
+        if rest.len() > MAX_LINE_BYTES {
+            too_long = true;
+        } else {
+            carry.extend_from_slice(rest);
+        }
+        let n = avail.len();
+        input.consume(n);
+        if json.len() >= 60 * 1024 {
+            out.write_all(&json)?;
+            json.clear();
         }
     }
     if too_long {
         overlong += 1;
+    } else if !carry.is_empty() {
+        process(&mut decoder, &carry, &mut json, opts, &mut now_ms);
     }
     out.write_all(&json)?;
     out.flush()?;

@@ -46,7 +46,7 @@ fn short_type1_decodes_what_is_present() {
     let full = "15RTgt0PAso;90TKcjM8h6g208CQ";
     let line = with_checksum(&format!("AIVDM,1,1,,A,{full},4"));
     let mut d = Decoder::default();
-    let m = d.decode_line(line.as_bytes(), 0, 0).ok().flatten().map(|d| d.message);
+    let m = d.decode_line(line.as_bytes(), 0, 0).ok().flatten().map(|d| d.message.clone());
     let Some(ais::Body::Position(p)) = m.map(|m| m.body) else { panic!("type 1 expected") };
     assert_eq!(p.position().map(|(lon, _)| (lon * 1e4).round()), Some(-1_233_954.0));
     assert_eq!(p.speed_knots(), Some(12.3));
@@ -58,7 +58,7 @@ fn sentinels_are_none_in_the_typed_api() {
     let mut d = Decoder::default();
     let r = d.decode_line(b"!AIVDM,1,1,,A,16SteH0P00Jt63hHaa6SagvJ087r,0*42", 0, 0);
     let Ok(Some(dec)) = r else { panic!("decodes") };
-    let ais::Body::Position(p) = dec.message.body else { panic!("type 1") };
+    let ais::Body::Position(p) = dec.message.body.clone() else { panic!("type 1") };
     assert_eq!(p.turn_raw(), None);
     assert_eq!(p.heading_degrees(), None);
     assert_eq!(p.speed_knots(), Some(0.0));
@@ -229,5 +229,19 @@ proptest! {
                 prop_assert!(serde_json::from_str::<serde_json::Value>(l).is_ok(), "invalid JSON: {}", l);
             }
         }
+    }
+}
+
+#[test]
+fn lines_split_across_reads_decode_the_same() {
+    let input = read("gpsd/test/sample.aivdm");
+    let mut whole = Vec::new();
+    let a = decode_stream(&mut &input[..], &mut whole, &DecodeOptions::default()).expect("ok");
+    for cap in [1, 7, 64, 100] {
+        let mut r = std::io::BufReader::with_capacity(cap, &input[..]);
+        let mut split = Vec::new();
+        let b = decode_stream(&mut r, &mut split, &DecodeOptions::default()).expect("ok");
+        assert_eq!(a, b, "buffer of {cap} bytes");
+        assert_eq!(whole, split, "buffer of {cap} bytes");
     }
 }
