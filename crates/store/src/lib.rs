@@ -13,15 +13,18 @@
 //! producer only once its events are durable.
 
 mod chain;
+mod codec;
 mod committer;
 pub mod conformance;
 mod redb_log;
+mod segment;
 
 use std::ops::Range;
 
 use model::Event;
 
 pub use chain::{GENESIS, Hash, record_hash};
+pub use codec::{decode_event, encode_event};
 pub use committer::{Ack, AppendRequest, CommitConfig, Committed, Committer, SubmitError};
 pub use redb_log::{RedbLog, RedbSnapshots};
 

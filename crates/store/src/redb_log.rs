@@ -1,4 +1,8 @@
 //! The embedded backend: the log in one redb file.
+//!
+//! Table `log` maps the first sequence number of each append to a [segment](crate::segment)
+//! holding that append's records; `meta` holds the head (record count and last hash) so that
+//! a truncated or edited tail is caught; `snapshots` holds the engine's state every so often.
 
 use std::ops::Range;
 use std::path::Path;
@@ -8,9 +12,10 @@ use model::Event;
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 
 use crate::chain::{hex, record_hash};
+use crate::segment::{Frame, Frames, push_record};
 use crate::{EventLog, GENESIS, Hash, Head, Record, StoreError, VerifyReport};
 
-/// seq → predecessor hash (32 bytes) followed by the event as JSON.
+/// first seq of an append → its segment.
 const LOG: TableDefinition<u64, &[u8]> = TableDefinition::new("log");
 /// "head" → next seq (8 bytes, little-endian) followed by the last record's hash.
 const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
@@ -18,7 +23,7 @@ const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 const SNAPSHOTS: TableDefinition<u64, &[u8]> = TableDefinition::new("snapshots");
 
 const HEAD_KEY: &str = "head";
-/// Snapshots kept besides the newest, in case the newest is unreadable by a newer engine.
+/// Snapshots kept, in case the newest is unreadable by a newer engine.
 const SNAPSHOTS_KEPT: usize = 2;
 
 /// The log in a redb database file. One process at a time may open it (redb locks the file).
@@ -26,6 +31,8 @@ const SNAPSHOTS_KEPT: usize = 2;
 pub struct RedbLog {
     db: Arc<Database>,
     head: Head,
+    /// Reused between appends so that a steady stream allocates nothing per batch.
+    segment: Vec<u8>,
 }
 
 /// A handle that writes and reads snapshots while the log itself is owned by the committer.
@@ -60,7 +67,7 @@ impl RedbLog {
             }
         };
         txn.commit().map_err(StoreError::backend)?;
-        let log = RedbLog { db: Arc::new(db), head };
+        let log = RedbLog { db: Arc::new(db), head, segment: Vec::new() };
         log.check_head()?;
         Ok(log)
     }
@@ -69,17 +76,26 @@ impl RedbLog {
         RedbSnapshots { db: Arc::clone(&self.db) }
     }
 
-    /// The stored head must name the last record; anything else means the file was edited.
+    /// The stored head must count exactly the stored records; anything else means the file
+    /// was edited or truncated.
     fn check_head(&self) -> Result<(), StoreError> {
         let txn = self.db.begin_read().map_err(StoreError::backend)?;
         let table = txn.open_table(LOG).map_err(StoreError::backend)?;
-        let last = table.last().map_err(StoreError::backend)?.map(|(k, _)| k.value());
-        let expected = self.head.next_seq.checked_sub(1);
-        if last != expected {
+        let stored = match table.last().map_err(StoreError::backend)? {
+            Some((first, segment)) => {
+                let mut frames = Frames::new(first.value(), segment.value());
+                for frame in frames.by_ref() {
+                    frame?;
+                }
+                frames.next_seq()
+            }
+            None => 0,
+        };
+        if stored != self.head.next_seq {
             return Err(StoreError::Broken {
-                seq: last.unwrap_or(0),
+                seq: stored.min(self.head.next_seq).saturating_sub(1),
                 message: format!(
-                    "the head names {} records but the last stored record is {last:?}",
+                    "the head names {} records but {stored} are stored",
                     self.head.next_seq
                 ),
             });
@@ -129,20 +145,8 @@ fn encode_head(head: &Head) -> [u8; 40] {
     out
 }
 
-fn split_value(seq: u64, value: &[u8]) -> Result<(Hash, &[u8]), StoreError> {
-    let (prev, body) = value.split_at_checked(32).ok_or_else(|| StoreError::Broken {
-        seq,
-        message: "the record is shorter than its hash".into(),
-    })?;
-    let prev: Hash = prev.try_into().map_err(|_| StoreError::Broken {
-        seq,
-        message: "the record's hash is malformed".into(),
-    })?;
-    Ok((prev, body))
-}
-
-fn decode_event(seq: u64, body: &[u8]) -> Result<Event, StoreError> {
-    serde_json::from_slice(body).map_err(|e| StoreError::Decode { seq, message: e.to_string() })
+fn decode_event(frame: &Frame<'_>) -> Result<Event, StoreError> {
+    crate::decode_event(frame.seq, frame.body)
 }
 
 impl EventLog for RedbLog {
@@ -152,24 +156,26 @@ impl EventLog for RedbLog {
             return Ok(first..first);
         }
         let mut head = self.head;
-        let mut value = Vec::with_capacity(512);
+        let segment = &mut self.segment;
+        segment.clear();
+        for event in events {
+            let body = push_record(segment, &head.hash, |buf| crate::encode_event(buf, event))?;
+            let hash = record_hash(head.next_seq, &head.hash, &segment[body]);
+            head = Head { next_seq: head.next_seq + 1, hash };
+        }
         let txn = self.db.begin_write().map_err(StoreError::backend)?;
         {
             let mut table = txn.open_table(LOG).map_err(StoreError::backend)?;
-            for event in events {
-                value.clear();
-                value.extend_from_slice(&head.hash);
-                serde_json::to_writer(&mut value, event)
-                    .map_err(|e| StoreError::Encode(e.to_string()))?;
-                let hash = record_hash(head.next_seq, &head.hash, &value[32..]);
-                table.insert(head.next_seq, value.as_slice()).map_err(StoreError::backend)?;
-                head = Head { next_seq: head.next_seq + 1, hash };
-            }
+            table.insert(first, segment.as_slice()).map_err(StoreError::backend)?;
             let mut meta = txn.open_table(META).map_err(StoreError::backend)?;
             meta.insert(HEAD_KEY, encode_head(&head).as_slice()).map_err(StoreError::backend)?;
         }
         txn.commit().map_err(StoreError::backend)?;
         self.head = head;
+        if self.segment.capacity() > 16 * 1024 * 1024 {
+            // One huge append should not pin its buffer for the life of the process.
+            self.segment = Vec::new();
+        }
         Ok(first..head.next_seq)
     }
 
@@ -180,13 +186,22 @@ impl EventLog for RedbLog {
     fn scan(&self, from: u64, visit: &mut dyn FnMut(Record) -> bool) -> Result<(), StoreError> {
         let txn = self.db.begin_read().map_err(StoreError::backend)?;
         let table = txn.open_table(LOG).map_err(StoreError::backend)?;
-        for entry in table.range(from..).map_err(StoreError::backend)? {
-            let (key, value) = entry.map_err(StoreError::backend)?;
-            let seq = key.value();
-            let (prev_hash, body) = split_value(seq, value.value())?;
-            let event = decode_event(seq, body)?;
-            if !visit(Record { seq, prev_hash, event }) {
-                break;
+        // Start at the segment holding `from`: the last one whose first seq is <= from.
+        let start = match table.range(..=from).map_err(StoreError::backend)?.next_back() {
+            Some(entry) => entry.map_err(StoreError::backend)?.0.value(),
+            None => from,
+        };
+        for entry in table.range(start..).map_err(StoreError::backend)? {
+            let (first, segment) = entry.map_err(StoreError::backend)?;
+            for frame in Frames::new(first.value(), segment.value()) {
+                let frame = frame?;
+                if frame.seq < from {
+                    continue;
+                }
+                let event = decode_event(&frame)?;
+                if !visit(Record { seq: frame.seq, prev_hash: frame.prev_hash, event }) {
+                    return Ok(());
+                }
             }
         }
         Ok(())
@@ -206,30 +221,33 @@ impl EventLog for RedbLog {
         let mut expected_seq = 0u64;
         let mut prev = GENESIS;
         for entry in table.iter().map_err(StoreError::backend)? {
-            let (key, value) = entry.map_err(StoreError::backend)?;
-            let seq = key.value();
-            if seq != expected_seq {
+            let (first, segment) = entry.map_err(StoreError::backend)?;
+            let first = first.value();
+            if first != expected_seq {
                 return Err(StoreError::Broken {
                     seq: expected_seq,
-                    message: format!("record {expected_seq} is missing (next stored is {seq})"),
+                    message: format!("record {expected_seq} is missing (next stored is {first})"),
                 });
             }
-            let (stored_prev, body) = split_value(seq, value.value())?;
-            if stored_prev != prev {
-                let broken = seq.saturating_sub(1);
-                return Err(StoreError::Broken {
-                    seq: broken,
-                    message: format!(
-                        "record {broken} hashes to {} but record {seq} links to {}: one of them \
-                         was altered",
-                        hex(&prev),
-                        hex(&stored_prev)
-                    ),
-                });
+            for frame in Frames::new(first, segment.value()) {
+                let frame = frame?;
+                if frame.prev_hash != prev {
+                    let broken = frame.seq.saturating_sub(1);
+                    return Err(StoreError::Broken {
+                        seq: broken,
+                        message: format!(
+                            "record {broken} hashes to {} but record {} links to {}: one of \
+                             them was altered",
+                            hex(&prev),
+                            frame.seq,
+                            hex(&frame.prev_hash)
+                        ),
+                    });
+                }
+                decode_event(&frame)?;
+                prev = record_hash(frame.seq, &frame.prev_hash, frame.body);
+                expected_seq += 1;
             }
-            decode_event(seq, body)?;
-            prev = record_hash(seq, &stored_prev, body);
-            expected_seq += 1;
         }
         let head = self.head;
         if head.next_seq != expected_seq || head.hash != prev {

@@ -64,9 +64,14 @@ fn audit_verify_passes_an_intact_log_and_names_an_edited_record() {
 
     let path = data.join("log.redb");
     let mut bytes = std::fs::read(&path).expect("read");
-    let needle = b"\"lon\":12.0077";
+    // Record 77's longitude as MessagePack float64: change its last byte.
+    let lon = match store::conformance::sample_event(77).kind {
+        model::EventKind::Observation(o) => o.position.lon,
+    };
+    let mut needle = vec![0xcb];
+    needle.extend_from_slice(&lon.to_be_bytes());
     let at = bytes.windows(needle.len()).position(|w| w == needle).expect("record 77");
-    bytes[at + needle.len() - 1] = b'8';
+    bytes[at + needle.len() - 1] ^= 0x01;
     std::fs::write(&path, bytes).expect("write");
     let (code, out, _) = run(&["audit", "verify", "--data", data.to_str().expect("path")]);
     assert_ne!(code, 0);

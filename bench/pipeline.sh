@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Core pipeline benchmark (issue: core): 1M observations through validation and group commit
+# into the redb log, replay, and the same batching on SQLite (WAL, synchronous=FULL).
+# Usage: bench/pipeline.sh [--events N] [--runs R] [--dir DIR]
+set -euo pipefail
+cd "$(dirname "$0")/pipeline"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
+cargo build --release --quiet
+exec "$CARGO_TARGET_DIR/release/bench-pipeline" "$@"
