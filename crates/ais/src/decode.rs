@@ -5,6 +5,7 @@ use crate::app::{Binary6, Binary8, decode_app6, decode_app8, end_text};
 use crate::bits::Bits;
 use crate::messages::*;
 use crate::text::{BitData, Text};
+use crate::truncated::decode_truncated;
 
 /// Why a complete payload could not be decoded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
@@ -51,7 +52,24 @@ pub fn decode_into(b: &Bits<'_>, out: &mut Message) -> Result<(), PayloadError> 
         return Err(PayloadError::Empty);
     }
     let msg_type = u8_(b, 0, 6);
-    out.body = match msg_type {
+    out.truncated = false;
+    match decode_body(b, msg_type, len) {
+        Ok(body) => out.body = body,
+        Err(e @ PayloadError::BadLength { min, .. }) if len < min => {
+            out.body = decode_truncated(b, msg_type).ok_or(e)?;
+            out.truncated = true;
+        }
+        Err(e) => return Err(e),
+    }
+    out.msg_type = msg_type;
+    out.repeat = u8_(b, 6, 2);
+    out.mmsi = b.u(8, 30);
+    out.bit_len = len.min(usize::from(u16::MAX)) as u16;
+    Ok(())
+}
+
+fn decode_body(b: &Bits<'_>, msg_type: u8, len: usize) -> Result<Body, PayloadError> {
+    Ok(match msg_type {
         1..=3 => {
             check(msg_type, len, 163, 204)?;
             Body::Position(PositionReport {
@@ -413,12 +431,7 @@ pub fn decode_into(b: &Bits<'_>, out: &mut Message) -> Result<(), PayloadError> 
             })
         }
         t => return Err(PayloadError::UnknownType(t)),
-    };
-    out.msg_type = msg_type;
-    out.repeat = u8_(b, 6, 2);
-    out.mmsi = b.u(8, 30);
-    out.bit_len = len.min(usize::from(u16::MAX)) as u16;
-    Ok(())
+    })
 }
 
 fn binary_slot(

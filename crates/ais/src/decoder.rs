@@ -143,6 +143,8 @@ pub struct Counts {
     pub by_type: [u64; 28],
     /// Rejections, indexed like [`RejectReason::ALL`].
     pub rejected: [u64; 16],
+    /// Messages decoded from a payload shorter than their type requires.
+    pub truncated: u64,
 }
 
 impl Counts {
@@ -216,6 +218,7 @@ impl Decoder {
                 if let Some(c) = self.counts.by_type.get_mut(usize::from(d.message.msg_type)) {
                     *c += 1;
                 }
+                self.counts.truncated += u64::from(d.message.truncated);
             }
             Ok(None) => self.counts.sentences += 1,
             Err(e) => match e.reason() {

@@ -34,6 +34,7 @@ mod scan;
 mod stream;
 mod tables;
 pub mod text;
+mod truncated;
 
 pub use decode::PayloadError;
 pub use decoder::{Counts, Decoded, Decoder, LineError, RejectReason};

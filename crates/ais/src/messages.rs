@@ -479,6 +479,9 @@ pub struct Message {
     pub mmsi: u32,
     /// Payload length in bits after fill bits were removed.
     pub bit_len: u16,
+    /// The payload was shorter than its type requires: fields it did not reach hold their
+    /// "not available" value (gpsd drops such messages; we keep what is there).
+    pub truncated: bool,
     /// The type-specific fields.
     pub body: Body,
 }

@@ -78,6 +78,9 @@ impl fmt::Display for Summary {
                 r.timeouts, r.evictions, r.replaced
             )?;
         }
+        if c.truncated > 0 {
+            writeln!(f, "truncated payloads decoded in part: {}", c.truncated)?;
+        }
         if self.overlong_lines > 0 {
             writeln!(f, "overlong lines: {}", self.overlong_lines)?;
         }

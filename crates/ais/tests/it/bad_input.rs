@@ -26,10 +26,24 @@ fn bad_checksum_is_rejected_and_counted() {
 }
 
 #[test]
-fn truncated_payload_is_rejected_not_misread() {
-    // A type 1 cut to 60 bits: below the 163 bits gpsd accepts.
+fn truncated_payload_decodes_what_is_present() {
+    // A type 1 cut to 60 bits: status, turn and speed arrived, the position did not.
     let line = with_checksum("AIVDM,1,1,,A,15RTgt0PAs,0");
+    let mut d = Decoder::default();
+    let Ok(Some(dec)) = d.decode_line(line.as_bytes(), 0, 0) else {
+        panic!("a truncated type 1 still decodes")
+    };
+    assert!(dec.message.truncated);
+    assert_eq!(dec.message.mmsi, 371_798_000);
+    let ais::Body::Position(p) = dec.message.body.clone() else { panic!("type 1") };
+    assert_eq!(p.speed_knots(), Some(12.3));
+    assert_eq!(p.position(), None);
+    assert_eq!(p.course_degrees(), None);
+    assert_eq!(p.heading_degrees(), None);
     let s = summary(line.as_bytes());
+    assert_eq!((s.messages(), s.counts.truncated), (1, 1));
+    // Below type + repeat + MMSI there is nothing to report.
+    let s = summary(with_checksum("AIVDM,1,1,,A,15RTg,0").as_bytes());
     assert_eq!(s.messages(), 0);
     assert_eq!(s.counts.rejected_for(RejectReason::BadLength), 1);
     // A type 5 missing its second fragment yields nothing and no error once the stream ends.
