@@ -23,9 +23,13 @@ impl J<'_> {
     }
 
     pub fn key(&mut self, k: &str) {
-        self.out.extend_from_slice(b",\"");
+        // Single-byte pushes and one copy: tiny `extend_from_slice` calls end up in libc
+        // memmove, which dominated the JSON profile.
+        self.out.push(b',');
+        self.out.push(b'"');
         self.out.extend_from_slice(k.as_bytes());
-        self.out.extend_from_slice(b"\":");
+        self.out.push(b'"');
+        self.out.push(b':');
     }
 
     pub fn raw_int(&mut self, v: i64) {
@@ -46,7 +50,9 @@ impl J<'_> {
         if neg {
             self.out.push(b'-');
         }
-        self.out.extend_from_slice(buf.get(i..).unwrap_or(&[]));
+        for &d in buf.get(i..).unwrap_or(&[]) {
+            self.out.push(d);
+        }
     }
 
     pub fn int(&mut self, k: &str, v: impl Into<i64>) {
@@ -61,6 +67,11 @@ impl J<'_> {
 
     pub fn raw_str(&mut self, s: &str) {
         self.out.push(b'"');
+        if !s.bytes().any(|c| c == b'"' || c == b'\\' || c < 0x20) {
+            self.out.extend_from_slice(s.as_bytes());
+            self.out.push(b'"');
+            return;
+        }
         for &c in s.as_bytes() {
             match c {
                 b'"' | b'\\' => {
