@@ -188,6 +188,95 @@ fn real_sentences() -> Vec<Vec<u8>> {
     v
 }
 
+/// Apply byte edits (replace, insert, delete) to a real sentence, optionally repairing its
+/// checksum so that the mutation reaches the payload decoder.
+fn mutate(
+    mut line: Vec<u8>,
+    edits: &[(prop::sample::Index, u8, u8)],
+    fix_checksum: bool,
+) -> Vec<u8> {
+    for (at, byte, op) in edits {
+        if line.is_empty() {
+            break;
+        }
+        let i = at.index(line.len());
+        match op {
+            0 => line[i] = *byte,
+            1 => line.insert(i, *byte),
+            _ => {
+                line.remove(i);
+            }
+        }
+    }
+    if fix_checksum
+        && let (Some(start), Some(star)) =
+            (line.iter().position(|&b| b == b'!'), line.iter().rposition(|&b| b == b'*'))
+        && start < star
+        && star + 2 < line.len()
+    {
+        let x = line[start + 1..star].iter().fold(0u8, |a, &b| a ^ b);
+        let hex = format!("{x:02X}");
+        line[star + 1] = hex.as_bytes()[0];
+        line[star + 2] = hex.as_bytes()[1];
+    }
+    line
+}
+
+/// Decode a line after a few real ones (so reassembly has state) and check any output is
+/// valid JSON in both modes. Returns whether a message came out.
+fn exercise(corpus: &[Vec<u8>], line: &[u8]) -> bool {
+    let mut d = Decoder::default();
+    for l in &corpus[..corpus.len().min(5)] {
+        let _ = d.decode_line(l, 0, 0);
+    }
+    let Ok(Some(dec)) = d.decode_line(line, 0, 0) else {
+        return false;
+    };
+    let mut out = Vec::new();
+    ais::write_json(&mut out, &dec, false);
+    ais::write_json(&mut out, &dec, true);
+    for l in String::from_utf8_lossy(&out).lines() {
+        assert!(serde_json::from_str::<serde_json::Value>(l).is_ok(), "invalid JSON: {l}");
+    }
+    true
+}
+
+/// Time-boxed fuzzing with proptest's generators: `AIS_FUZZ_SECS=600 cargo test -p ais --test it
+/// fuzz_for_a_while -- --ignored --nocapture` prints the number of executions.
+#[test]
+#[ignore]
+fn fuzz_for_a_while() {
+    use proptest::strategy::{Strategy, ValueTree};
+    use proptest::test_runner::TestRunner;
+    let secs: u64 = std::env::var("AIS_FUZZ_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(10);
+    let corpus = real_sentences();
+    let strategy = (
+        any::<prop::sample::Index>(),
+        proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>(), 0u8..3), 1..6),
+        any::<bool>(),
+        proptest::collection::vec(any::<u8>(), 0..300),
+    );
+    let mut runner = TestRunner::deterministic();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    let (mut executions, mut decoded) = (0u64, 0u64);
+    while std::time::Instant::now() < deadline {
+        for _ in 0..1000 {
+            let Ok(tree) = strategy.new_tree(&mut runner) else { continue };
+            let (pick, edits, fix, garbage) = tree.current();
+            let line = mutate(pick.get(&corpus).clone(), &edits, fix);
+            decoded += u64::from(exercise(&corpus, &line));
+            let mut d = Decoder::default();
+            for l in garbage.split(|&b| b == b'\n') {
+                let _ = d.decode_line(l, 0, 0);
+            }
+            executions += 2;
+        }
+    }
+    println!(
+        "fuzz: {executions} executions in {secs} s ({decoded} mutated sentences decoded), no panic"
+    );
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 
@@ -207,55 +296,7 @@ proptest! {
         fix_checksum in any::<bool>(),
     ) {
         let corpus = real_sentences();
-        let mut line = pick.get(&corpus).clone();
-        for (at, byte, op) in edits {
-            if line.is_empty() { break; }
-            let i = at.index(line.len());
-            match op {
-                0 => line[i] = byte,
-                1 => { line.insert(i, byte); }
-                _ => { line.remove(i); }
-            }
-        }
-        if fix_checksum {
-            // Recompute the sentence checksum so the mutation reaches the payload decoder.
-            if let (Some(start), Some(star)) = (
-                line.iter().position(|&b| b == b'!'),
-                line.iter().rposition(|&b| b == b'*'),
-            ) && start < star
-                && star + 2 < line.len()
-            {
-                let x = line[start + 1..star].iter().fold(0u8, |a, &b| a ^ b);
-                let hex = format!("{x:02X}");
-                line[star + 1] = hex.as_bytes()[0];
-                line[star + 2] = hex.as_bytes()[1];
-            }
-        }
-        let mut d = Decoder::default();
-        for l in &corpus[..corpus.len().min(5)] {
-            let _ = d.decode_line(l, 0, 0);
-        }
-        if let Ok(Some(dec)) = d.decode_line(&line, 0, 0) {
-            let mut out = Vec::new();
-            ais::write_json(&mut out, &dec, false);
-            ais::write_json(&mut out, &dec, true);
-            for l in String::from_utf8_lossy(&out).lines() {
-                prop_assert!(serde_json::from_str::<serde_json::Value>(l).is_ok(), "invalid JSON: {}", l);
-            }
-        }
-    }
-}
-
-#[test]
-fn lines_split_across_reads_decode_the_same() {
-    let input = read("gpsd/test/sample.aivdm");
-    let mut whole = Vec::new();
-    let a = decode_stream(&mut &input[..], &mut whole, &DecodeOptions::default()).expect("ok");
-    for cap in [1, 7, 64, 100] {
-        let mut r = std::io::BufReader::with_capacity(cap, &input[..]);
-        let mut split = Vec::new();
-        let b = decode_stream(&mut r, &mut split, &DecodeOptions::default()).expect("ok");
-        assert_eq!(a, b, "buffer of {cap} bytes");
-        assert_eq!(whole, split, "buffer of {cap} bytes");
+        let line = mutate(pick.get(&corpus).clone(), &edits, fix_checksum);
+        exercise(&corpus, &line);
     }
 }
