@@ -34,7 +34,7 @@ impl Default for EngineConfig {
         let minutes = |m: i64| m * Time::MS_PER_MINUTE;
         EngineConfig {
             confirm_after: 2,
-            history_max: 512,
+            history_max: 64,
             forget_after_ms: 24 * Time::MS_PER_HOUR,
             // AIS class A reports every 2-10 s under way and every 3 min at anchor; class B
             // every 30 s to 3 min. Six minutes covers two missed slow reports.
@@ -56,14 +56,5 @@ impl EngineConfig {
             ObjectKind::Person => self.person,
             ObjectKind::Unknown => self.unknown,
         }
-    }
-
-    /// The shortest coasting timeout: tracks updated more recently than this need no sweep.
-    pub(crate) fn min_coast_ms(&self) -> i64 {
-        [self.vessel, self.vehicle, self.aircraft, self.person, self.unknown]
-            .iter()
-            .map(|t| t.coast_after_ms)
-            .min()
-            .unwrap_or(0)
     }
 }

@@ -2,15 +2,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use rustc_hash::FxHashMap;
+
 use model::{
     Event, EventKind, Identity, Observation, Time, Track, TrackId, TrackPoint, TrackState,
 };
 use serde::{Deserialize, Serialize};
 
 use crate::EngineConfig;
-
-/// How often, in event time, the engine looks for tracks whose timeouts have passed.
-const SWEEP_EVERY_MS: i64 = Time::MS_PER_SECOND;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -30,6 +29,63 @@ pub enum Change {
 pub struct TrackEntry {
     pub track: Track,
     pub history: Vec<TrackPoint>,
+    /// What associates observations to this track.
+    key: AssocKey,
+    /// Where the track's entry in `Engine::deadlines` is filed. Derived: rebuilt on restore.
+    #[serde(skip)]
+    filed: Time,
+}
+
+/// Which track an observation belongs to, before association by position arrives. Exercise
+/// data gets its own keys so that it never merges into a real track. MMSI keys, the hot case,
+/// are built without allocating.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum AssocKey {
+    Mmsi {
+        mmsi: u32,
+        exercise: bool,
+    },
+    Cot {
+        uid: String,
+        exercise: bool,
+    },
+    SourceTrack {
+        source: String,
+        number: String,
+        exercise: bool,
+    },
+    Plate {
+        plate: String,
+        exercise: bool,
+    },
+    /// Nothing identifies it: a track of its own, named by the observation's sequence number.
+    Single {
+        seq: u64,
+    },
+}
+
+impl AssocKey {
+    fn of(seq: u64, obs: &Observation) -> AssocKey {
+        let exercise = obs.exercise;
+        let id = &obs.identity;
+        if let Some(mmsi) = id.mmsi {
+            AssocKey::Mmsi { mmsi, exercise }
+        } else if let Some(uid) = &id.cot_uid {
+            AssocKey::Cot { uid: uid.clone(), exercise }
+        } else if let Some(number) = &id.source_track {
+            AssocKey::SourceTrack { source: obs.source.clone(), number: number.clone(), exercise }
+        } else if let Some(plate) = &id.plate {
+            AssocKey::Plate { plate: plate.clone(), exercise }
+        } else {
+            AssocKey::Single { seq }
+        }
+    }
+}
+
+/// Track ids are `t` and the sequence number of the event that created the track.
+fn track_number(id: &TrackId) -> Option<u64> {
+    id.0.strip_prefix('t')?.parse().ok()
 }
 
 /// The folded state. Everything in it is derived from the log; see the crate docs.
@@ -41,13 +97,19 @@ pub struct Engine {
     folded: u64,
     /// The newest event time folded.
     now: Time,
-    last_sweep: Time,
-    tracks: BTreeMap<TrackId, TrackEntry>,
-    /// Association key (e.g. `ais:636012345`) → track.
-    keys: BTreeMap<String, TrackId>,
-    /// Tracks by last update, for the timeout sweep. Derived: rebuilt on restore.
+    /// Tracks by number (see [`track_number`]).
+    tracks: BTreeMap<u64, TrackEntry>,
+    /// Association key → track number. Derived: rebuilt on restore, never iterated.
     #[serde(skip)]
-    by_last: BTreeSet<(Time, TrackId)>,
+    keys: FxHashMap<AssocKey, u64>,
+    /// One entry per track: a time at or before which its lifecycle state may change (see
+    /// [`next_deadline`]). Entries are lazy: an update that moves the deadline later does not
+    /// move the entry; when the entry comes due the sweep recomputes the real deadline and
+    /// re-files it if it lies ahead. Only an update that moves it earlier (a coasting track
+    /// heard again) re-files at once. So most updates cost no set operation, and time passing
+    /// costs only the tracks it may affect. Derived: rebuilt on restore.
+    #[serde(skip)]
+    deadlines: BTreeSet<(Time, u64)>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -62,10 +124,9 @@ impl Engine {
             config,
             folded: 0,
             now: Time(i64::MIN),
-            last_sweep: Time(i64::MIN),
             tracks: BTreeMap::new(),
-            keys: BTreeMap::new(),
-            by_last: BTreeSet::new(),
+            keys: FxHashMap::default(),
+            deadlines: BTreeSet::new(),
         }
     }
 
@@ -83,7 +144,7 @@ impl Engine {
     }
 
     pub fn track(&self, id: &TrackId) -> Option<&TrackEntry> {
-        self.tracks.get(id)
+        self.tracks.get(&track_number(id)?).filter(|e| e.track.id == *id)
     }
 
     pub fn track_count(&self) -> usize {
@@ -106,10 +167,7 @@ impl Engine {
                 self.observe(seq, observation, &mut changes);
             }
         }
-        if self.now.since(self.last_sweep) >= SWEEP_EVERY_MS {
-            self.last_sweep = self.now;
-            self.sweep(&mut changes);
-        }
+        self.sweep(&mut changes);
         changes
     }
 
@@ -122,47 +180,59 @@ impl Engine {
         let mut engine: Engine =
             serde_json::from_slice(bytes).map_err(|e| RestoreError::Decode(e.to_string()))?;
         engine.config = config;
-        engine.by_last =
-            engine.tracks.iter().map(|(id, e)| (e.track.last_time, id.clone())).collect();
+        let config = &engine.config;
+        for entry in engine.tracks.values_mut() {
+            entry.filed = next_deadline(&entry.track, config);
+        }
+        engine.deadlines = engine.tracks.iter().map(|(n, e)| (e.filed, *n)).collect();
+        engine.keys = engine.tracks.iter().map(|(n, e)| (e.key.clone(), *n)).collect();
         Ok(engine)
     }
 
     fn observe(&mut self, seq: u64, obs: &Observation, changes: &mut Vec<Change>) {
-        let key = association_key(seq, obs);
-        let id = match self.keys.get(&key) {
-            Some(id) => id.clone(),
-            None => {
-                let id = TrackId(format!("t{seq}"));
-                self.keys.insert(key, id.clone());
-                self.tracks.insert(id.clone(), new_entry(id.clone(), obs));
-                self.by_last.insert((obs.time, id.clone()));
-                changes.push(Change::Track { id, op: ChangeOp::Upsert });
-                return;
-            }
+        let key = AssocKey::of(seq, obs);
+        let Some(&number) = self.keys.get(&key) else {
+            let id = TrackId(format!("t{seq}"));
+            self.keys.insert(key.clone(), seq);
+            let mut entry = new_entry(id.clone(), key, obs);
+            entry.filed = next_deadline(&entry.track, &self.config);
+            self.deadlines.insert((entry.filed, seq));
+            self.tracks.insert(seq, entry);
+            changes.push(Change::Track { id, op: ChangeOp::Upsert });
+            return;
         };
-        let Some(entry) = self.tracks.get_mut(&id) else { return };
-        let before = entry.track.last_time;
+        let Some(entry) = self.tracks.get_mut(&number) else { return };
         update_entry(entry, obs, &self.config);
-        if entry.track.last_time != before {
-            self.by_last.remove(&(before, id.clone()));
-            self.by_last.insert((entry.track.last_time, id.clone()));
+        let due = next_deadline(&entry.track, &self.config);
+        if due < entry.filed {
+            self.deadlines.remove(&(entry.filed, number));
+            self.deadlines.insert((due, number));
+            entry.filed = due;
         }
-        changes.push(Change::Track { id, op: ChangeOp::Upsert });
+        changes.push(Change::Track { id: entry.track.id.clone(), op: ChangeOp::Upsert });
     }
 
-    /// Moves tracks along their lifecycle as event time passes, and forgets long-lost ones.
+    /// Moves tracks whose deadline has passed along their lifecycle, and forgets long-lost ones.
     fn sweep(&mut self, changes: &mut Vec<Change>) {
-        let horizon = self.now.plus_millis(-self.config.min_coast_ms());
-        let stale: Vec<(Time, TrackId)> =
-            self.by_last.range(..(horizon, TrackId(String::new()))).cloned().collect();
-        for (last, id) in stale {
-            let Some(entry) = self.tracks.get_mut(&id) else { continue };
-            let idle = self.now.since(last);
+        while let Some(&(deadline, number)) = self.deadlines.first() {
+            if deadline > self.now {
+                break;
+            }
+            self.deadlines.pop_first();
+            let Some(entry) = self.tracks.get_mut(&number) else { continue };
+            let due = next_deadline(&entry.track, &self.config);
+            if due > self.now {
+                // Updated since it was filed: file it again at its real deadline.
+                self.deadlines.insert((due, number));
+                entry.filed = due;
+                continue;
+            }
+            let idle = self.now.since(entry.track.last_time);
             if idle >= self.config.forget_after_ms {
-                self.tracks.remove(&id);
-                self.by_last.remove(&(last, id.clone()));
-                self.keys.retain(|_, v| *v != id);
-                changes.push(Change::Track { id, op: ChangeOp::Remove });
+                if let Some(entry) = self.tracks.remove(&number) {
+                    self.keys.remove(&entry.key);
+                    changes.push(Change::Track { id: entry.track.id, op: ChangeOp::Remove });
+                }
                 continue;
             }
             let timeouts = self.config.timeouts(entry.track.kind);
@@ -171,32 +241,27 @@ impl Engine {
             } else if idle >= timeouts.coast_after_ms {
                 TrackState::Coasting
             } else {
-                continue;
+                entry.track.state
             };
             if entry.track.state != state {
                 entry.track.state = state;
-                changes.push(Change::Track { id, op: ChangeOp::Upsert });
+                changes.push(Change::Track { id: entry.track.id.clone(), op: ChangeOp::Upsert });
             }
+            entry.filed = next_deadline(&entry.track, &self.config);
+            self.deadlines.insert((entry.filed, number));
         }
     }
 }
 
-/// Which track an observation belongs to, before association by position arrives.
-/// Exercise data gets its own keys so that it never merges into a real track.
-fn association_key(seq: u64, obs: &Observation) -> String {
-    let prefix = if obs.exercise { "x:" } else { "" };
-    let id = &obs.identity;
-    if let Some(mmsi) = id.mmsi {
-        format!("{prefix}ais:{mmsi}")
-    } else if let Some(uid) = &id.cot_uid {
-        format!("{prefix}cot:{uid}")
-    } else if let Some(number) = &id.source_track {
-        format!("{prefix}src:{}:{number}", obs.source)
-    } else if let Some(plate) = &id.plate {
-        format!("{prefix}plate:{plate}")
-    } else {
-        format!("{prefix}obs:{seq}")
-    }
+/// When, in event time, `track`'s lifecycle state changes next if nothing else is heard.
+fn next_deadline(track: &Track, config: &EngineConfig) -> Time {
+    let timeouts = config.timeouts(track.kind);
+    let after = match track.state {
+        TrackState::Tentative | TrackState::Confirmed => timeouts.coast_after_ms,
+        TrackState::Coasting => timeouts.lost_after_ms,
+        TrackState::Lost => config.forget_after_ms,
+    };
+    track.last_time.plus_millis(after.max(1))
 }
 
 fn point(obs: &Observation) -> TrackPoint {
@@ -209,7 +274,7 @@ fn point(obs: &Observation) -> TrackPoint {
     }
 }
 
-fn new_entry(id: TrackId, obs: &Observation) -> TrackEntry {
+fn new_entry(id: TrackId, key: AssocKey, obs: &Observation) -> TrackEntry {
     let track = Track {
         id,
         kind: obs.kind,
@@ -229,16 +294,24 @@ fn new_entry(id: TrackId, obs: &Observation) -> TrackEntry {
         observations: 1,
         exercise: obs.exercise,
     };
-    TrackEntry { track, history: vec![point(obs)] }
+    TrackEntry { track, history: vec![point(obs)], key, filed: Time(i64::MIN) }
 }
 
 fn update_entry(entry: &mut TrackEntry, obs: &Observation, config: &EngineConfig) {
     let track = &mut entry.track;
     track.observations += 1;
-    track.contributors.insert(obs.agency.clone());
-    track.sources.insert(obs.source.clone());
+    // Check before inserting: the common case is a known agency and source, and cloning their
+    // names for every observation showed up in profiles.
+    if !track.contributors.contains(&obs.agency) {
+        track.contributors.insert(obs.agency.clone());
+    }
+    if !track.sources.contains(&obs.source) {
+        track.sources.insert(obs.source.clone());
+    }
     track.source_kinds.insert(obs.source_kind);
-    track.marking = track.marking.combine(&obs.marking);
+    if track.marking != obs.marking {
+        track.marking = track.marking.combine(&obs.marking);
+    }
     merge_identity(&mut track.identity, &obs.identity);
     if track.kind == model::ObjectKind::Unknown {
         track.kind = obs.kind;
@@ -277,8 +350,8 @@ fn thin(history: &mut Vec<TrackPoint>) {
 }
 
 fn merge_identity(into: &mut Identity, from: &Identity) {
-    fn fill<T: Clone>(slot: &mut Option<T>, value: &Option<T>) {
-        if value.is_some() {
+    fn fill<T: Clone + PartialEq>(slot: &mut Option<T>, value: &Option<T>) {
+        if value.is_some() && slot != value {
             slot.clone_from(value);
         }
     }
