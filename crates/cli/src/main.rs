@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+mod ais;
 mod audit;
 mod run;
 
@@ -40,6 +41,29 @@ enum Command {
     /// Audit tools for the event log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// AIS tools.
+    #[command(subcommand)]
+    Ais(AisCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum AisCommand {
+    /// Decode NMEA 0183 AIS sentences (files, or stdin) to one JSON object per message, with
+    /// gpsd's field names and unscaled values; a summary of counts and rejects on stderr.
+    #[command(after_help = "Examples:\n  \
+        tansiq ais decode capture.nmea > messages.ndjson\n  \
+        nc -lu 10110 | tansiq ais decode --scaled\n  \
+        tansiq ais decode --stats day1.nmea day2.nmea")]
+    Decode {
+        /// Input files, read in order as one stream; stdin when none.
+        files: Vec<PathBuf>,
+        /// Degrees, knots and metres instead of gpsd's raw integers.
+        #[arg(long)]
+        scaled: bool,
+        /// Decode everything but print only the summary.
+        #[arg(long)]
+        stats: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -84,6 +108,9 @@ fn main() -> ExitCode {
         Command::Serve(args) => run::serve(args.config, args.data, args.port),
         Command::Demo(args) => run::demo(args.port, args.speed, args.data),
         Command::Audit(AuditCommand::Verify { data }) => audit::verify(&data),
+        Command::Ais(AisCommand::Decode { files, scaled, stats }) => {
+            ais::decode(&files, scaled, stats)
+        }
     };
     match outcome {
         Ok(code) => code,

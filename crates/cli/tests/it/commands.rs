@@ -95,3 +95,46 @@ fn a_corrupt_data_folder_is_an_error_not_a_panic() {
     assert_ne!(code, 0);
     assert!(out.contains("broken"), "{out}");
 }
+
+fn run_with_stdin(args: &[&str], stdin: &[u8]) -> (i32, String, String) {
+    use std::io::Write;
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child.stdin.take().expect("stdin").write_all(stdin).expect("write stdin");
+    let out = child.wait_with_output().expect("wait");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn ais_decode_prints_gpsd_json_and_a_summary() {
+    let input = b"!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A\r\n\
+        this line is not AIS\n\
+        !AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4B\n\
+        \x00\xff\xfe binary garbage\n";
+    let (code, out, err) = run_with_stdin(&["ais", "decode"], input);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 1, "{out}");
+    let message: serde_json::Value = serde_json::from_str(lines[0]).expect("json");
+    assert_eq!(message["type"], 1);
+    assert_eq!(message["mmsi"], 371798000);
+    assert!(message["lon"].is_i64(), "unscaled lon is an integer: {message}");
+    assert!(!err.is_empty(), "a summary on stderr");
+
+    let (code, out, err) = run_with_stdin(&["ais", "decode", "--stats"], input);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.is_empty(), "--stats prints only the summary: {out}");
+
+    let (code, _, err) = run(&["ais", "decode", "/nonexistent.nmea"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("cannot open"), "{err}");
+}
