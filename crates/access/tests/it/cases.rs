@@ -87,7 +87,7 @@ fn a_fused_track_needs_every_contributor_to_release_it() {
     let t = track("CGW", &["ARS"], Classification::Unclassified, 12.0, 33.0);
     let cgw_joc = tracks_agreement("cgw-joc", "CGW", "JOC", Classification::Secret);
     let ars_joc = tracks_agreement("ars-joc", "ARS", "JOC", Classification::Secret);
-    let d = can_see_track(&viewer("JOC"), &t, &[cgw_joc.clone()], NOW);
+    let d = can_see_track(&viewer("JOC"), &t, std::slice::from_ref(&cgw_joc), NOW);
     assert!(!d.allowed, "ARS did not share its part");
     assert!(matches!(d.reason, Reason::Part { .. }), "{:?}", d.reason);
     assert!(can_see_track(&viewer("JOC"), &t, &[cgw_joc, ars_joc], NOW).allowed);
@@ -121,7 +121,10 @@ fn an_alert_on_a_shared_track_needs_the_alert_and_the_track_released() {
         exercise: false,
     };
     let tracks_only = tracks_agreement("t", "CGW", "JOC", Classification::Secret);
-    assert!(!can_see_alert(&viewer("JOC"), &alert, &[&t], &[tracks_only.clone()], NOW).allowed);
+    assert!(
+        !can_see_alert(&viewer("JOC"), &alert, &[&t], std::slice::from_ref(&tracks_only), NOW)
+            .allowed
+    );
     let mut alerts_only = tracks_agreement("a", "CGW", "JOC", Classification::Secret);
     alerts_only.scope.tracks = None;
     alerts_only.scope.alerts = true;
