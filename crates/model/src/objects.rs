@@ -175,6 +175,8 @@ pub enum ZoneKind {
     TerritorialSea,
     ContiguousZone,
     User,
+    /// A state's coastline, as a line (the sea-side counterpart of `LandBorder`).
+    Coast,
 }
 
 /// A zone's shape, in WGS84 `[lon, lat]` pairs.
@@ -204,4 +206,11 @@ pub struct Zone {
     pub geometry: ZoneGeometry,
     pub agency: AgencyId,
     pub marking: Marking,
+    /// Impact level of a border section (low / medium / high, critical temporarily); it sets
+    /// the expected reaction. `Info` is not used for zones.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impact: Option<Severity>,
+    /// The zone this one is part of, e.g. `border.tun` for the section `section.tun.ras-ajdir`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
 }

@@ -1,0 +1,400 @@
+//! `Geography`: every zone, compiled, behind one R-tree, and the queries the rules ask.
+
+use std::collections::BTreeMap;
+
+use model::{AgencyId, Zone, ZoneGeometry, ZoneKind};
+use rstar::{
+    AABB, RTree,
+    primitives::{GeomWithData, Rectangle},
+};
+use serde::Deserialize;
+
+use crate::GeoError;
+use crate::builtin::{self, COAST_ID};
+use crate::shape::{LineDistance, LineShape, PolygonShape};
+use crate::sphere::{circle_box, haversine_m, valid_lonlat};
+use crate::validate::check_zone;
+
+/// Defaults for the shipped zones; deserializable from a config table.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Options {
+    /// Agency that owns the shipped zones.
+    pub owner: AgencyId,
+    /// Radius of an official crossing point (`bcp.*`).
+    pub crossing_radius_m: f64,
+    /// Radius of a port or terminal anchorage (`port.*`).
+    pub port_radius_m: f64,
+}
+
+fn default_owner() -> AgencyId {
+    AgencyId::new("JOC")
+}
+
+/// 2 km: beyond it a crossing is `crossing.outside_bcp` (DOMAIN.md).
+pub const DEFAULT_CROSSING_RADIUS_M: f64 = 2_000.0;
+/// 3 km: the port-visit entry distance (DOMAIN.md, after GFW).
+pub const DEFAULT_PORT_RADIUS_M: f64 = 3_000.0;
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            owner: default_owner(),
+            crossing_radius_m: DEFAULT_CROSSING_RADIUS_M,
+            port_radius_m: DEFAULT_PORT_RADIUS_M,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Compiled {
+    Polygon(PolygonShape),
+    Line(LineShape),
+    Circle { center: [f64; 2], radius_m: f64 },
+}
+
+/// What lies under a point.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Surface {
+    /// Inside Libya's land polygon.
+    Libya,
+    /// Inside another country's land polygon.
+    OtherLand,
+    /// In the region box and on no land polygon.
+    Sea,
+    /// Outside the region box (lon 5–30 E, lat 15–38.5 N) or not a valid position.
+    Unknown,
+}
+
+/// A point's relation to the nearest land border.
+#[derive(Clone, Copy, Debug)]
+pub struct BorderFix<'a> {
+    /// The `border.*` zone.
+    pub border: &'a Zone,
+    /// The `section.*` zone holding the closest point, if the sections cover it.
+    pub section: Option<&'a Zone>,
+    pub at: LineDistance,
+    /// Whether the point is inside Libya's land polygon (the border's Libyan side).
+    pub in_libya: bool,
+}
+
+/// The region box of the shipped data: `[lon, lat]` min and max.
+pub const REGION: ([f64; 2], [f64; 2]) = ([5.0, 15.0], [30.0, 38.5]);
+
+type AreaItem = GeomWithData<Rectangle<[f64; 2]>, u32>;
+
+/// All zones, compiled and indexed. Build once, query from any thread (`Sync`).
+#[derive(Debug, Clone)]
+pub struct Geography {
+    zones: Vec<Zone>,
+    shapes: Vec<Compiled>,
+    by_id: BTreeMap<String, usize>,
+    areas: RTree<AreaItem>,
+    borders: Vec<usize>,
+    crossings: Vec<usize>,
+    /// Per line zone index: its sections as `(start_km, end_km, zone index)`, sorted.
+    sections: BTreeMap<usize, Vec<(f64, f64, usize)>>,
+    coast: usize,
+    libya: PolygonShape,
+    land: Vec<PolygonShape>,
+}
+
+/// Collects the inputs of a [`Geography`].
+#[derive(Debug, Clone, Default)]
+pub struct GeographyBuilder {
+    options: Options,
+    sections: Option<(String, String)>,
+    user: Vec<Zone>,
+}
+
+impl GeographyBuilder {
+    pub fn options(mut self, options: Options) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// Replaces the shipped `border_sections.toml`; `file` names it in errors.
+    pub fn sections_toml(mut self, file: &str, text: &str) -> Self {
+        self.sections = Some((file.to_string(), text.to_string()));
+        self
+    }
+
+    /// Adds user zones (see [`crate::zones_from_geojson`], [`crate::zones_from_toml`]).
+    pub fn zones(mut self, zones: impl IntoIterator<Item = Zone>) -> Self {
+        self.user.extend(zones);
+        self
+    }
+
+    pub fn build(self) -> Result<Geography, GeoError> {
+        let owner = &self.options.owner;
+        let mut zones = builtin::land_borders(owner)?;
+        zones.push(builtin::coast(owner)?);
+        let mut lines = BTreeMap::new();
+        for z in &zones {
+            check_zone(z)?;
+            if let ZoneGeometry::LineString { points } = &z.geometry {
+                let key = z.id.strip_prefix("border.").unwrap_or("coast").to_string();
+                lines.insert(key, (z.id.clone(), LineShape::new(points)));
+            }
+        }
+        let (file, text) = match &self.sections {
+            Some((f, t)) => (f.as_str(), t.as_str()),
+            None => ("border_sections.toml", builtin::BORDER_SECTIONS),
+        };
+        zones.extend(builtin::sections(file, text, &lines, owner)?);
+        let crossing = ZoneKind::CrossingPoint;
+        let r = self.options.crossing_radius_m;
+        zones.extend(builtin::points(
+            "libya_border_crossings.geojson",
+            builtin::CROSSINGS,
+            "bcp",
+            crossing,
+            r,
+            owner,
+        )?);
+        let r = self.options.port_radius_m;
+        zones.extend(builtin::points(
+            "libya_ports.geojson",
+            builtin::PORTS,
+            "port",
+            ZoneKind::Port,
+            r,
+            owner,
+        )?);
+        zones.push(builtin::belt(
+            "libya_territorial_sea.geojson",
+            builtin::TERRITORIAL_SEA,
+            "sea.territorial",
+            ("Libyan territorial sea (12 nm)", "البحر الإقليمي الليبي (12 ميلا بحريا)"),
+            ZoneKind::TerritorialSea,
+            owner,
+        )?);
+        zones.push(builtin::belt(
+            "libya_contiguous_zone.geojson",
+            builtin::CONTIGUOUS_ZONE,
+            "sea.contiguous",
+            ("Libyan contiguous zone (12-24 nm)", "المنطقة المتاخمة الليبية (12-24 ميلا بحريا)"),
+            ZoneKind::ContiguousZone,
+            owner,
+        )?);
+        zones.extend(self.user);
+        Geography::index(zones)
+    }
+}
+
+impl Geography {
+    pub fn builder() -> GeographyBuilder {
+        GeographyBuilder::default()
+    }
+
+    /// The shipped geography with default options and no user zones.
+    pub fn libya() -> Result<Geography, GeoError> {
+        Geography::builder().build()
+    }
+
+    fn index(zones: Vec<Zone>) -> Result<Geography, GeoError> {
+        let mut by_id = BTreeMap::new();
+        let mut shapes = Vec::with_capacity(zones.len());
+        let mut areas = Vec::new();
+        for (i, z) in zones.iter().enumerate() {
+            check_zone(z)?;
+            if by_id.insert(z.id.clone(), i).is_some() {
+                return Err(GeoError::DuplicateId { id: z.id.clone() });
+            }
+            let compiled = match &z.geometry {
+                ZoneGeometry::Polygon { rings } => Compiled::Polygon(PolygonShape::new(rings)),
+                ZoneGeometry::LineString { points } => Compiled::Line(LineShape::new(points)),
+                ZoneGeometry::Circle { center, radius_m } => {
+                    Compiled::Circle { center: *center, radius_m: *radius_m }
+                }
+            };
+            let bbox = match &compiled {
+                Compiled::Polygon(p) => Some((p.min, p.max)),
+                Compiled::Circle { center, radius_m } => Some(circle_box(*center, *radius_m)),
+                Compiled::Line(_) => None,
+            };
+            if let Some((lo, hi)) = bbox {
+                areas.push(AreaItem::new(Rectangle::from_corners(lo, hi), i as u32));
+            }
+            shapes.push(compiled);
+        }
+        let find = |id: &str| by_id.get(id).copied();
+        let coast = find(COAST_ID).ok_or_else(|| GeoError::Empty { zone: COAST_ID.into() })?;
+        let of_kind = |k: ZoneKind| {
+            zones.iter().enumerate().filter(move |(_, z)| z.kind == k).map(|(i, _)| i)
+        };
+        let borders: Vec<usize> = of_kind(ZoneKind::LandBorder).collect();
+        let crossings = of_kind(ZoneKind::CrossingPoint).collect();
+        let mut sections: BTreeMap<usize, Vec<(f64, f64, usize)>> = BTreeMap::new();
+        for (i, z) in zones.iter().enumerate() {
+            let (Some(parent), Compiled::Line(part)) =
+                (z.parent.as_deref().and_then(find), &shapes[i])
+            else {
+                continue;
+            };
+            let Compiled::Line(whole) = &shapes[parent] else { continue };
+            let (Some(first), Some(last)) = (part.points.first(), part.points.last()) else {
+                continue;
+            };
+            let start = whole.locate(*first).map_or(0.0, |d| d.along_km);
+            let end = whole.locate(*last).map_or(0.0, |d| d.along_km);
+            sections.entry(parent).or_default().push((start, end, i));
+        }
+        for list in sections.values_mut() {
+            list.sort_by(|a, b| a.0.total_cmp(&b.0));
+        }
+        let mut libya = None;
+        let mut land = Vec::new();
+        for (iso, rings) in builtin::countries()? {
+            let shape = PolygonShape::new(&rings);
+            if iso == "LBY" {
+                libya = Some(shape);
+            } else {
+                land.push(shape);
+            }
+        }
+        let libya =
+            libya.ok_or_else(|| GeoError::Empty { zone: "countries.geojson LBY".into() })?;
+        Ok(Geography {
+            zones,
+            shapes,
+            by_id,
+            areas: RTree::bulk_load(areas),
+            borders,
+            crossings,
+            sections,
+            coast,
+            libya,
+            land,
+        })
+    }
+
+    /// Every zone, shipped first, then user zones in the order given.
+    pub fn zones(&self) -> &[Zone] {
+        &self.zones
+    }
+
+    pub fn zone(&self, id: &str) -> Option<&Zone> {
+        self.by_id.get(id).map(|&i| &self.zones[i])
+    }
+
+    /// Calls `f` for every polygon or circle zone containing the point (lon, lat in degrees).
+    /// Line zones contain nothing. An invalid position contains nothing.
+    pub fn for_each_containing<'a>(&'a self, lon: f64, lat: f64, mut f: impl FnMut(&'a Zone)) {
+        let p = [lon, lat];
+        if !valid_lonlat(p) {
+            return;
+        }
+        for item in self.areas.locate_in_envelope_intersecting(&AABB::from_point(p)) {
+            let i = item.data as usize;
+            let inside = match &self.shapes[i] {
+                Compiled::Polygon(s) => s.contains(p),
+                Compiled::Circle { center, radius_m } => haversine_m(*center, p) <= *radius_m,
+                Compiled::Line(_) => false,
+            };
+            if inside {
+                f(&self.zones[i]);
+            }
+        }
+    }
+
+    /// The polygon and circle zones containing the point, in index order.
+    pub fn containing(&self, lon: f64, lat: f64) -> Vec<&Zone> {
+        let mut out = Vec::new();
+        self.for_each_containing(lon, lat, |z| out.push(z));
+        out.sort_by_key(|z| self.by_id.get(&z.id).copied());
+        out
+    }
+
+    /// Distance, side and along-line km from the point to a line zone (border, section,
+    /// coast or user line); `None` if the id is not a line or the position is invalid.
+    pub fn locate_on_line(&self, id: &str, lon: f64, lat: f64) -> Option<LineDistance> {
+        match &self.shapes[*self.by_id.get(id)?] {
+            Compiled::Line(l) => l.locate([lon, lat]),
+            _ => None,
+        }
+    }
+
+    /// The nearest land border, the section there, and which side the point is on.
+    pub fn nearest_border(&self, lon: f64, lat: f64) -> Option<BorderFix<'_>> {
+        let p = [lon, lat];
+        let (i, at) = self
+            .borders
+            .iter()
+            .filter_map(|&i| match &self.shapes[i] {
+                Compiled::Line(l) => l.locate(p).map(|d| (i, d)),
+                _ => None,
+            })
+            .min_by(|a, b| a.1.metres.total_cmp(&b.1.metres))?;
+        Some(BorderFix {
+            border: &self.zones[i],
+            section: self.section_index(i, at.along_km).map(|s| &self.zones[s]),
+            at,
+            in_libya: self.libya.contains(p),
+        })
+    }
+
+    fn section_index(&self, line: usize, km: f64) -> Option<usize> {
+        let list = self.sections.get(&line)?;
+        let k = list.partition_point(|s| s.0 <= km).checked_sub(1)?;
+        Some(list[k].2)
+    }
+
+    /// The section of a line (`border.tun`, `coast.lby`) at an along-line position in km.
+    pub fn section_at(&self, line_id: &str, km: f64) -> Option<&Zone> {
+        self.section_index(*self.by_id.get(line_id)?, km).map(|i| &self.zones[i])
+    }
+
+    /// The sections of a line in order, with their start and end km along it.
+    pub fn sections(&self, line_id: &str) -> Vec<(&Zone, f64, f64)> {
+        let Some(list) = self.by_id.get(line_id).and_then(|i| self.sections.get(i)) else {
+            return Vec::new();
+        };
+        list.iter().map(|&(a, b, i)| (&self.zones[i], a, b)).collect()
+    }
+
+    /// The nearest official crossing point and the distance to its centre in metres.
+    pub fn nearest_crossing(&self, lon: f64, lat: f64) -> Option<(&Zone, f64)> {
+        let p = [lon, lat];
+        if !valid_lonlat(p) {
+            return None;
+        }
+        self.crossings
+            .iter()
+            .filter_map(|&i| match &self.shapes[i] {
+                Compiled::Circle { center, .. } => Some((&self.zones[i], haversine_m(*center, p))),
+                _ => None,
+            })
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+    }
+
+    /// Distance in metres from the point to Libya's coastline (on land or at sea).
+    pub fn distance_to_coast_m(&self, lon: f64, lat: f64) -> Option<f64> {
+        match &self.shapes[self.coast] {
+            Compiled::Line(l) => l.locate([lon, lat]).map(|d| d.metres),
+            _ => None,
+        }
+    }
+
+    /// Whether the point is at most `metres` from Libya's coastline.
+    pub fn near_coast(&self, lon: f64, lat: f64, metres: f64) -> bool {
+        self.distance_to_coast_m(lon, lat).is_some_and(|d| d <= metres)
+    }
+
+    /// Land (Libya's or another country's) or sea, from the shipped country polygons.
+    pub fn surface(&self, lon: f64, lat: f64) -> Surface {
+        let p = [lon, lat];
+        let (lo, hi) = REGION;
+        if !(valid_lonlat(p) && p[0] >= lo[0] && p[0] <= hi[0] && p[1] >= lo[1] && p[1] <= hi[1]) {
+            return Surface::Unknown;
+        }
+        if self.libya.contains(p) {
+            Surface::Libya
+        } else if self.land.iter().any(|s| s.contains(p)) {
+            Surface::OtherLand
+        } else {
+            Surface::Sea
+        }
+    }
+}

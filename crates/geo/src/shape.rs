@@ -1,0 +1,279 @@
+//! Compiled shapes: polygons with a latitude-band edge index for point-in-polygon, and lines
+//! with an R-tree of segments for distance, side and along-line position.
+
+use rstar::{
+    RTree,
+    primitives::{GeomWithData, Line},
+};
+
+use crate::sphere::{Closest, EARTH_RADIUS_M, closest_on_segment, cross, haversine_m};
+use crate::validate::dedup;
+
+/// A polygon (exterior and holes, even-odd rule) ready for fast containment tests.
+///
+/// Edges are bucketed by latitude band: a crossing-number test only looks at the edges of the
+/// band holding the point, so a 10 000-vertex belt costs about as much as a small polygon.
+#[derive(Debug, Clone)]
+pub struct PolygonShape {
+    pub min: [f64; 2],
+    pub max: [f64; 2],
+    edges: Vec<[[f64; 2]; 2]>,
+    band_height: f64,
+    band_start: Vec<u32>,
+    band_edges: Vec<u32>,
+}
+
+impl PolygonShape {
+    /// Builds from rings already checked by `validate` (closed, finite, in range).
+    pub fn new(rings: &[Vec<[f64; 2]>]) -> PolygonShape {
+        let mut edges = Vec::new();
+        let (mut min, mut max) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
+        for ring in rings {
+            for w in ring.windows(2) {
+                if w[0] != w[1] {
+                    edges.push([w[0], w[1]]);
+                }
+                for p in w {
+                    min = [min[0].min(p[0]), min[1].min(p[1])];
+                    max = [max[0].max(p[0]), max[1].max(p[1])];
+                }
+            }
+        }
+        let bands = (edges.len() / 2).clamp(1, 8192);
+        let band_height = ((max[1] - min[1]) / bands as f64).max(1e-9);
+        let band_of = |lat: f64| (((lat - min[1]) / band_height) as usize).min(bands - 1);
+        let mut counts = vec![0u32; bands + 1];
+        for e in &edges {
+            let (lo, hi) = (band_of(e[0][1].min(e[1][1])), band_of(e[0][1].max(e[1][1])));
+            for c in &mut counts[lo + 1..=hi + 1] {
+                *c += 1;
+            }
+        }
+        for i in 1..counts.len() {
+            counts[i] += counts[i - 1];
+        }
+        let mut fill = counts.clone();
+        let mut band_edges = vec![0u32; counts[bands] as usize];
+        for (k, e) in edges.iter().enumerate() {
+            let (lo, hi) = (band_of(e[0][1].min(e[1][1])), band_of(e[0][1].max(e[1][1])));
+            for slot in &mut fill[lo..=hi] {
+                band_edges[*slot as usize] = k as u32;
+                *slot += 1;
+            }
+        }
+        PolygonShape { min, max, edges, band_height, band_start: counts, band_edges }
+    }
+
+    /// Whether `p` is inside (even-odd rule; points exactly on an edge may go either way).
+    pub fn contains(&self, p: [f64; 2]) -> bool {
+        if !(p[0] >= self.min[0]
+            && p[0] <= self.max[0]
+            && p[1] >= self.min[1]
+            && p[1] <= self.max[1])
+        {
+            return false;
+        }
+        let bands = self.band_start.len() - 1;
+        let band = (((p[1] - self.min[1]) / self.band_height) as usize).min(bands - 1);
+        let (from, to) = (self.band_start[band] as usize, self.band_start[band + 1] as usize);
+        let mut inside = false;
+        for &k in &self.band_edges[from..to] {
+            let [a, b] = self.edges[k as usize];
+            if (a[1] > p[1]) != (b[1] > p[1]) {
+                let x = a[0] + (p[1] - a[1]) / (b[1] - a[1]) * (b[0] - a[0]);
+                if p[0] < x {
+                    inside = !inside;
+                }
+            }
+        }
+        inside
+    }
+}
+
+/// Which side of a line a point lies on, looking along the line's direction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    Left,
+    Right,
+    /// On the line (within a millimetre).
+    On,
+}
+
+/// Where a point is relative to a line.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LineDistance {
+    /// Distance to the closest point of the line, in metres.
+    pub metres: f64,
+    pub side: Side,
+    /// Position of the closest point along the line, in km from its first point.
+    pub along_km: f64,
+    /// The closest point, `[lon, lat]`.
+    pub closest: [f64; 2],
+}
+
+type SegItem = GeomWithData<Line<[f64; 2]>, u32>;
+
+/// A polyline with cumulative lengths and a segment R-tree.
+#[derive(Debug, Clone)]
+pub struct LineShape {
+    pub points: Vec<[f64; 2]>,
+    /// Cumulative length in km at each point.
+    pub cum_km: Vec<f64>,
+    pub min: [f64; 2],
+    pub max: [f64; 2],
+    tree: RTree<SegItem>,
+}
+
+impl LineShape {
+    /// Builds from points already checked by `validate` (at least 2 distinct).
+    pub fn new(points: &[[f64; 2]]) -> LineShape {
+        let points = dedup(points);
+        let mut cum_km = Vec::with_capacity(points.len());
+        let (mut min, mut max) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
+        let mut total = 0.0;
+        for (i, p) in points.iter().enumerate() {
+            if i > 0 {
+                total += haversine_m(points[i - 1], *p) / 1000.0;
+            }
+            cum_km.push(total);
+            min = [min[0].min(p[0]), min[1].min(p[1])];
+            max = [max[0].max(p[0]), max[1].max(p[1])];
+        }
+        let segs = points
+            .windows(2)
+            .enumerate()
+            .map(|(i, w)| SegItem::new(Line::new(w[0], w[1]), i as u32))
+            .collect();
+        LineShape { points, cum_km, min, max, tree: RTree::bulk_load(segs) }
+    }
+
+    pub fn length_km(&self) -> f64 {
+        self.cum_km.last().copied().unwrap_or(0.0)
+    }
+
+    /// Distance, side and along-line position of `p`; `None` for an invalid point.
+    pub fn locate(&self, p: [f64; 2]) -> Option<LineDistance> {
+        if !crate::sphere::valid_lonlat(p) {
+            return None;
+        }
+        // Tree distances are in degrees; a degree of longitude is at least cos(max lat) of a
+        // degree of latitude, which bounds how far the true nearest can hide behind the tree's.
+        let max_lat = p[1].abs().max(self.min[1].abs()).max(self.max[1].abs()).min(89.0);
+        let floor = 0.9 * max_lat.to_radians().cos() * EARTH_RADIUS_M.to_radians();
+        let mut best: Option<(usize, Closest)> = None;
+        for (item, d2) in self.tree.nearest_neighbor_iter_with_distance_2(&p) {
+            if let Some((_, b)) = best {
+                if d2.sqrt() * floor > b.metres {
+                    break;
+                }
+            }
+            let seg = item.geom();
+            let c = closest_on_segment(p, seg.from, seg.to);
+            if best.is_none_or(|(_, b)| c.metres < b.metres) {
+                best = Some((item.data as usize, c));
+            }
+        }
+        let (i, c) = best?;
+        let along_km = self.cum_km[i] + haversine_m(self.points[i], c.point) / 1000.0;
+        Some(LineDistance {
+            metres: c.metres,
+            side: self.side(i, &c, p),
+            along_km,
+            closest: c.point,
+        })
+    }
+
+    fn side(&self, i: usize, c: &Closest, p: [f64; 2]) -> Side {
+        if c.metres < 1e-3 {
+            return Side::On;
+        }
+        let (a, b) = (self.points[i], self.points[i + 1]);
+        let here = cross(a, b, p);
+        // At an interior vertex the two segments may disagree; the turn decides (a point in
+        // the wedge's outside belongs to the side the line turns away from).
+        let vertex = if c.t <= 0.0 && i > 0 {
+            Some((self.points[i - 1], a, b))
+        } else if c.t >= 1.0 && i + 2 < self.points.len() {
+            Some((a, b, self.points[i + 2]))
+        } else {
+            None
+        };
+        let s = match vertex {
+            Some((u, v, w)) => {
+                let (s1, s2) = (cross(u, v, p), cross(v, w, p));
+                if (s1 > 0.0) == (s2 > 0.0) {
+                    s1
+                } else if cross(u, v, w) > 0.0 {
+                    -1.0
+                } else {
+                    1.0
+                }
+            }
+            None => here,
+        };
+        if s > 0.0 { Side::Left } else { Side::Right }
+    }
+
+    /// The part of the line between two along-line positions in km (clamped to the line).
+    pub fn cut(&self, from_km: f64, to_km: f64) -> Vec<[f64; 2]> {
+        let total = self.length_km();
+        let (from_km, to_km) = (from_km.clamp(0.0, total), to_km.clamp(0.0, total));
+        let at = |km: f64| -> [f64; 2] {
+            let i = self.cum_km.partition_point(|&c| c <= km).saturating_sub(1);
+            let j = (i + 1).min(self.points.len() - 1);
+            let span = self.cum_km[j] - self.cum_km[i];
+            let t = if span > 0.0 { ((km - self.cum_km[i]) / span).clamp(0.0, 1.0) } else { 0.0 };
+            let (a, b) = (self.points[i], self.points[j]);
+            [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t]
+        };
+        let mut out = vec![at(from_km)];
+        for (p, &c) in self.points.iter().zip(&self.cum_km) {
+            if c > from_km && c < to_km {
+                out.push(*p);
+            }
+        }
+        out.push(at(to_km));
+        dedup(&out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn square() -> PolygonShape {
+        PolygonShape::new(&[
+            vec![[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0], [0.0, 0.0]],
+            vec![[0.4, 0.4], [0.6, 0.4], [0.6, 0.6], [0.4, 0.6], [0.4, 0.4]],
+        ])
+    }
+
+    #[test]
+    fn polygon_with_hole() {
+        let s = square();
+        assert!(s.contains([0.2, 0.2]));
+        assert!(!s.contains([0.5, 0.5]));
+        assert!(!s.contains([1.5, 0.5]));
+        assert!(!s.contains([f64::NAN, 0.5]));
+    }
+
+    #[test]
+    fn sides_of_a_bent_line() {
+        // East, then north: a left turn at (1, 0).
+        let l = LineShape::new(&[[0.0, 0.0], [1.0, 0.0], [1.0, 1.0]]);
+        assert_eq!(l.locate([0.5, 0.1]).map(|d| d.side), Some(Side::Left));
+        assert_eq!(l.locate([0.5, -0.1]).map(|d| d.side), Some(Side::Right));
+        assert_eq!(l.locate([1.1, -0.1]).map(|d| d.side), Some(Side::Right));
+        assert_eq!(l.locate([0.9, 0.1]).map(|d| d.side), Some(Side::Left));
+        assert_eq!(l.locate([1.0, 0.5]).map(|d| d.side), Some(Side::On));
+    }
+
+    #[test]
+    fn cut_keeps_the_middle() {
+        let l = LineShape::new(&[[0.0, 0.0], [1.0, 0.0], [2.0, 0.0]]);
+        let part = l.cut(50.0, 150.0);
+        assert_eq!(part.len(), 3);
+        assert!((part[1][0] - 1.0).abs() < 1e-12);
+    }
+}
