@@ -300,3 +300,17 @@ proptest! {
         exercise(&corpus, &line);
     }
 }
+
+#[test]
+fn lines_split_across_reads_decode_the_same() {
+    let input = read("gpsd/test/sample.aivdm");
+    let mut whole = Vec::new();
+    let a = decode_stream(&mut &input[..], &mut whole, &DecodeOptions::default()).expect("ok");
+    for cap in [1, 7, 64, 100] {
+        let mut r = std::io::BufReader::with_capacity(cap, &input[..]);
+        let mut split = Vec::new();
+        let b = decode_stream(&mut r, &mut split, &DecodeOptions::default()).expect("ok");
+        assert_eq!(a, b, "buffer of {cap} bytes");
+        assert_eq!(whole, split, "buffer of {cap} bytes");
+    }
+}
