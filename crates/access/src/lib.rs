@@ -23,10 +23,9 @@
 //! the alert itself is released to the viewer *and* every track it names is visible. So
 //! fusing or alerting never carries an agency's data past what that agency shared.
 
-mod agreement;
 mod policy;
 mod viewer;
 
-pub use agreement::{Agreement, AgreementScope, Area, TrackScope};
+pub use model::{Agreement, AgreementScope, Area, Role, TrackScope};
 pub use policy::{Decision, Reason, Subject, SubjectKind, can_see, can_see_alert, can_see_track};
-pub use viewer::{Role, Viewer};
+pub use viewer::Viewer;

@@ -2,44 +2,8 @@
 
 use std::collections::BTreeSet;
 
-use model::AgencyId;
+use model::{AgencyId, Role};
 use serde::{Deserialize, Serialize};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Admin,
-    DutyOfficer,
-    WatchOfficer,
-    Analyst,
-    Auditor,
-    Liaison,
-    Unit,
-}
-
-impl Role {
-    pub const ALL: [Role; 7] = [
-        Role::Admin,
-        Role::DutyOfficer,
-        Role::WatchOfficer,
-        Role::Analyst,
-        Role::Auditor,
-        Role::Liaison,
-        Role::Unit,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::DutyOfficer => "duty_officer",
-            Role::WatchOfficer => "watch_officer",
-            Role::Analyst => "analyst",
-            Role::Auditor => "auditor",
-            Role::Liaison => "liaison",
-            Role::Unit => "unit",
-        }
-    }
-}
 
 /// A signed-in user, as the policy sees them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+mod admin;
 mod ais;
 mod audit;
 mod run;
@@ -44,6 +45,84 @@ enum Command {
     /// AIS tools.
     #[command(subcommand)]
     Ais(AisCommand),
+    /// Users of a centre (run while the centre is stopped).
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Agencies of a centre (run while the centre is stopped).
+    #[command(subcommand)]
+    Agency(AgencyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Add a user; the password is the first line of stdin.
+    #[command(
+        after_help = "Example:\n  echo 's3cret' | tansiq user add --data ./centre cgw.watch --agency CGW --role watch_officer"
+    )]
+    Add {
+        #[arg(long)]
+        data: PathBuf,
+        username: String,
+        #[arg(long)]
+        agency: String,
+        /// admin, duty_officer, watch_officer, analyst, auditor, liaison or unit; repeatable.
+        #[arg(long = "role", value_parser = parse_role, required = true)]
+        roles: Vec<model::Role>,
+    },
+    /// Change a user's password (first line of stdin); their sessions end.
+    Passwd {
+        #[arg(long)]
+        data: PathBuf,
+        username: String,
+    },
+    /// Disable a user; their sessions end at once.
+    Disable {
+        #[arg(long)]
+        data: PathBuf,
+        username: String,
+    },
+    /// List users: name, agency, roles, state.
+    List {
+        #[arg(long)]
+        data: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AgencyCommand {
+    /// Register an agency.
+    #[command(
+        after_help = "Example:\n  tansiq agency add --data ./centre CGW --name-en 'Coast Guard West' --name-ar 'خفر السواحل' --kind coast_guard"
+    )]
+    Add {
+        #[arg(long)]
+        data: PathBuf,
+        id: String,
+        #[arg(long)]
+        name_en: String,
+        #[arg(long)]
+        name_ar: String,
+        /// coast_guard, border_guard, army, police, customs or joint_centre.
+        #[arg(long, value_parser = parse_agency_kind)]
+        kind: model::AgencyKind,
+    },
+    /// List agencies.
+    List {
+        #[arg(long)]
+        data: PathBuf,
+    },
+}
+
+fn parse_role(text: &str) -> Result<model::Role, String> {
+    model::Role::ALL
+        .into_iter()
+        .find(|r| r.as_str() == text)
+        .ok_or_else(|| format!("unknown role {text:?}"))
+}
+
+fn parse_agency_kind(text: &str) -> Result<model::AgencyKind, String> {
+    serde_json::from_value(serde_json::Value::String(text.to_string()))
+        .map_err(|_| format!("unknown agency kind {text:?}"))
 }
 
 #[derive(Debug, Subcommand)]
@@ -111,6 +190,20 @@ fn main() -> ExitCode {
         Command::Ais(AisCommand::Decode { files, scaled, stats }) => {
             ais::decode(&files, scaled, stats)
         }
+        Command::User(UserCommand::Add { data, username, agency, roles }) => {
+            admin::user_add(&data, &username, &agency, &roles)
+        }
+        Command::User(UserCommand::Passwd { data, username }) => {
+            admin::user_passwd(&data, &username)
+        }
+        Command::User(UserCommand::Disable { data, username }) => {
+            admin::user_disable(&data, &username)
+        }
+        Command::User(UserCommand::List { data }) => admin::user_list(&data),
+        Command::Agency(AgencyCommand::Add { data, id, name_en, name_ar, kind }) => {
+            admin::agency_add(&data, &id, &name_en, &name_ar, kind)
+        }
+        Command::Agency(AgencyCommand::List { data }) => admin::agency_list(&data),
     };
     match outcome {
         Ok(code) => code,

@@ -11,7 +11,9 @@
 //! rules and alerts arrive with the picture issue and plug in here.
 
 mod config;
+mod directory;
 mod tracks;
 
 pub use config::{EngineConfig, KindTimeouts};
+pub use directory::{Directory, DirectoryChange, Session};
 pub use tracks::{Change, ChangeOp, Engine, RestoreError, TrackEntry};

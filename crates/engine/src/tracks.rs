@@ -22,6 +22,7 @@ pub enum ChangeOp {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Change {
     Track { id: TrackId, op: ChangeOp },
+    Directory(crate::DirectoryChange),
 }
 
 /// A track with its history, as kept in the state.
@@ -97,6 +98,7 @@ pub struct Engine {
     folded: u64,
     /// The newest event time folded.
     now: Time,
+    directory: crate::Directory,
     /// Tracks by number (see [`track_number`]).
     tracks: BTreeMap<u64, TrackEntry>,
     /// Association key → track number. Derived: rebuilt on restore, never iterated.
@@ -124,6 +126,7 @@ impl Engine {
             config,
             folded: 0,
             now: Time(i64::MIN),
+            directory: crate::Directory::default(),
             tracks: BTreeMap::new(),
             keys: FxHashMap::default(),
             deadlines: BTreeSet::new(),
@@ -137,6 +140,11 @@ impl Engine {
 
     pub fn now(&self) -> Time {
         self.now
+    }
+
+    /// Agencies, users, sessions and sharing agreements.
+    pub fn directory(&self) -> &crate::Directory {
+        &self.directory
     }
 
     pub fn tracks(&self) -> impl Iterator<Item = &Track> {
@@ -165,6 +173,11 @@ impl Engine {
         match &event.kind {
             EventKind::Observation(observation) => {
                 self.observe(seq, observation, &mut changes);
+            }
+            other => {
+                if let Some(change) = self.directory.apply(event.time, other) {
+                    changes.push(Change::Directory(change));
+                }
             }
         }
         self.sweep(&mut changes);

@@ -87,3 +87,40 @@ impl Marking {
         }
     }
 }
+
+/// What a user may do. Roles grant actions; what data a user sees is decided by agency.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    DutyOfficer,
+    WatchOfficer,
+    Analyst,
+    Auditor,
+    Liaison,
+    Unit,
+}
+
+impl Role {
+    pub const ALL: [Role; 7] = [
+        Role::Admin,
+        Role::DutyOfficer,
+        Role::WatchOfficer,
+        Role::Analyst,
+        Role::Auditor,
+        Role::Liaison,
+        Role::Unit,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::DutyOfficer => "duty_officer",
+            Role::WatchOfficer => "watch_officer",
+            Role::Analyst => "analyst",
+            Role::Auditor => "auditor",
+            Role::Liaison => "liaison",
+            Role::Unit => "unit",
+        }
+    }
+}

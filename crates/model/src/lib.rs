@@ -12,10 +12,11 @@ mod access;
 mod event;
 mod objects;
 mod observation;
+mod sharing;
 mod time;
 
-pub use access::{Agency, AgencyId, AgencyKind, Classification, Marking};
-pub use event::{Event, EventKind};
+pub use access::{Agency, AgencyId, AgencyKind, Classification, Marking, Role};
+pub use event::{Event, EventKind, UserRecord};
 pub use objects::{
     Alert, AlertState, Incident, IncidentState, Severity, Track, TrackId, TrackPoint, TrackState,
     Unit, UnitKind, UnitStatus, Zone, ZoneGeometry, ZoneKind,
@@ -23,4 +24,5 @@ pub use objects::{
 pub use observation::{
     Identity, ObjectKind, Observation, ObservationError, Position, SourceKind, ValidationLimits,
 };
+pub use sharing::{Agreement, AgreementScope, Area, TrackScope};
 pub use time::Time;

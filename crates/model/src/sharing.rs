@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use model::{AgencyId, Classification, ObjectKind, SourceKind, Time};
+use crate::{AgencyId, Classification, ObjectKind, SourceKind, Time};
 use serde::{Deserialize, Serialize};
 
 /// Which tracks an agreement covers. Empty sets mean "all".

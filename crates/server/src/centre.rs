@@ -20,9 +20,10 @@ use std::thread::JoinHandle;
 use engine::{Change, ChangeOp, Engine, EngineConfig};
 use model::{Event, TrackId};
 use store::{
-    AppendRequest, Committed, Committer, EventLog, RedbLog, RedbSnapshots, StoreError, SubmitError,
+    AppendRequest, Committed, Committer, EventLog, RedbLog, RedbReader, RedbSnapshots, StoreError,
+    SubmitError,
 };
-use tokio::sync::{broadcast, oneshot};
+use tokio::sync::{broadcast, oneshot, watch};
 
 use crate::config::Config;
 use crate::metrics::Metrics;
@@ -78,6 +79,9 @@ struct Inner {
     updates: broadcast::Sender<Arc<Update>>,
     metrics: Arc<Metrics>,
     threads: Mutex<Vec<JoinHandle<()>>>,
+    /// Events folded so far, for callers that must read their own writes.
+    folded: watch::Receiver<u64>,
+    reader: RedbReader,
 }
 
 impl Centre {
@@ -91,7 +95,9 @@ impl Centre {
         let log = RedbLog::open(&path)
             .map_err(|e| CentreError::Open { path: path.clone(), message: e.to_string() })?;
         let snapshots = log.snapshots();
+        let reader = log.reader();
         let engine = rebuild(&log, &snapshots, &config.engine)?;
+        let (folded_tx, folded) = watch::channel(engine.folded());
         tracing::info!(events = engine.folded(), tracks = engine.track_count(), "state rebuilt");
 
         let metrics = Arc::new(Metrics::new());
@@ -113,6 +119,7 @@ impl Centre {
             metrics: Arc::clone(&metrics),
             snapshots,
             snapshot_every: config.log.snapshot_every.max(1),
+            folded: folded_tx,
         };
         let engine_thread = std::thread::Builder::new()
             .name("engine".into())
@@ -131,6 +138,8 @@ impl Centre {
                 updates,
                 metrics,
                 threads: Mutex::new(vec![joiner, engine_thread]),
+                folded,
+                reader,
             }),
         })
     }
@@ -175,6 +184,20 @@ impl Centre {
             Ok(Err(error)) => Err(AppendError::Store(error)),
             Err(_) => Err(AppendError::Stopping),
         }
+    }
+
+    /// Appends `events` and resolves once they are durable *and* folded into the state, so
+    /// that the caller's next read sees them (sign-in, agreement changes).
+    pub async fn append_folded(&self, events: Vec<Event>) -> Result<Range<u64>, AppendError> {
+        let range = self.append(events).await?;
+        let mut folded = self.inner.folded.clone();
+        folded.wait_for(|n| *n >= range.end).await.map_err(|_| AppendError::Stopping)?;
+        Ok(range)
+    }
+
+    /// A read-only view of the log (audit queries).
+    pub fn log_reader(&self) -> &RedbReader {
+        &self.inner.reader
     }
 
     /// Stops accepting appends, lets the committer drain, folds what it committed, writes a
@@ -236,6 +259,7 @@ struct Folder {
     metrics: Arc<Metrics>,
     snapshots: RedbSnapshots,
     snapshot_every: u64,
+    folded: watch::Sender<u64>,
 }
 
 impl Folder {
@@ -247,11 +271,21 @@ impl Folder {
                 let mut engine = self.engine.write().unwrap_or_else(|p| p.into_inner());
                 for (i, event) in committed.events.iter().enumerate() {
                     for change in engine.apply(committed.first_seq + i as u64, event) {
-                        let Change::Track { id, op } = change;
-                        changed.push((id, op));
+                        match change {
+                            Change::Track { id, op } => changed.push((id, op)),
+                            Change::Directory(what) => {
+                                let update = Update {
+                                    kind: "directory",
+                                    op: ChangeOp::Upsert,
+                                    data: serde_json::json!({ "changed": format!("{what:?}").to_lowercase() }),
+                                };
+                                let _ = self.updates.send(Arc::new(update));
+                            }
+                        }
                     }
                 }
                 self.metrics.tracks.set(engine.track_count() as i64);
+                self.folded.send_replace(engine.folded());
             }
             self.metrics.events_folded.inc_by(committed.events.len() as u64);
             self.publish(changed);
@@ -280,7 +314,7 @@ impl Folder {
         let engine = self.read();
         for (id, op) in changed {
             let data = match engine.track(&id) {
-                Some(entry) => crate::http::track_feature(&entry.track),
+                Some(entry) => crate::api::tracks::track_feature(&entry.track),
                 None => serde_json::json!({ "id": id }),
             };
             let op = if engine.track(&id).is_none() { ChangeOp::Remove } else { op };

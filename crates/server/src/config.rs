@@ -18,6 +18,8 @@ pub struct Config {
     #[serde(default)]
     pub ingest: IngestConfig,
     #[serde(default)]
+    pub auth: AuthConfig,
+    #[serde(default)]
     pub engine: engine::EngineConfig,
     /// Configured sources (`[[sources]]` tables; `type` names the kind).
     #[serde(default)]
@@ -56,6 +58,26 @@ pub struct IngestConfig {
     pub max_age_ms: i64,
 }
 
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuthConfig {
+    /// How long a session lasts after sign-in.
+    pub session_ttl_ms: i64,
+    /// Failed sign-ins per user name and per address within the window before 429.
+    pub max_failures: usize,
+    pub failure_window_ms: u64,
+}
+
+impl Default for AuthConfig {
+    fn default() -> AuthConfig {
+        AuthConfig {
+            session_ttl_ms: 12 * 3_600_000,
+            max_failures: 5,
+            failure_window_ms: 15 * 60_000,
+        }
+    }
+}
+
 fn default_data_dir() -> PathBuf {
     PathBuf::from("tansiq-data")
 }
@@ -67,6 +89,7 @@ impl Default for Config {
             http: HttpConfig::default(),
             log: LogConfig::default(),
             ingest: IngestConfig::default(),
+            auth: AuthConfig::default(),
             engine: engine::EngineConfig::default(),
             sources: Vec::new(),
         }

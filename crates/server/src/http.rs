@@ -1,42 +1,147 @@
-//! The HTTP API: routes, JSON wire shapes and error responses.
+//! The HTTP API: the route table, the router built from it, errors and the OpenAPI document.
 //!
-//! The router is built in two halves: `public` (health) and `protected` (everything else).
-//! Sign-in arrives as one layer on `protected`; no handler needs to change for it.
+//! Every route is declared once in [`routes`] with its method, path, summary and whether it is
+//! public; the router and `/api/v1/openapi.json` are both built from that table, so the
+//! document cannot forget a route, and a test walks the table to prove that every route but
+//! the public ones answers 401 without a token. Only [`routes`] decides what is public.
 
+use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, QueryRejection};
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use model::{ObjectKind, Time, Track, TrackId};
-use serde::Deserialize;
+use axum::routing::{MethodRouter, get, post, put};
+use model::Time;
 use serde_json::{Value, json};
 
-use crate::centre::{AppendError, Centre};
+use crate::api;
+use crate::auth::RateLimiter;
+use crate::centre::Centre;
 use crate::config::Config;
-use crate::ingest::{self, BodyError};
 
 #[derive(Clone, Debug)]
-struct AppState {
-    centre: Centre,
-    limits: model::ValidationLimits,
-    max_items: usize,
+pub struct AppState {
+    pub centre: Centre,
+    pub limits: model::ValidationLimits,
+    pub max_items: usize,
+    pub limiter: Arc<RateLimiter>,
+    pub session_ttl_ms: i64,
+}
+
+/// One route of the API, as documented.
+#[derive(Clone, Copy, Debug)]
+pub struct RouteSpec {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub summary: &'static str,
+    pub public: bool,
+}
+
+/// Sign-in bodies are small; anything larger is refused before it is read.
+const MAX_AUTH_BODY: usize = 4 * 1024;
+
+/// The route table: the single source of the router and of the OpenAPI document.
+pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
+    let r = |method, path, summary, public| RouteSpec { method, path, summary, public };
+    vec![
+        (r("get", "/healthz", "liveness", true), get(healthz)),
+        (
+            r(
+                "post",
+                "/api/v1/auth/login",
+                "sign in: {username, password} -> {token, user, agency, roles}",
+                true,
+            ),
+            post(api::access::login).layer(DefaultBodyLimit::max(MAX_AUTH_BODY)),
+        ),
+        (r("post", "/api/v1/auth/logout", "end this session", false), post(api::access::logout)),
+        (r("get", "/metrics", "Prometheus metrics", false), get(metrics)),
+        (r("get", "/api/v1/openapi.json", "this document", false), get(openapi)),
+        (
+            r("post", "/api/v1/observations", "observations as JSON or GeoJSON", false),
+            post(api::tracks::post_observations),
+        ),
+        (
+            r("get", "/api/v1/tracks", "tracks the caller may see, as GeoJSON", false),
+            get(api::tracks::list_tracks),
+        ),
+        (r("get", "/api/v1/tracks/{id}", "one track", false), get(api::tracks::get_track)),
+        (
+            r("get", "/api/v1/tracks/{id}/history", "a track's history", false),
+            get(api::tracks::track_history),
+        ),
+        (r("get", "/api/v1/agencies", "the agencies", false), get(api::access::list_agencies)),
+        (
+            r(
+                "get",
+                "/api/v1/sharing-agreements",
+                "agreements from or to the caller's agency",
+                false,
+            ),
+            get(api::access::list_agreements),
+        ),
+        (
+            r(
+                "post",
+                "/api/v1/sharing-agreements",
+                "create an agreement from the caller's agency",
+                false,
+            ),
+            post(api::access::create_agreement),
+        ),
+        (
+            r("get", "/api/v1/sharing-agreements/{id}", "one agreement", false),
+            get(api::access::get_agreement),
+        ),
+        (
+            r("put", "/api/v1/sharing-agreements/{id}", "change an agreement", false),
+            put(api::access::change_agreement),
+        ),
+        (
+            r(
+                "post",
+                "/api/v1/sharing-agreements/{id}/revoke",
+                "revoke an agreement, at once",
+                false,
+            ),
+            post(api::access::revoke_agreement),
+        ),
+        (
+            r("get", "/api/v1/audit", "the audit trail (auditors and admins)", false),
+            get(api::access::audit),
+        ),
+    ]
 }
 
 pub fn router(centre: Centre, config: &Config) -> Router {
-    let state =
-        AppState { centre, limits: config.validation_limits(), max_items: config.http.max_items };
-    let public = Router::new().route("/healthz", get(healthz));
-    let protected = Router::new()
-        .route("/metrics", get(metrics))
-        .route("/api/v1/observations", post(post_observations))
-        .route("/api/v1/tracks", get(list_tracks))
-        .route("/api/v1/tracks/{id}", get(get_track))
-        .route("/api/v1/tracks/{id}/history", get(track_history));
+    let state = AppState {
+        centre,
+        limits: config.validation_limits(),
+        max_items: config.http.max_items,
+        limiter: Arc::new(RateLimiter::new(
+            std::time::Duration::from_millis(config.auth.failure_window_ms),
+            config.auth.max_failures,
+        )),
+        session_ttl_ms: config.auth.session_ttl_ms,
+    };
+    let mut public: BTreeMap<&str, MethodRouter<AppState>> = BTreeMap::new();
+    let mut protected: BTreeMap<&str, MethodRouter<AppState>> = BTreeMap::new();
+    for (spec, method_router) in routes() {
+        let side = if spec.public { &mut public } else { &mut protected };
+        let merged = match side.remove(spec.path) {
+            Some(existing) => existing.merge(method_router),
+            None => method_router,
+        };
+        side.insert(spec.path, merged);
+    }
+    let public = public.into_iter().fold(Router::new(), |r, (path, m)| r.route(path, m));
+    let protected =
+        protected.into_iter().fold(Router::new(), |r, (path, m)| r.route(path, m)).route_layer(
+            axum::middleware::from_fn_with_state(state.clone(), crate::auth::require_viewer),
+        );
     Router::new()
         .merge(public)
         .merge(protected)
@@ -51,12 +156,24 @@ pub struct ApiError {
     status: StatusCode,
     code: &'static str,
     message: String,
-    extra: Option<Value>,
+    pub(crate) extra: Option<Value>,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
         ApiError { status, code, message: message.into(), extra: None }
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::FORBIDDEN, "forbidden", message)
+    }
+
+    pub fn not_found(what: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", what)
+    }
+
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, code, message)
     }
 }
 
@@ -71,7 +188,7 @@ impl IntoResponse for ApiError {
 }
 
 async fn not_found() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such route")
+    ApiError::not_found("no such route")
 }
 
 async fn healthz() -> axum::Json<Value> {
@@ -83,216 +200,48 @@ async fn metrics(State(state): State<AppState>) -> Response {
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], body).into_response()
 }
 
+/// OpenAPI 3.1, generated from the route table.
+pub fn openapi_document() -> Value {
+    let mut paths = serde_json::Map::new();
+    for (spec, _) in routes() {
+        let entry = paths.entry(spec.path.to_string()).or_insert_with(|| json!({}));
+        let mut operation = json!({
+            "summary": spec.summary,
+            "responses": {
+                "200": { "description": "success" },
+                "400": { "description": "bad input; body {\"error\": {\"code\", \"message\"}}" },
+            }
+        });
+        if !spec.public {
+            operation["security"] = json!([{ "bearer": [] }]);
+            operation["responses"]["401"] = json!({ "description": "no valid token" });
+        }
+        let params: Vec<Value> = spec
+            .path
+            .split('/')
+            .filter_map(|part| part.strip_prefix('{').and_then(|p| p.strip_suffix('}')))
+            .map(|name| json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string" } }))
+            .collect();
+        if !params.is_empty() {
+            operation["parameters"] = Value::Array(params);
+        }
+        entry[spec.method] = operation;
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": { "title": "Tansiq API", "version": env!("CARGO_PKG_VERSION") },
+        "components": { "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer" } } },
+        "paths": paths,
+    })
+}
+
+async fn openapi() -> axum::Json<Value> {
+    axum::Json(openapi_document())
+}
+
 /// The receiving edge's clock: the only place the API reads it.
 pub(crate) fn now() -> Time {
     let ms =
         SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0);
     Time(ms)
-}
-
-async fn post_observations(
-    State(state): State<AppState>,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<Response, ApiError> {
-    let metrics = state.centre.metrics();
-    let body = body.map_err(|rejection| {
-        metrics.rejected("http", "body");
-        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "request body is too large")
-        } else {
-            ApiError::new(StatusCode::BAD_REQUEST, "bad_body", rejection.body_text())
-        }
-    })?;
-    let now = now();
-    let (observations, rejected) = ingest::parse(&body, now, state.limits, state.max_items)
-        .map_err(|e| {
-            metrics.rejected("http", "body");
-            let status = match e {
-                BodyError::TooMany { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-                _ => StatusCode::BAD_REQUEST,
-            };
-            ApiError::new(status, "bad_body", e.to_string())
-        })?;
-    for r in &rejected {
-        metrics.rejected("http", r.reason);
-    }
-    let accepted = observations.len();
-    let seqs = if observations.is_empty() {
-        None
-    } else {
-        let sources: Vec<String> = observations.iter().map(|o| o.source.clone()).collect();
-        let events = observations.into_iter().map(|o| model::Event::observation(now, o)).collect();
-        let range = state.centre.append(events).await.map_err(|e| match e {
-            AppendError::Busy(_) => {
-                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", e.to_string())
-            }
-            AppendError::Stopping => {
-                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "stopping", e.to_string())
-            }
-            AppendError::Store(_) => {
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "store", e.to_string())
-            }
-        })?;
-        for source in sources {
-            metrics.accepted(&source, 1);
-        }
-        Some([range.start, range.end])
-    };
-    let body = json!({ "accepted": accepted, "rejected": rejected, "seq": seqs });
-    if rejected.is_empty() {
-        return Ok((StatusCode::OK, axum::Json(body)).into_response());
-    }
-    let mut error = ApiError::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "invalid_items",
-        format!(
-            "{} of {} observations refused; the others were stored",
-            rejected.len(),
-            accepted + rejected.len()
-        ),
-    );
-    error.extra = Some(body);
-    Err(error)
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct TrackQuery {
-    /// `min_lon,min_lat,max_lon,max_lat`
-    bbox: Option<String>,
-    kind: Option<ObjectKind>,
-    /// Only tracks updated at or after this time (UTC ms).
-    since: Option<i64>,
-}
-
-fn parse_bbox(text: &str) -> Result<[f64; 4], ApiError> {
-    let bad = || {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "bad_query",
-            "bbox must be min_lon,min_lat,max_lon,max_lat",
-        )
-    };
-    let parts: Vec<f64> = text
-        .split(',')
-        .map(|p| p.trim().parse::<f64>())
-        .collect::<Result<_, _>>()
-        .map_err(|_| bad())?;
-    match parts.as_slice() {
-        [a, b, c, d] if [a, b, c, d].iter().all(|v| v.is_finite()) => Ok([*a, *b, *c, *d]),
-        _ => Err(bad()),
-    }
-}
-
-fn bad_query(rejection: QueryRejection) -> ApiError {
-    ApiError::new(StatusCode::BAD_REQUEST, "bad_query", rejection.body_text())
-}
-
-async fn list_tracks(
-    State(state): State<AppState>,
-    query: Result<Query<TrackQuery>, QueryRejection>,
-) -> Result<axum::Json<Value>, ApiError> {
-    let Query(query) = query.map_err(bad_query)?;
-    let bbox = query.bbox.as_deref().map(parse_bbox).transpose()?;
-    let features = state.centre.read(|engine| {
-        engine
-            .tracks()
-            .filter(|t| query.kind.is_none_or(|k| t.kind == k))
-            .filter(|t| query.since.is_none_or(|s| t.last_time.0 >= s))
-            .filter(|t| {
-                bbox.is_none_or(|[x0, y0, x1, y1]| {
-                    (x0..=x1).contains(&t.position.lon) && (y0..=y1).contains(&t.position.lat)
-                })
-            })
-            .map(track_feature)
-            .collect::<Vec<_>>()
-    });
-    Ok(axum::Json(json!({ "type": "FeatureCollection", "features": features })))
-}
-
-fn unknown_track(id: &str) -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("no track {id}"))
-}
-
-async fn get_track(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-) -> Result<axum::Json<Value>, ApiError> {
-    let track_id = TrackId(id);
-    state
-        .centre
-        .read(|engine| engine.track(&track_id).map(|e| track_feature(&e.track)))
-        .map(axum::Json)
-        .ok_or_else(|| unknown_track(&track_id.0))
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct HistoryQuery {
-    from: Option<i64>,
-    to: Option<i64>,
-}
-
-/// A track's kept history as a GeoJSON LineString feature whose `times` run beside the
-/// coordinates (the history is thinned: see the engine's `history_max`).
-async fn track_history(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    query: Result<Query<HistoryQuery>, QueryRejection>,
-) -> Result<axum::Json<Value>, ApiError> {
-    let Query(query) = query.map_err(bad_query)?;
-    let track_id = TrackId(id);
-    let points = state
-        .centre
-        .read(|engine| {
-            engine.track(&track_id).map(|entry| {
-                entry
-                    .history
-                    .iter()
-                    .filter(|p| query.from.is_none_or(|f| p.time.0 >= f))
-                    .filter(|p| query.to.is_none_or(|t| p.time.0 <= t))
-                    .copied()
-                    .collect::<Vec<_>>()
-            })
-        })
-        .ok_or_else(|| unknown_track(&track_id.0))?;
-    let coordinates: Vec<[f64; 2]> = points.iter().map(|p| [p.lon, p.lat]).collect();
-    let times: Vec<i64> = points.iter().map(|p| p.time.0).collect();
-    Ok(axum::Json(json!({
-        "type": "Feature",
-        "id": track_id.0,
-        "geometry": { "type": "LineString", "coordinates": coordinates },
-        "properties": { "id": track_id.0, "times": times, "points": points },
-    })))
-}
-
-/// A track as a GeoJSON Point feature; the wire shape of `/tracks` and the live stream.
-pub fn track_feature(track: &Track) -> Value {
-    let mut coordinates = vec![track.position.lon, track.position.lat];
-    if let Some(alt) = track.position.alt_m {
-        coordinates.push(alt);
-    }
-    json!({
-        "type": "Feature",
-        "id": track.id.0,
-        "geometry": { "type": "Point", "coordinates": coordinates },
-        "properties": {
-            "id": track.id.0,
-            "kind": track.kind,
-            "state": track.state,
-            "agency": track.agency,
-            "marking": track.marking,
-            "contributors": track.contributors,
-            "identity": track.identity,
-            "sources": track.sources,
-            "source_kinds": track.source_kinds,
-            "first_time": track.first_time,
-            "last_time": track.last_time,
-            "speed_mps": track.speed_mps,
-            "course_deg": track.course_deg,
-            "heading_deg": track.heading_deg,
-            "observations": track.observations,
-            "exercise": track.exercise,
-        }
-    })
 }

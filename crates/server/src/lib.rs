@@ -6,11 +6,14 @@
 //! API in [`http`] is one such source and the read side of the state. Only this crate knows
 //! tokio, HTTP and JSON wire shapes.
 
+pub mod api;
+pub mod auth;
 pub mod centre;
 pub mod config;
 pub mod http;
 pub mod ingest;
 pub mod metrics;
+pub mod seed;
 pub mod sources;
 
 pub use centre::{Centre, CentreError, Update};
@@ -46,6 +49,7 @@ pub async fn serve(
     let router = http::router(centre.clone(), &config);
     on_listening(addr);
     tracing::info!(%addr, "serving");
+    let router = router.into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, router)
         .with_graceful_shutdown(shutdown)
         .await

@@ -37,6 +37,7 @@ pub struct Metrics {
     pub events_folded: Counter,
     pub tracks: Gauge,
     pub snapshots_written: Counter,
+    pub unauthorized: Counter,
 }
 
 impl Metrics {
@@ -104,6 +105,12 @@ impl Metrics {
             "state snapshots written",
             snapshots_written.clone(),
         );
+        let unauthorized = Counter::default();
+        registry.register(
+            "http_unauthorized",
+            "requests refused for want of a valid token",
+            unauthorized.clone(),
+        );
         Metrics {
             registry,
             events_appended,
@@ -117,6 +124,7 @@ impl Metrics {
             events_folded,
             tracks,
             snapshots_written,
+            unauthorized,
         }
     }
 

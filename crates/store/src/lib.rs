@@ -26,7 +26,7 @@ use model::Event;
 pub use chain::{GENESIS, Hash, record_hash};
 pub use codec::{decode_event, encode_event};
 pub use committer::{Ack, AppendRequest, CommitConfig, Committed, Committer, SubmitError};
-pub use redb_log::{RedbLog, RedbSnapshots};
+pub use redb_log::{RedbLog, RedbReader, RedbSnapshots};
 
 /// A record as stored: its sequence number, its predecessor's hash and the event.
 #[derive(Clone, Debug, PartialEq)]

@@ -41,6 +41,19 @@ pub struct RedbSnapshots {
     db: Arc<Database>,
 }
 
+/// A read-only view of the log beside the committer-owned writer (audit queries, exports).
+#[derive(Clone, Debug)]
+pub struct RedbReader {
+    db: Arc<Database>,
+}
+
+impl RedbReader {
+    /// As [`EventLog::scan`], on the records committed when the call starts.
+    pub fn scan(&self, from: u64, visit: &mut dyn FnMut(Record) -> bool) -> Result<(), StoreError> {
+        scan(&self.db, from, visit)
+    }
+}
+
 impl RedbSnapshots {
     pub fn put(&self, seq: u64, state: &[u8]) -> Result<(), StoreError> {
         put_snapshot(&self.db, seq, state)
@@ -74,6 +87,10 @@ impl RedbLog {
 
     pub fn snapshots(&self) -> RedbSnapshots {
         RedbSnapshots { db: Arc::clone(&self.db) }
+    }
+
+    pub fn reader(&self) -> RedbReader {
+        RedbReader { db: Arc::clone(&self.db) }
     }
 
     /// The stored head must count exactly the stored records; anything else means the file
@@ -130,6 +147,30 @@ fn latest_snapshot(db: &Database) -> Result<Option<(u64, Vec<u8>)>, StoreError> 
     Ok(last.map(|(k, v)| (k.value(), v.value().to_vec())))
 }
 
+fn scan(db: &Database, from: u64, visit: &mut dyn FnMut(Record) -> bool) -> Result<(), StoreError> {
+    let txn = db.begin_read().map_err(StoreError::backend)?;
+    let table = txn.open_table(LOG).map_err(StoreError::backend)?;
+    // Start at the segment holding `from`: the last one whose first seq is <= from.
+    let start = match table.range(..=from).map_err(StoreError::backend)?.next_back() {
+        Some(entry) => entry.map_err(StoreError::backend)?.0.value(),
+        None => from,
+    };
+    for entry in table.range(start..).map_err(StoreError::backend)? {
+        let (first, segment) = entry.map_err(StoreError::backend)?;
+        for frame in Frames::new(first.value(), segment.value()) {
+            let frame = frame?;
+            if frame.seq < from {
+                continue;
+            }
+            let event = decode_event(&frame)?;
+            if !visit(Record { seq: frame.seq, prev_hash: frame.prev_hash, event }) {
+                return Ok(());
+            }
+        }
+    }
+    Ok(())
+}
+
 fn decode_head(bytes: &[u8]) -> Result<Head, StoreError> {
     let broken = || StoreError::Broken { seq: 0, message: "the head record is malformed".into() };
     let (seq, hash) = bytes.split_at_checked(8).ok_or_else(broken)?;
@@ -184,27 +225,7 @@ impl EventLog for RedbLog {
     }
 
     fn scan(&self, from: u64, visit: &mut dyn FnMut(Record) -> bool) -> Result<(), StoreError> {
-        let txn = self.db.begin_read().map_err(StoreError::backend)?;
-        let table = txn.open_table(LOG).map_err(StoreError::backend)?;
-        // Start at the segment holding `from`: the last one whose first seq is <= from.
-        let start = match table.range(..=from).map_err(StoreError::backend)?.next_back() {
-            Some(entry) => entry.map_err(StoreError::backend)?.0.value(),
-            None => from,
-        };
-        for entry in table.range(start..).map_err(StoreError::backend)? {
-            let (first, segment) = entry.map_err(StoreError::backend)?;
-            for frame in Frames::new(first.value(), segment.value()) {
-                let frame = frame?;
-                if frame.seq < from {
-                    continue;
-                }
-                let event = decode_event(&frame)?;
-                if !visit(Record { seq: frame.seq, prev_hash: frame.prev_hash, event }) {
-                    return Ok(());
-                }
-            }
-        }
-        Ok(())
+        scan(&self.db, from, visit)
     }
 
     fn put_snapshot(&mut self, seq: u64, state: &[u8]) -> Result<(), StoreError> {

@@ -67,6 +67,7 @@ fn audit_verify_passes_an_intact_log_and_names_an_edited_record() {
     // Record 77's longitude as MessagePack float64: change its last byte.
     let lon = match store::conformance::sample_event(77).kind {
         model::EventKind::Observation(o) => o.position.lon,
+        other => panic!("sample events are observations, not {}", other.name()),
     };
     let mut needle = vec![0xcb];
     needle.extend_from_slice(&lon.to_be_bytes());

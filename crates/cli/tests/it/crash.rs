@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde_json::json;
 use store::EventLog;
 
-use crate::{BIN, agent, serve};
+use crate::{BIN, add_user, agent, login, serve};
 
 const ROUNDS: usize = 25;
 
@@ -29,7 +29,13 @@ fn now_ms() -> i64 {
 
 /// Posts batches with unique call signs until told to stop or the server dies; returns the
 /// call signs the server acknowledged.
-fn stream(base: String, stop: Arc<AtomicBool>, next_id: Arc<Mutex<u64>>, seed: u64) -> Vec<String> {
+fn stream(
+    base: String,
+    token: String,
+    stop: Arc<AtomicBool>,
+    next_id: Arc<Mutex<u64>>,
+    seed: u64,
+) -> Vec<String> {
     let agent = agent();
     let mut rng = Lcg(seed);
     let mut acked = Vec::new();
@@ -54,6 +60,7 @@ fn stream(base: String, stop: Arc<AtomicBool>, next_id: Arc<Mutex<u64>>, seed: u
             .collect();
         let response = agent
             .post(format!("{base}/api/v1/observations"))
+            .header("authorization", &format!("Bearer {token}"))
             .content_type("application/json")
             .send(serde_json::Value::Array(batch).to_string());
         match response {
@@ -76,18 +83,21 @@ fn every_acknowledged_observation_survives_sigkill() {
     let mut rng = Lcg(seed);
     let dir = tempfile::tempdir().expect("tempdir");
     let data = dir.path().join("centre");
+    add_user(&data);
     let next_id = Arc::new(Mutex::new(0u64));
     let mut acknowledged: BTreeSet<String> = BTreeSet::new();
 
     for round in 0..ROUNDS {
         let mut served = serve(&data);
+        let token = login(&served.base, "cgw.watch").expect("login");
         let stop = Arc::new(AtomicBool::new(false));
         let writers: Vec<_> = (0..2)
             .map(|w| {
                 let (base, stop, ids) =
                     (served.base.clone(), Arc::clone(&stop), Arc::clone(&next_id));
                 let seed = seed ^ ((round * 2 + w) as u64);
-                std::thread::spawn(move || stream(base, stop, ids, seed))
+                let token = token.clone();
+                std::thread::spawn(move || stream(base, token, stop, ids, seed))
             })
             .collect();
         std::thread::sleep(Duration::from_millis(20 + rng.next(300)));
@@ -114,8 +124,9 @@ fn every_acknowledged_observation_survives_sigkill() {
     let log = store::RedbLog::open(&data.join("log.redb")).expect("open log");
     let mut stored = BTreeSet::new();
     log.scan(0, &mut |record| {
-        let model::EventKind::Observation(o) = record.event.kind;
-        if let Some(c) = o.identity.callsign {
+        if let model::EventKind::Observation(o) = record.event.kind
+            && let Some(c) = o.identity.callsign
+        {
             stored.insert(c);
         }
         true
@@ -128,7 +139,12 @@ fn every_acknowledged_observation_survives_sigkill() {
 
     // One more start: the state folds the whole log and serves it.
     let mut served = serve(&data);
-    let response = agent().get(format!("{}/api/v1/tracks", served.base)).call().expect("tracks");
+    let token = login(&served.base, "cgw.watch").expect("login");
+    let response = agent()
+        .get(format!("{}/api/v1/tracks", served.base))
+        .header("authorization", &format!("Bearer {token}"))
+        .call()
+        .expect("tracks");
     let body: serde_json::Value =
         serde_json::from_str(&response.into_body().read_to_string().expect("body")).expect("json");
     let tracks = body["features"].as_array().map(Vec::len).unwrap_or(0);

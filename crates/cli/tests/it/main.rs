@@ -43,6 +43,48 @@ pub fn serve(data: &Path) -> Served {
     Served { child, base }
 }
 
+/// Registers agency CGW and user `cgw.watch` (password `demo`) in a stopped centre's folder.
+pub fn add_user(data: &Path) {
+    use std::io::Write;
+    let status = Command::new(BIN)
+        .args(["agency", "add", "--data"])
+        .arg(data)
+        .args([
+            "CGW",
+            "--name-en",
+            "Coast Guard West",
+            "--name-ar",
+            "خفر السواحل",
+            "--kind",
+            "coast_guard",
+        ])
+        .status()
+        .expect("agency add");
+    assert!(status.success());
+    let mut child = Command::new(BIN)
+        .args(["user", "add", "--data"])
+        .arg(data)
+        .args(["cgw.watch", "--agency", "CGW", "--role", "watch_officer"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("user add");
+    child.stdin.take().expect("stdin").write_all(b"demo\n").expect("password");
+    assert!(child.wait().expect("user add").success());
+}
+
+/// Signs in as `user` with password `demo`.
+pub fn login(base: &str, user: &str) -> Option<String> {
+    let body = serde_json::json!({ "username": user, "password": "demo" }).to_string();
+    let response = agent()
+        .post(format!("{base}/api/v1/auth/login"))
+        .content_type("application/json")
+        .send(body)
+        .ok()?;
+    let text = response.into_body().read_to_string().ok()?;
+    let value: serde_json::Value = serde_json::from_str(&text).ok()?;
+    value["token"].as_str().map(str::to_string)
+}
+
 pub fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
         .timeout_global(Some(Duration::from_secs(10)))

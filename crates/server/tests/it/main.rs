@@ -20,24 +20,72 @@ pub struct TestCentre {
     pub centre: Centre,
     pub router: Router,
     pub config: Config,
+    /// The token of `cgw.watch`, used by `get` and `post`.
+    pub token: String,
+    /// Events in the log once seeded and signed in; tests count from here.
+    pub base: u64,
     pub _dir: Option<tempfile::TempDir>,
 }
 
+/// The password of every test user, hashed once per test binary (Argon2id is slow on purpose).
+pub const PASSWORD: &str = "demo";
+
+pub fn password_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| server::auth::hash_password(PASSWORD).expect("hash"))
+}
+
+/// Agencies CGW, ARS, MOI, JOC and a user per role that the tests need.
+pub fn seed_events() -> Vec<model::Event> {
+    use model::{AgencyKind, Role};
+    use server::seed::{agency, user};
+    let h = password_hash();
+    vec![
+        agency("CGW", "Coast Guard West", "خفر السواحل", AgencyKind::CoastGuard),
+        agency("ARS", "Army South", "الجيش", AgencyKind::Army),
+        agency("MOI", "Interior", "الداخلية", AgencyKind::Police),
+        agency("JOC", "Joint Centre", "المركز المشترك", AgencyKind::JointCentre),
+        user("cgw.watch", "CGW", &[Role::WatchOfficer], h),
+        user("cgw.duty", "CGW", &[Role::DutyOfficer], h),
+        user("ars.watch", "ARS", &[Role::WatchOfficer], h),
+        user("moi.watch", "MOI", &[Role::WatchOfficer], h),
+        user("moi.analyst", "MOI", &[Role::Analyst], h),
+        user("joc.duty", "JOC", &[Role::DutyOfficer], h),
+        user("joc.watch", "JOC", &[Role::WatchOfficer], h),
+        user("auditor", "JOC", &[Role::Auditor], h),
+    ]
+}
+
 impl TestCentre {
-    #[allow(clippy::new_without_default)]
-    pub fn new() -> TestCentre {
+    pub async fn new() -> TestCentre {
         let dir = tempfile::tempdir().expect("tempdir");
         let mut config = Config { data_dir: dir.path().to_path_buf(), ..Config::default() };
         config.log.max_batch_delay_ms = 2;
         config.http.max_body_bytes = 64 * 1024;
         config.http.max_items = 100;
-        TestCentre::with_config(config, Some(dir))
+        TestCentre::with_config(config, Some(dir)).await
     }
 
-    pub fn with_config(config: Config, dir: Option<tempfile::TempDir>) -> TestCentre {
+    pub async fn with_config(config: Config, dir: Option<tempfile::TempDir>) -> TestCentre {
         let centre = Centre::start(&config).expect("start");
         let router = server::http::router(centre.clone(), &config);
-        TestCentre { centre, router, config, _dir: dir }
+        let seeded = centre.read(|e| e.directory().user("cgw.watch").is_some());
+        let mut c = TestCentre { centre, router, config, token: String::new(), base: 0, _dir: dir };
+        if !seeded {
+            c.centre.append_folded(seed_events()).await.expect("seed");
+        }
+        c.token = c.login("cgw.watch").await;
+        c.base = c.centre.read(|e| e.folded());
+        c
+    }
+
+    /// Signs `user` in and returns the token.
+    pub async fn login(&self, user: &str) -> String {
+        let body = json!({ "username": user, "password": PASSWORD });
+        let (status, answer) =
+            self.call_as(None, "POST", "/api/v1/auth/login", body.to_string()).await;
+        assert_eq!(status, 200, "login {user}: {answer}");
+        answer["token"].as_str().expect("token").to_string()
     }
 
     pub async fn call(
@@ -46,12 +94,23 @@ impl TestCentre {
         uri: &str,
         body: impl Into<Body>,
     ) -> (StatusCode, Value) {
-        let request = Request::builder()
-            .method(method)
-            .uri(uri)
-            .header("content-type", "application/json")
-            .body(body.into())
-            .expect("request");
+        let token = self.token.clone();
+        self.call_as(Some(&token), method, uri, body).await
+    }
+
+    pub async fn call_as(
+        &self,
+        token: Option<&str>,
+        method: &str,
+        uri: &str,
+        body: impl Into<Body>,
+    ) -> (StatusCode, Value) {
+        let mut request =
+            Request::builder().method(method).uri(uri).header("content-type", "application/json");
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        let request = request.body(body.into()).expect("request");
         let response = self.router.clone().oneshot(request).await.expect("response");
         let status = response.status();
         let bytes = response.into_body().collect().await.expect("body").to_bytes();
@@ -72,7 +131,7 @@ impl TestCentre {
     /// folding follows a moment later).
     pub async fn folded(&self, n: u64) {
         for _ in 0..500 {
-            if self.centre.read(|e| e.folded()) >= n {
+            if self.centre.read(|e| e.folded()) >= self.base + n {
                 return;
             }
             tokio::time::sleep(Duration::from_millis(5)).await;

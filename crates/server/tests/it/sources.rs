@@ -10,7 +10,7 @@ use crate::{TestCentre, now_ms};
 
 #[tokio::test]
 async fn json_udp_source_stamps_its_identity_and_survives_garbage() {
-    let c = TestCentre::new();
+    let c = TestCentre::new().await;
     let config: SourceConfig = toml::from_str(
         "type = \"json_udp\"\nid = \"radar-zuwara\"\nlisten = \"127.0.0.1:0\"\nagency = \"CGW\"\nsource_kind = \"radar\"\nmarking = { level = \"restricted\" }\n",
     )

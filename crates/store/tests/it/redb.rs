@@ -42,6 +42,7 @@ fn write_log(path: &Path, n: u64) {
 fn tamper(path: &Path, n: u64) {
     let lon = match sample_event(n).kind {
         model::EventKind::Observation(o) => o.position.lon,
+        other => panic!("sample events are observations, not {}", other.name()),
     };
     let mut needle = vec![0xcb]; // MessagePack float64
     needle.extend_from_slice(&lon.to_be_bytes());

@@ -1,0 +1,4 @@
+//! Handlers of the REST API, grouped by what they serve.
+
+pub mod access;
+pub mod tracks;

@@ -1,0 +1,94 @@
+//! Seeding a centre: the demo's agencies, users and sharing agreements (CONTRACTS.md), as
+//! ordinary events through the log, so a seeded centre is replayed like any other.
+
+use std::collections::BTreeSet;
+
+use model::{
+    Agency, AgencyId, AgencyKind, Agreement, AgreementScope, Classification, Event, EventKind,
+    ObjectKind, Role, Time, TrackScope, UserRecord,
+};
+
+pub fn agency(id: &str, name_en: &str, name_ar: &str, kind: AgencyKind) -> Event {
+    let agency =
+        Agency { id: AgencyId::new(id), name_en: name_en.into(), name_ar: name_ar.into(), kind };
+    Event { time: Time(0), kind: EventKind::AgencyRegistered(agency) }
+}
+
+pub fn user(username: &str, agency: &str, roles: &[Role], password_hash: &str) -> Event {
+    let user = UserRecord {
+        username: username.into(),
+        agency: AgencyId::new(agency),
+        roles: roles.iter().copied().collect(),
+        password_hash: password_hash.into(),
+        disabled: false,
+    };
+    Event { time: Time(0), kind: EventKind::UserRegistered(user) }
+}
+
+fn agreement(id: &str, from: &str, to: &str, scope: AgreementScope) -> Event {
+    let agreement = Agreement {
+        id: id.into(),
+        from: AgencyId::new(from),
+        to: AgencyId::new(to),
+        scope,
+        areas: Vec::new(),
+        ceiling: Classification::Confidential,
+        valid_from: Time(0),
+        valid_until: None,
+        revoked: None,
+    };
+    Event { time: Time(0), kind: EventKind::AgreementSet { agreement, actor: "seed".into() } }
+}
+
+/// The maritime incident categories the western coast guard shares with the joint centre.
+const MARITIME_CATEGORIES: [&str; 6] = [
+    "migration.departure",
+    "sar.distress",
+    "smuggling.fuel",
+    "fishing.illegal",
+    "crossing.irregular",
+    "suspect.unidentified",
+];
+
+/// Exactly the demo of CONTRACTS.md: five agencies' worth of users with password `demo`
+/// (hashed once by the caller), CGW sharing its maritime picture with JOC, ARS sharing
+/// land-border tracks and alerts with JOC and MOI, unit positions kept by their owners.
+pub fn demo(password_hash: &str, now: Time) -> Vec<Event> {
+    use AgencyKind::*;
+    let mut events = vec![
+        agency("JOC", "Joint Operations Centre", "مركز العمليات المشترك", JointCentre),
+        agency("CGW", "Coast Guard, Western Region", "خفر السواحل - المنطقة الغربية", CoastGuard),
+        agency("ARS", "Army, Southern Military Region", "الجيش - المنطقة العسكرية الجنوبية", Army),
+        agency("MOI", "Interior Ministry Border Police", "شرطة الحدود - وزارة الداخلية", Police),
+        user("admin", "JOC", &[Role::Admin], password_hash),
+        user("joint.duty", "JOC", &[Role::DutyOfficer], password_hash),
+        user("cgw.watch", "CGW", &[Role::WatchOfficer], password_hash),
+        user("army.south", "ARS", &[Role::WatchOfficer], password_hash),
+        user("moi.analyst", "MOI", &[Role::Analyst], password_hash),
+    ];
+    let maritime = AgreementScope {
+        tracks: Some(TrackScope {
+            kinds: BTreeSet::from([ObjectKind::Vessel, ObjectKind::Unknown]),
+            source_kinds: BTreeSet::new(),
+        }),
+        alerts: true,
+        incidents: Some(MARITIME_CATEGORIES.iter().map(|c| c.to_string()).collect()),
+        units: false,
+    };
+    let land = AgreementScope {
+        tracks: Some(TrackScope {
+            kinds: BTreeSet::from([ObjectKind::Vehicle, ObjectKind::Person, ObjectKind::Unknown]),
+            source_kinds: BTreeSet::new(),
+        }),
+        alerts: true,
+        incidents: None,
+        units: false,
+    };
+    events.push(agreement("cgw-joc-maritime", "CGW", "JOC", maritime));
+    events.push(agreement("ars-joc-land", "ARS", "JOC", land.clone()));
+    events.push(agreement("ars-moi-land", "ARS", "MOI", land));
+    for event in &mut events {
+        event.time = now;
+    }
+    events
+}
