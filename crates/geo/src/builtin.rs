@@ -183,7 +183,10 @@ pub fn points(
 }
 
 /// Country polygons (every part of every country) as `(iso_a3, rings)`.
-pub fn countries() -> Result<Vec<(String, Vec<Vec<[f64; 2]>>)>, GeoError> {
+/// Rings of one polygon: exterior first, then holes.
+pub type Rings = Vec<Vec<[f64; 2]>>;
+
+pub fn countries() -> Result<Vec<(String, Rings)>, GeoError> {
     let file = "countries.geojson";
     let mut out = Vec::new();
     for item in geojson::read(file, COUNTRIES)? {
@@ -276,8 +279,11 @@ pub fn sections(
         if (at - total).abs() > END_SLACK_KM {
             return Err(gap(format!("sections end at {at} km, the line is {total:.1} km long")));
         }
-        for s in specs {
-            let points = shape.cut(s.start_km, s.end_km);
+        let last = specs.len().saturating_sub(1);
+        for (k, s) in specs.into_iter().enumerate() {
+            // The last section runs to the line's end, whatever the slack.
+            let end_km = if k == last { total } else { s.end_km };
+            let points = shape.cut(s.start_km, end_km);
             let mut z = zone(
                 format!("section.{}.{}", s.line, s.slug),
                 s.name.clone(),

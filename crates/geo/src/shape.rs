@@ -163,10 +163,10 @@ impl LineShape {
         let floor = 0.9 * max_lat.to_radians().cos() * EARTH_RADIUS_M.to_radians();
         let mut best: Option<(usize, Closest)> = None;
         for (item, d2) in self.tree.nearest_neighbor_iter_with_distance_2(&p) {
-            if let Some((_, b)) = best {
-                if d2.sqrt() * floor > b.metres {
-                    break;
-                }
+            if let Some((_, b)) = best
+                && d2.sqrt() * floor > b.metres
+            {
+                break;
             }
             let seg = item.geom();
             let c = closest_on_segment(p, seg.from, seg.to);

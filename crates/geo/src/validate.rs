@@ -94,12 +94,14 @@ fn check_polygon(zone: &str, rings: &[Vec<[f64; 2]>]) -> Result<(), GeoError> {
         if n < 3 {
             return Err(GeoError::TooFewPoints { zone: zone.to_string(), ring, points: n });
         }
-        if signed_area(&distinct) == 0.0 {
-            return Err(GeoError::ZeroArea { zone: zone.to_string(), ring });
-        }
         clean.push(distinct);
     }
-    check_crossings(zone, &clean)
+    check_crossings(zone, &clean)?;
+    // After the crossing check, so that a bow tie (zero net area) is called self-intersecting.
+    match clean.iter().position(|r| signed_area(r) == 0.0) {
+        Some(ring) => Err(GeoError::ZeroArea { zone: zone.to_string(), ring }),
+        None => Ok(()),
+    }
 }
 
 /// Twice the signed planar area of a closed ring, in square degrees.

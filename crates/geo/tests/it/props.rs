@@ -1,1 +1,91 @@
+//! Property tests: no query panics on any coordinates (NaN, infinities, out of range), and no
+//! zone definition panics the checks.
 
+use std::sync::OnceLock;
+
+use geo::{Geography, check_zone};
+use model::{AgencyId, Marking, Zone, ZoneGeometry, ZoneKind};
+use proptest::prelude::*;
+
+fn libya() -> &'static Geography {
+    static G: OnceLock<Geography> = OnceLock::new();
+    G.get_or_init(|| Geography::libya().expect("shipped geography builds"))
+}
+
+fn coordinate() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        any::<f64>(),
+        -200.0..200.0f64,
+        5.0..30.0f64,
+        Just(f64::NAN),
+        Just(f64::INFINITY),
+        Just(f64::NEG_INFINITY),
+        Just(90.0),
+        Just(-180.0),
+    ]
+}
+
+fn zone(geometry: ZoneGeometry) -> Zone {
+    Zone {
+        id: "prop".into(),
+        name: "prop".into(),
+        name_ar: String::new(),
+        kind: ZoneKind::User,
+        geometry,
+        agency: AgencyId::new("JOC"),
+        marking: Marking::default(),
+        impact: None,
+        parent: None,
+    }
+}
+
+proptest! {
+    #[test]
+    fn queries_never_panic(lon in coordinate(), lat in coordinate(), metres in any::<f64>()) {
+        let g = libya();
+        let inside = g.containing(lon, lat);
+        if !(lon.is_finite() && lat.is_finite()) {
+            prop_assert!(inside.is_empty());
+            prop_assert!(g.nearest_crossing(lon, lat).is_none());
+            prop_assert!(g.distance_to_coast_m(lon, lat).is_none());
+        }
+        let _ = g.nearest_border(lon, lat);
+        let _ = g.nearest_crossing(lon, lat);
+        let _ = g.distance_to_coast_m(lon, lat);
+        let _ = g.near_coast(lon, lat, metres);
+        let _ = g.surface(lon, lat);
+        let _ = g.locate_on_line("section.coast.zuwara", lon, lat);
+        let _ = g.section_at("coast.lby", lon);
+    }
+
+    #[test]
+    fn distances_are_finite_and_non_negative(lon in 5.0..30.0f64, lat in 15.0..38.5f64) {
+        let g = libya();
+        let d = g.distance_to_coast_m(lon, lat).unwrap();
+        prop_assert!(d.is_finite() && d >= 0.0);
+        let b = g.nearest_border(lon, lat).unwrap();
+        prop_assert!(b.at.metres.is_finite() && b.at.metres >= 0.0);
+        prop_assert!(b.at.metres <= d.max(b.at.metres));
+    }
+
+    #[test]
+    fn checking_any_polygon_never_panics(
+        ring in prop::collection::vec((coordinate(), coordinate()), 0..12),
+        close in any::<bool>(),
+    ) {
+        let mut points: Vec<[f64; 2]> = ring.into_iter().map(|(a, b)| [a, b]).collect();
+        if close && let Some(first) = points.first().copied() {
+            points.push(first);
+        }
+        let z = zone(ZoneGeometry::Polygon { rings: vec![points.clone()] });
+        if check_zone(&z).is_ok() {
+            // A zone that passes the checks builds and answers queries.
+            let g = Geography::builder().zones([z]).build().unwrap();
+            let _ = g.containing(points[0][0], points[0][1]);
+        }
+        let _ = check_zone(&zone(ZoneGeometry::LineString { points: points.clone() }));
+        if let Some(p) = points.first() {
+            let _ = check_zone(&zone(ZoneGeometry::Circle { center: *p, radius_m: p[0] }));
+        }
+    }
+}
