@@ -53,8 +53,8 @@ pub fn decode_into(b: &Bits<'_>, out: &mut Message) -> Result<(), PayloadError> 
     }
     let msg_type = u8_(b, 0, 6);
     out.truncated = false;
-    match decode_body(b, msg_type, len) {
-        Ok(body) => out.body = body,
+    match decode_body(b, msg_type, len, &mut out.body) {
+        Ok(()) => {}
         Err(e @ PayloadError::BadLength { min, .. }) if len < min => {
             out.body = decode_truncated(b, msg_type).ok_or(e)?;
             out.truncated = true;
@@ -68,11 +68,13 @@ pub fn decode_into(b: &Bits<'_>, out: &mut Message) -> Result<(), PayloadError> 
     Ok(())
 }
 
-fn decode_body(b: &Bits<'_>, msg_type: u8, len: usize) -> Result<Body, PayloadError> {
-    Ok(match msg_type {
+/// Decode the type-specific fields straight into `out` (each arm assigns in place, so no
+/// 300-byte value is built and then copied).
+fn decode_body(b: &Bits<'_>, msg_type: u8, len: usize, out: &mut Body) -> Result<(), PayloadError> {
+    match msg_type {
         1..=3 => {
             check(msg_type, len, 163, 204)?;
-            Body::Position(PositionReport {
+            *out = Body::Position(PositionReport {
                 status: u8_(b, 38, 4),
                 turn: b.s(42, 8) as i8,
                 speed: u16_(b, 50, 10),
@@ -89,7 +91,7 @@ fn decode_body(b: &Bits<'_>, msg_type: u8, len: usize) -> Result<Body, PayloadEr
         }
         4 | 11 => {
             check(msg_type, len, 168, usize::MAX)?;
-            Body::BaseStation(BaseStation {
+            *out = Body::BaseStation(BaseStation {
                 year: u16_(b, 38, 14),
                 month: u8_(b, 52, 4),
                 day: u8_(b, 56, 5),
@@ -107,7 +109,7 @@ fn decode_body(b: &Bits<'_>, msg_type: u8, len: usize) -> Result<Body, PayloadEr
         5 => {
             // Many transmitters send 420 or 422 bits; gpsd accepts those.
             check(msg_type, len, 420, usize::MAX)?;
-            Body::StaticVoyage(StaticVoyage {
+            *out = Body::StaticVoyage(StaticVoyage {
                 ais_version: u8_(b, 38, 2),
                 imo: b.u(40, 30),
                 callsign: Text::decode(b, 70, 7),
@@ -131,7 +133,7 @@ fn decode_body(b: &Bits<'_>, msg_type: u8, len: usize) -> Result<Body, PayloadEr
             check(msg_type, len, 88, 1008)?;
             let dac = u16_(b, 72, 10);
             let fid = u8_(b, 82, 6);
-            Body::BinaryAddressed(Binary6 {
+            *out = Body::BinaryAddressed(Binary6 {
                 seqno: u8_(b, 38, 2),
                 dest_mmsi: b.u(40, 30),
                 retransmit: b.flag(70),
@@ -153,17 +155,17 @@ fn decode_body(b: &Bits<'_>, msg_type: u8, len: usize) -> Result<Body, PayloadEr
                     }
                 }
             }
-            Body::Acknowledge(a)
+            *out = Body::Acknowledge(a)
         }
         8 => {
             check(msg_type, len, 56, 1008)?;
             let dac = u16_(b, 40, 10);
             let fid = u8_(b, 50, 6);
-            Body::BinaryBroadcast(Binary8 { dac, fid, app: decode_app8(b, dac, fid) })
+            *out = Body::BinaryBroadcast(Binary8 { dac, fid, app: decode_app8(b, dac, fid) })
         }
         9 => {
             check(msg_type, len, 168, usize::MAX)?;
-            Body::SarAircraft(SarAircraft {
+            *out = Body::SarAircraft(SarAircraft {
                 alt: u16_(b, 38, 12),
                 speed: u16_(b, 50, 10),
                 accuracy: b.flag(60),
@@ -180,11 +182,11 @@ fn decode_body(b: &Bits<'_>, msg_type: u8, len: usize) -> Result<Body, PayloadEr
         }
         10 => {
             check(msg_type, len, 72, usize::MAX)?;
-            Body::UtcInquiry { dest_mmsi: b.u(40, 30) }
+            *out = Body::UtcInquiry { dest_mmsi: b.u(40, 30) }
         }
         12 => {
             check(msg_type, len, 72, 1008)?;
-            Body::SafetyAddressed(SafetyAddressed {
+            *out = Body::SafetyAddressed(SafetyAddressed {
                 seqno: u8_(b, 38, 2),
                 dest_mmsi: b.u(40, 30),
                 retransmit: b.flag(70),
@@ -193,7 +195,7 @@ fn decode_body(b: &Bits<'_>, msg_type: u8, len: usize) -> Result<Body, PayloadEr
         }
         14 => {
             check(msg_type, len, 40, 960)?;
-            Body::SafetyBroadcast { text: end_text(b, 40) }
+            *out = Body::SafetyBroadcast { text: end_text(b, 40) }
         }
         15 => {
             check(msg_type, len, 88, 168)?;
@@ -212,7 +214,7 @@ fn decode_body(b: &Bits<'_>, msg_type: u8, len: usize) -> Result<Body, PayloadEr
                     q.offset2_1 = u16_(b, 146, 12);
                 }
             }
-            Body::Interrogation(q)
+            *out = Body::Interrogation(q)
         }
         16 => {
             check(msg_type, len, 96, 168)?;
@@ -227,11 +229,11 @@ fn decode_body(b: &Bits<'_>, msg_type: u8, len: usize) -> Result<Body, PayloadEr
                 m.offset2 = u16_(b, 122, 12);
                 m.increment2 = u16_(b, 134, 10);
             }
-            Body::AssignedMode(m)
+            *out = Body::AssignedMode(m)
         }
         17 => {
             check(msg_type, len, 80, 816)?;
-            Body::Dgnss(DgnssBroadcast {
+            *out = Body::Dgnss(DgnssBroadcast {
                 lon: b.s(40, 18),
                 lat: b.s(58, 17),
                 data: BitData::extract(b, 80, len - 80, false),
@@ -239,7 +241,7 @@ fn decode_body(b: &Bits<'_>, msg_type: u8, len: usize) -> Result<Body, PayloadEr
         }
         18 => {
             check(msg_type, len, 168, usize::MAX)?;
-            Body::ClassB(ClassBPosition {
+            *out = Body::ClassB(ClassBPosition {
                 reserved: u8_(b, 38, 8),
                 speed: u16_(b, 46, 10),
                 accuracy: b.flag(56),
@@ -261,7 +263,7 @@ fn decode_body(b: &Bits<'_>, msg_type: u8, len: usize) -> Result<Body, PayloadEr
         }
         19 => {
             check(msg_type, len, 312, usize::MAX)?;
-            Body::ClassBExtended(ClassBExtended {
+            *out = Body::ClassBExtended(ClassBExtended {
                 reserved: u8_(b, 38, 8),
                 speed: u16_(b, 46, 10),
                 accuracy: b.flag(56),
@@ -301,7 +303,7 @@ fn decode_body(b: &Bits<'_>, msg_type: u8, len: usize) -> Result<Body, PayloadEr
                     *v = u16_(b, a + 19, 11);
                 }
             }
-            Body::DataLink(d)
+            *out = Body::DataLink(d)
         }
         21 => {
             check(msg_type, len, 272, 368)?;
@@ -313,7 +315,7 @@ fn decode_body(b: &Bits<'_>, msg_type: u8, len: usize) -> Result<Body, PayloadEr
                 }
             }
             name.trim_end();
-            Body::AidToNavigation(AidToNavigation {
+            *out = Body::AidToNavigation(AidToNavigation {
                 aid_type: u8_(b, 38, 5),
                 name,
                 accuracy: b.flag(163),
@@ -355,11 +357,11 @@ fn decode_body(b: &Bits<'_>, msg_type: u8, len: usize) -> Result<Body, PayloadEr
                 c.sw_lon = b.s(104, 18);
                 c.sw_lat = b.s(122, 17);
             }
-            Body::ChannelManagement(c)
+            *out = Body::ChannelManagement(c)
         }
         23 => {
             check(msg_type, len, 160, usize::MAX)?;
-            Body::GroupAssignment(GroupAssignment {
+            *out = Body::GroupAssignment(GroupAssignment {
                 ne_lon: b.s(40, 18),
                 ne_lat: b.s(58, 17),
                 sw_lon: b.s(75, 18),
@@ -374,7 +376,7 @@ fn decode_body(b: &Bits<'_>, msg_type: u8, len: usize) -> Result<Body, PayloadEr
         24 => match u8_(b, 38, 2) {
             0 => {
                 check(msg_type, len, 160, 168)?;
-                Body::StaticDataA { shipname: Text::decode(b, 40, 20) }
+                *out = Body::StaticDataA { shipname: Text::decode(b, 40, 20) }
             }
             1 => {
                 check(msg_type, len, 168, usize::MAX)?;
@@ -395,7 +397,7 @@ fn decode_body(b: &Bits<'_>, msg_type: u8, len: usize) -> Result<Body, PayloadEr
                     s.to_port = u8_(b, 150, 6);
                     s.to_starboard = u8_(b, 156, 6);
                 }
-                Body::StaticDataB(s)
+                *out = Body::StaticDataB(s)
             }
             part => return Err(PayloadError::BadPart(part)),
         },
@@ -405,7 +407,7 @@ fn decode_body(b: &Bits<'_>, msg_type: u8, len: usize) -> Result<Body, PayloadEr
             let structured = b.flag(39);
             let head = 40 + 16 * usize::from(structured) + 30 * usize::from(addressed);
             check(msg_type, len, head, 168)?;
-            Body::BinarySlot(binary_slot(b, addressed, structured, head, len - head, 0))
+            *out = Body::BinarySlot(binary_slot(b, addressed, structured, head, len - head, 0))
         }
         26 => {
             check(msg_type, len, 60, 1004)?;
@@ -413,13 +415,13 @@ fn decode_body(b: &Bits<'_>, msg_type: u8, len: usize) -> Result<Body, PayloadEr
             let structured = b.flag(39);
             let head = 40 + 16 * usize::from(structured) + 30 * usize::from(addressed);
             check(msg_type, len, head + 20, 1004)?;
-            Body::BinarySlot(binary_slot(b, addressed, structured, head, len - head - 20, 0))
+            *out = Body::BinarySlot(binary_slot(b, addressed, structured, head, len - head - 20, 0))
         }
         27 => {
             if len != 96 && len != 168 {
                 return Err(PayloadError::BadLength { msg_type, bits: len, min: 96, max: 168 });
             }
-            Body::LongRange(LongRange {
+            *out = Body::LongRange(LongRange {
                 accuracy: b.flag(38),
                 raim: b.flag(39),
                 status: u8_(b, 40, 4),
@@ -431,7 +433,8 @@ fn decode_body(b: &Bits<'_>, msg_type: u8, len: usize) -> Result<Body, PayloadEr
             })
         }
         t => return Err(PayloadError::UnknownType(t)),
-    })
+    }
+    Ok(())
 }
 
 fn binary_slot(
