@@ -1,7 +1,8 @@
 //! Bit layouts of AIS message types 1–27 (ITU-R M.1371-5), with gpsd's length rules so that
 //! what we accept and print matches `gpsdecode` field for field.
 
-use crate::app::{Binary6, Binary8, decode_app6, decode_app8, end_text};
+use crate::app::{Binary6, Binary8};
+use crate::app_decode::{decode_app6, decode_app8, end_text};
 use crate::bits::Bits;
 use crate::messages::*;
 use crate::text::{BitData, Text};

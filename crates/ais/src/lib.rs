@@ -21,6 +21,7 @@
 //! 5 and 24 is merged by the engine, not here).
 
 pub mod app;
+mod app_decode;
 pub mod bits;
 pub mod decode;
 pub mod decoder;
