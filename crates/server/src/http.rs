@@ -240,7 +240,7 @@ async fn openapi() -> axum::Json<Value> {
 }
 
 /// The receiving edge's clock: the only place the API reads it.
-pub(crate) fn now() -> Time {
+pub fn now() -> Time {
     let ms =
         SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0);
     Time(ms)

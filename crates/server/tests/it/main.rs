@@ -1,6 +1,7 @@
 //! The server through its router: routes, bad input, restart, live updates.
 
 mod api;
+mod auth;
 mod bad_input;
 mod restart;
 mod sources;
