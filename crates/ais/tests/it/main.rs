@@ -5,4 +5,5 @@ mod alloc;
 mod bad_input;
 mod gpsd;
 mod peers;
+mod reassembly;
 mod support;
