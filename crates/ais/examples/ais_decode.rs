@@ -25,8 +25,10 @@ fn main() -> std::io::Result<()> {
         summaries.push(ais::decode_stream(&mut r, &mut out, &opts)?);
     }
     out.flush()?;
-    for s in summaries {
-        eprint!("{s}");
+    let mut total = ais::Summary::default();
+    for s in &summaries {
+        total.merge(s);
     }
+    eprint!("{total}");
     Ok(())
 }

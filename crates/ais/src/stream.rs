@@ -39,6 +39,26 @@ impl Summary {
     pub fn rejected(&self) -> u64 {
         self.counts.rejected.iter().sum()
     }
+
+    /// Add another input's summary (for one line on stderr after several files).
+    pub fn merge(&mut self, other: &Summary) {
+        let (c, o) = (&mut self.counts, &other.counts);
+        c.lines += o.lines;
+        c.sentences += o.sentences;
+        c.skipped += o.skipped;
+        c.truncated += o.truncated;
+        for (a, b) in c.by_type.iter_mut().zip(o.by_type) {
+            *a += b;
+        }
+        for (a, b) in c.rejected.iter_mut().zip(o.rejected) {
+            *a += b;
+        }
+        let (r, q) = (&mut self.reassembly, &other.reassembly);
+        r.timeouts += q.timeouts;
+        r.evictions += q.evictions;
+        r.replaced += q.replaced;
+        self.overlong_lines += other.overlong_lines;
+    }
 }
 
 impl fmt::Display for Summary {

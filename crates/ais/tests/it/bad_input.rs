@@ -314,3 +314,14 @@ fn lines_split_across_reads_decode_the_same() {
         assert_eq!(whole, split, "buffer of {cap} bytes");
     }
 }
+
+#[test]
+fn summaries_of_several_inputs_merge() {
+    let a = summary(&read("gpsd/test/sample.aivdm"));
+    let b = summary(&read("pyais/tests/nmea_data_sample.txt"));
+    let mut both = a;
+    both.merge(&b);
+    assert_eq!(both.messages(), a.messages() + b.messages());
+    assert_eq!(both.rejected(), a.rejected() + b.rejected());
+    assert_eq!(both.counts.lines, a.counts.lines + b.counts.lines);
+}
