@@ -84,6 +84,27 @@ impl Payload {
         if pos.is_multiple_of(8) {
             // Fast path (every first fragment): four characters make three whole bytes.
             let mut byte = pos / 8;
+            // Eight characters make six bytes; the buffer's padding absorbs the two spare
+            // bytes of the 8-byte store, overwritten by the next step.
+            let mut wide = rest.chunks_exact(8);
+            for chunk in &mut wide {
+                let mut w = 0u64;
+                let mut bad = 0u8;
+                for &c in chunk {
+                    let v = SIXBIT[usize::from(c)];
+                    bad |= v;
+                    w = (w << 6) | u64::from(v & 0x3F);
+                }
+                if bad & 0xC0 != 0 {
+                    let bad = chunk.iter().copied().find(|&x| sixbit_value(x).is_none());
+                    return Err(bad);
+                }
+                if let Some(dst) = self.buf.get_mut(byte..byte + 8) {
+                    dst.copy_from_slice(&(w << 16).to_be_bytes());
+                }
+                byte += 6;
+            }
+            rest = wide.remainder();
             let mut chunks = rest.chunks_exact(4);
             for chunk in &mut chunks {
                 let &[a, b, c, d] = chunk else { continue };

@@ -1,7 +1,7 @@
 //! The sentence layer: NMEA 4.0 tag blocks and `!xxVDM` / `!xxVDO` sentences, borrowed from the
 //! input line, checksums verified, receiver metadata after the checksum tolerated.
 
-use crate::scan::{find_byte, xor_all};
+use crate::scan::{xor_all, xor_until};
 
 /// Why a line was not accepted as an AIS sentence. Every variant is counted by reason.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
@@ -109,12 +109,8 @@ fn hex2(s: &[u8]) -> Option<u8> {
     }
 }
 
-fn field_count(body: &[u8]) -> usize {
-    body.iter().filter(|&&c| c == b',').count() + 1
-}
-
 fn xor(s: &[u8]) -> u8 {
-    s.iter().fold(0, |a, &b| a ^ b)
+    xor_all(s)
 }
 
 fn parse_int(s: &[u8]) -> Option<i64> {
@@ -251,11 +247,13 @@ pub fn parse_line(line: &[u8]) -> Result<Sentence<'_>, SentenceError> {
     };
     let s = line.get(start..).unwrap_or(&[]);
     let own_ship = is_ais_address(s).ok_or(SentenceError::NotAis)?;
-    let star = find_byte(s, b'*').ok_or(SentenceError::MissingChecksum)?;
+    let (star, got) = match s.get(1..).and_then(|b| xor_until(b, b'*')) {
+        Some((i, x)) => (i + 1, x),
+        None => return Err(SentenceError::MissingChecksum),
+    };
     let body = s.get(1..star).unwrap_or(&[]);
     let after = s.get(star + 1..).unwrap_or(&[]);
     let want = hex2(after).ok_or(SentenceError::MissingChecksum)?;
-    let got = xor_all(body);
     if got != want {
         return Err(SentenceError::BadChecksum { got, want });
     }
@@ -263,14 +261,29 @@ pub fn parse_line(line: &[u8]) -> Result<Sentence<'_>, SentenceError> {
     // The five short fields from the front, the fill bits from the back; the payload is what
     // lies between (a stray comma in it fails six-bit validation later).
     let mut f: [&[u8]; 7] = [&[]; 7];
-    let mut rest = body;
-    for slot in f.iter_mut().take(5) {
-        let i =
-            find_byte(rest, b',').ok_or_else(|| SentenceError::FieldCount(field_count(body)))?;
-        let (head, tail) = rest.split_at(i);
-        *slot = head;
-        rest = tail.get(1..).unwrap_or(&[]);
+    let mut commas = [0usize; 5];
+    let mut found = 0;
+    for (i, &c) in body.iter().enumerate() {
+        if c == b',' {
+            if let Some(slot) = commas.get_mut(found) {
+                *slot = i;
+            }
+            found += 1;
+            if found == 5 {
+                break;
+            }
+        }
     }
+    if found < 5 {
+        return Err(SentenceError::FieldCount(found + 1));
+    }
+    let [c0, c1, c2, c3, c4] = commas;
+    f[0] = body.get(..c0).unwrap_or(&[]);
+    f[1] = body.get(c0 + 1..c1).unwrap_or(&[]);
+    f[2] = body.get(c1 + 1..c2).unwrap_or(&[]);
+    f[3] = body.get(c2 + 1..c3).unwrap_or(&[]);
+    f[4] = body.get(c3 + 1..c4).unwrap_or(&[]);
+    let rest = body.get(c4 + 1..).unwrap_or(&[]);
     let last = rest.iter().rposition(|&c| c == b',').ok_or(SentenceError::FieldCount(6))?;
     let (payload_field, fill_field) = rest.split_at(last);
     f[5] = payload_field;

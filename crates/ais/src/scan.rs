@@ -30,6 +30,37 @@ pub fn find_byte(h: &[u8], needle: u8) -> Option<usize> {
     chunks.remainder().iter().position(|&b| b == needle).map(|p| base + p)
 }
 
+/// Position of the first `needle` and the XOR of every byte before it, in one pass.
+#[inline]
+pub fn xor_until(h: &[u8], needle: u8) -> Option<(usize, u8)> {
+    let rep = LO * u64::from(needle);
+    let mut acc = 0u64;
+    let mut chunks = h.chunks_exact(8);
+    let mut base = 0;
+    for c in &mut chunks {
+        let raw = word(c);
+        let w = raw ^ rep;
+        let t = w.wrapping_sub(LO) & !w & HI;
+        if t != 0 {
+            let k = t.trailing_zeros() / 8;
+            let mask = (1u64 << (8 * k)) - 1;
+            acc ^= raw & mask;
+            let x = acc.to_le_bytes().iter().fold(0u8, |a, &b| a ^ b);
+            return Some((base + k as usize, x));
+        }
+        acc ^= raw;
+        base += 8;
+    }
+    let mut x = acc.to_le_bytes().iter().fold(0u8, |a, &b| a ^ b);
+    for (i, &b) in chunks.remainder().iter().enumerate() {
+        if b == needle {
+            return Some((base + i, x));
+        }
+        x ^= b;
+    }
+    None
+}
+
 /// XOR of all bytes (the NMEA checksum).
 #[inline]
 pub fn xor_all(s: &[u8]) -> u8 {
@@ -57,6 +88,20 @@ mod tests {
         }
         assert_eq!(find_byte(b"\x80\x81\n", b'\n'), Some(2));
         assert_eq!(find_byte(b"ab\x01\x00\ncdefgh", b'\n'), Some(4));
+    }
+
+    #[test]
+    fn xor_until_matches_naive() {
+        let s = b"!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A,extra*";
+        for start in 0..s.len() {
+            let h = &s[start..];
+            let want = h
+                .iter()
+                .position(|&b| b == b'*')
+                .map(|p| (p, h[..p].iter().fold(0u8, |a, &b| a ^ b)));
+            assert_eq!(xor_until(h, b'*'), want, "{start}");
+        }
+        assert_eq!(xor_until(b"abc", b'*'), None);
     }
 
     #[test]
