@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use crate::GeoError;
 use crate::builtin::{self, COAST_ID};
+use crate::grid::{FULL, Footprint, Grid};
 use crate::shape::{LineDistance, LineShape, PolygonShape};
 use crate::sphere::{circle_box, haversine_m, valid_lonlat};
 use crate::validate::check_zone;
@@ -91,6 +92,7 @@ pub struct Geography {
     shapes: Vec<Compiled>,
     by_id: BTreeMap<String, usize>,
     areas: RTree<AreaItem>,
+    grid: Grid,
     borders: Vec<usize>,
     crossings: Vec<usize>,
     /// Per line zone index: its sections as `(start_km, end_km, zone index)`, sorted.
@@ -256,11 +258,26 @@ impl Geography {
         }
         let libya =
             libya.ok_or_else(|| GeoError::Empty { zone: "countries.geojson LBY".into() })?;
+        let footprints: Vec<(u32, Footprint<'_>)> = shapes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| match s {
+                Compiled::Polygon(p) => Some((i as u32, Footprint::Polygon(p))),
+                Compiled::Circle { center, radius_m } => {
+                    let (lo, hi) = circle_box(*center, *radius_m);
+                    Some((i as u32, Footprint::Box(lo, hi)))
+                }
+                Compiled::Line(_) => None,
+            })
+            .collect();
+        let grid = Grid::new(REGION.0, REGION.1, &footprints);
+        drop(footprints);
         Ok(Geography {
             zones,
             shapes,
             by_id,
             areas: RTree::bulk_load(areas),
+            grid,
             borders,
             crossings,
             sections,
@@ -286,16 +303,33 @@ impl Geography {
         if !valid_lonlat(p) {
             return;
         }
+        if let Some(cell) = self.grid.cell(p) {
+            for &entry in cell {
+                let i = (entry & !FULL) as usize;
+                if entry & FULL != 0 || self.contains_exactly(i, p) {
+                    f(&self.zones[i]);
+                }
+            }
+            for &i in &self.grid.big {
+                if self.contains_exactly(i as usize, p) {
+                    f(&self.zones[i as usize]);
+                }
+            }
+            return;
+        }
         for item in self.areas.locate_in_envelope_intersecting(&AABB::from_point(p)) {
             let i = item.data as usize;
-            let inside = match &self.shapes[i] {
-                Compiled::Polygon(s) => s.contains(p),
-                Compiled::Circle { center, radius_m } => haversine_m(*center, p) <= *radius_m,
-                Compiled::Line(_) => false,
-            };
-            if inside {
+            if self.contains_exactly(i, p) {
                 f(&self.zones[i]);
             }
+        }
+    }
+
+    fn contains_exactly(&self, i: usize, p: [f64; 2]) -> bool {
+        match &self.shapes[i] {
+            Compiled::Polygon(s) => s.contains(p),
+            Compiled::Circle { center, radius_m } => haversine_m(*center, p) <= *radius_m,
+            Compiled::Line(_) => false,
         }
     }
 
@@ -319,14 +353,29 @@ impl Geography {
     /// The nearest land border, the section there, and which side the point is on.
     pub fn nearest_border(&self, lon: f64, lat: f64) -> Option<BorderFix<'_>> {
         let p = [lon, lat];
-        let (i, at) = self
-            .borders
-            .iter()
-            .filter_map(|&i| match &self.shapes[i] {
-                Compiled::Line(l) => l.locate(p).map(|d| (i, d)),
-                _ => None,
-            })
-            .min_by(|a, b| a.1.metres.total_cmp(&b.1.metres))?;
+        if !valid_lonlat(p) {
+            return None;
+        }
+        // Nearest box first; skip a border whose box is already farther than the best hit.
+        let mut lines: Vec<(f64, usize, &LineShape)> = Vec::with_capacity(self.borders.len());
+        for &i in &self.borders {
+            if let Compiled::Line(l) = &self.shapes[i] {
+                lines.push((l.lower_bound_m(p), i, l));
+            }
+        }
+        lines.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut best: Option<(usize, LineDistance)> = None;
+        for (bound, i, l) in lines {
+            if best.is_some_and(|(_, b)| bound > b.metres) {
+                break;
+            }
+            if let Some(d) = l.locate(p)
+                && best.is_none_or(|(_, b)| d.metres < b.metres)
+            {
+                best = Some((i, d));
+            }
+        }
+        let (i, at) = best?;
         Some(BorderFix {
             border: &self.zones[i],
             section: self.section_index(i, at.along_km).map(|s| &self.zones[s]),
@@ -379,7 +428,10 @@ impl Geography {
 
     /// Whether the point is at most `metres` from Libya's coastline.
     pub fn near_coast(&self, lon: f64, lat: f64, metres: f64) -> bool {
-        self.distance_to_coast_m(lon, lat).is_some_and(|d| d <= metres)
+        match &self.shapes[self.coast] {
+            Compiled::Line(l) => l.within([lon, lat], metres),
+            _ => false,
+        }
     }
 
     /// Land (Libya's or another country's) or sea, from the shipped country polygons.
@@ -395,6 +447,49 @@ impl Geography {
             Surface::OtherLand
         } else {
             Surface::Sea
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::OnceLock;
+
+    use super::*;
+
+    fn geography() -> &'static Geography {
+        static G: OnceLock<Geography> = OnceLock::new();
+        G.get_or_init(|| {
+            let text = "[[zone]]\nid = \"c\"\ncircle = { center = [12.5, 33.2], radius_m = 30000.0 }\n\
+                        [[zone]]\nid = \"big\"\ncircle = { center = [18.0, 27.0], radius_m = 1500000.0 }\n\
+                        [[zone]]\nid = \"tri\"\npolygon = [[[12.0, 33.0], [13.0, 33.05], [12.4, 33.6], [12.0, 33.0]]]\n";
+            let zones = crate::zones_from_toml("t.toml", text, &AgencyId::new("JOC"));
+            Geography::builder().zones(zones.unwrap_or_default()).build().unwrap_or_else(|e| panic!("{e}"))
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn grid_agrees_with_the_r_tree(
+            (lon, lat) in proptest::prop_oneof![
+                (5.0..30.0f64, 15.0..38.5f64),
+                (11.4..25.2f64, 30.2..34.2f64),
+                (11.9..12.6f64, 32.8..33.7f64),
+            ]
+        ) {
+            let g = geography();
+            let p = [lon, lat];
+            let mut fast = Vec::new();
+            g.for_each_containing(lon, lat, |z| fast.push(z.id.clone()));
+            let mut slow: Vec<String> = g
+                .areas
+                .locate_in_envelope_intersecting(&AABB::from_point(p))
+                .filter(|item| g.contains_exactly(item.data as usize, p))
+                .map(|item| g.zones[item.data as usize].id.clone())
+                .collect();
+            fast.sort();
+            slow.sort();
+            proptest::prop_assert_eq!(fast, slow);
         }
     }
 }

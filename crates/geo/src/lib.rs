@@ -26,6 +26,7 @@
 mod builtin;
 mod error;
 mod geojson;
+mod grid;
 mod index;
 mod shape;
 pub mod sphere;

@@ -6,7 +6,7 @@ use rstar::{
     primitives::{GeomWithData, Line},
 };
 
-use crate::sphere::{Closest, EARTH_RADIUS_M, closest_on_segment, cross, haversine_m};
+use crate::sphere::{Closest, M_PER_DEG, closest_on_segment, cross, haversine_m};
 use crate::validate::dedup;
 
 /// A polygon (exterior and holes, even-odd rule) ready for fast containment tests.
@@ -62,6 +62,11 @@ impl PolygonShape {
             }
         }
         PolygonShape { min, max, edges, band_height, band_start: counts, band_edges }
+    }
+
+    /// Every edge as `[from, to]`.
+    pub fn edges(&self) -> &[[[f64; 2]; 2]] {
+        &self.edges
     }
 
     /// Whether `p` is inside (even-odd rule; points exactly on an edge may go either way).
@@ -122,6 +127,8 @@ pub struct LineShape {
     pub cum_km: Vec<f64>,
     pub min: [f64; 2],
     pub max: [f64; 2],
+    /// cos(mid-latitude): the tree's longitude scale.
+    kx: f64,
     tree: RTree<SegItem>,
 }
 
@@ -140,12 +147,32 @@ impl LineShape {
             min = [min[0].min(p[0]), min[1].min(p[1])];
             max = [max[0].max(p[0]), max[1].max(p[1])];
         }
+        let kx = ((min[1] + max[1]) / 2.0).to_radians().cos().max(0.01);
         let segs = points
             .windows(2)
             .enumerate()
-            .map(|(i, w)| SegItem::new(Line::new(w[0], w[1]), i as u32))
+            .map(|(i, w)| {
+                let (a, b) = ([w[0][0] * kx, w[0][1]], [w[1][0] * kx, w[1][1]]);
+                SegItem::new(Line::new(a, b), i as u32)
+            })
             .collect();
-        LineShape { points, cum_km, min, max, tree: RTree::bulk_load(segs) }
+        LineShape { points, cum_km, min, max, kx, tree: RTree::bulk_load(segs) }
+    }
+
+    /// Metres per unit of tree distance, as a lower bound: the tree's x is longitude scaled by
+    /// cos(mid-latitude), the truth by cos(latitude), which is smallest at the highest
+    /// latitude involved; 0.9 absorbs the flat-vs-sphere difference at long range.
+    fn metres_per_unit(&self, p: [f64; 2]) -> f64 {
+        let max_lat = p[1].abs().max(self.min[1].abs()).max(self.max[1].abs()).min(89.0);
+        0.9 * (max_lat.to_radians().cos() / self.kx).min(1.0) * M_PER_DEG
+    }
+
+    /// A lower bound of the distance in metres from `p` to any point of the line.
+    pub fn lower_bound_m(&self, p: [f64; 2]) -> f64 {
+        let dx = (self.min[0] - p[0]).max(p[0] - self.max[0]).max(0.0) * self.kx;
+        let dy = (self.min[1] - p[1]).max(p[1] - self.max[1]).max(0.0);
+        let d = (dx * dx + dy * dy).sqrt() * self.metres_per_unit(p);
+        if d.is_nan() { 0.0 } else { d }
     }
 
     pub fn length_km(&self) -> f64 {
@@ -157,21 +184,20 @@ impl LineShape {
         if !crate::sphere::valid_lonlat(p) {
             return None;
         }
-        // Tree distances are in degrees; a degree of longitude is at least cos(max lat) of a
-        // degree of latitude, which bounds how far the true nearest can hide behind the tree's.
-        let max_lat = p[1].abs().max(self.min[1].abs()).max(self.max[1].abs()).min(89.0);
-        let floor = 0.9 * max_lat.to_radians().cos() * EARTH_RADIUS_M.to_radians();
+        // Segments come in tree-distance order; once the tree distance, converted by a lower
+        // bound of metres per unit, exceeds the best true distance, no later one can win.
+        let floor = self.metres_per_unit(p);
         let mut best: Option<(usize, Closest)> = None;
-        for (item, d2) in self.tree.nearest_neighbor_iter_with_distance_2(&p) {
+        for (item, d2) in self.tree.nearest_neighbor_iter_with_distance_2(&[p[0] * self.kx, p[1]]) {
             if let Some((_, b)) = best
                 && d2.sqrt() * floor > b.metres
             {
                 break;
             }
-            let seg = item.geom();
-            let c = closest_on_segment(p, seg.from, seg.to);
+            let i = item.data as usize;
+            let c = closest_on_segment(p, self.points[i], self.points[i + 1]);
             if best.is_none_or(|(_, b)| c.metres < b.metres) {
-                best = Some((item.data as usize, c));
+                best = Some((i, c));
             }
         }
         let (i, c) = best?;
@@ -182,6 +208,24 @@ impl LineShape {
             along_km,
             closest: c.point,
         })
+    }
+
+    /// Whether any point of the line is within `metres` of `p`; stops at the first one.
+    pub fn within(&self, p: [f64; 2], metres: f64) -> bool {
+        if !crate::sphere::valid_lonlat(p) || metres.is_nan() || self.lower_bound_m(p) > metres {
+            return false;
+        }
+        let floor = self.metres_per_unit(p);
+        for (item, d2) in self.tree.nearest_neighbor_iter_with_distance_2(&[p[0] * self.kx, p[1]]) {
+            if d2.sqrt() * floor > metres {
+                return false;
+            }
+            let i = item.data as usize;
+            if closest_on_segment(p, self.points[i], self.points[i + 1]).metres <= metres {
+                return true;
+            }
+        }
+        false
     }
 
     fn side(&self, i: usize, c: &Closest, p: [f64; 2]) -> Side {
@@ -267,6 +311,52 @@ mod tests {
         assert_eq!(l.locate([1.1, -0.1]).map(|d| d.side), Some(Side::Right));
         assert_eq!(l.locate([0.9, 0.1]).map(|d| d.side), Some(Side::Left));
         assert_eq!(l.locate([1.0, 0.5]).map(|d| d.side), Some(Side::On));
+    }
+
+    fn wiggly_line() -> LineShape {
+        // A long zig-zag from the Tunisian border to Egypt, like a coastline.
+        let pts: Vec<[f64; 2]> = (0..400)
+            .map(|i| [11.5 + i as f64 * 0.035, 32.0 + (i as f64 * 0.7).sin() * 0.6])
+            .collect();
+        LineShape::new(&pts)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn pruned_search_finds_the_true_nearest(lon in 0.0..40.0f64, lat in 10.0..45.0f64) {
+            let l = wiggly_line();
+            let p = [lon, lat];
+            let got = l.locate(p).map(|d| d.metres).unwrap_or(f64::NAN);
+            let want = l
+                .points
+                .windows(2)
+                .map(|w| closest_on_segment(p, w[0], w[1]).metres)
+                .fold(f64::INFINITY, f64::min);
+            proptest::prop_assert!((got - want).abs() <= 1e-6 * want.max(1.0), "{got} vs {want}");
+            proptest::prop_assert!(l.lower_bound_m(p) <= want + 1e-6);
+            proptest::prop_assert!(l.within(p, want * 1.001 + 1e-3));
+            proptest::prop_assert!(!l.within(p, want * 0.999 - 1e-3));
+        }
+
+        #[test]
+        fn band_index_agrees_with_a_plain_crossing_test(lon in 9.0..26.0f64, lat in 29.0..35.0f64) {
+            let ring: Vec<[f64; 2]> = (0..=500)
+                .map(|i| {
+                    let a = std::f64::consts::TAU * (i % 500) as f64 / 500.0;
+                    let r = 2.0 + (a * 7.0).sin() * 0.8;
+                    [17.5 + r * a.cos() * 2.0, 32.0 + r * a.sin()]
+                })
+                .collect();
+            let shape = PolygonShape::new(std::slice::from_ref(&ring));
+            let mut inside = false;
+            for w in ring.windows(2) {
+                let (a, b) = (w[0], w[1]);
+                if (a[1] > lat) != (b[1] > lat) && lon < a[0] + (lat - a[1]) / (b[1] - a[1]) * (b[0] - a[0]) {
+                    inside = !inside;
+                }
+            }
+            proptest::prop_assert_eq!(shape.contains([lon, lat]), inside);
+        }
     }
 
     #[test]
