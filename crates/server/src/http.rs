@@ -113,6 +113,15 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             r("get", "/api/v1/audit", "the audit trail (auditors and admins)", false),
             get(api::access::audit),
         ),
+        (
+            r(
+                "get",
+                "/api/v1/stream",
+                "WebSocket: live changes the caller may see (token in Authorization or ?access_token=)",
+                false,
+            ),
+            get(api::stream::stream),
+        ),
     ]
 }
 

@@ -1,4 +1,5 @@
 //! Handlers of the REST API, grouped by what they serve.
 
 pub mod access;
+pub mod stream;
 pub mod tracks;

@@ -1,0 +1,156 @@
+//! The live stream (`GET /api/v1/stream`, WebSocket): the picture as it changes, filtered for
+//! the caller by the access policy, message by message.
+//!
+//! On connect the caller receives an upsert for every track it may see. After that, each
+//! change is checked against the policy before it is sent; the stream remembers what it told
+//! the caller, so a track that stops being visible (an agreement revoked, a marking raised)
+//! is withdrawn with a `remove`. A directory change (agreements, users, sessions) makes the
+//! stream re-check its session — a revoked or expired session closes it — and resynchronise.
+//! A caller too slow to keep up misses updates; the stream then resynchronises in full.
+//! Every (re)synchronisation ends with a `{"kind": "sync"}` message: after it, the client
+//! holds exactly the picture it may see.
+
+use std::collections::BTreeSet;
+
+use access::Viewer;
+use axum::Extension;
+use axum::extract::State;
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use axum::response::Response;
+use model::{Agreement, TrackId};
+use serde_json::{Value, json};
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::api::tracks::track_feature;
+use crate::http::{AppState, now};
+
+/// WebSocket close code for "your session ended" (private range 4000-4999).
+const SESSION_ENDED: u16 = 4401;
+
+pub async fn stream(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Extension(session): Extension<SessionKey>,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    upgrade.on_upgrade(move |socket| serve(state, viewer, session, socket))
+}
+
+/// The hash of the token the stream was opened with, so that it can notice the session end.
+#[derive(Clone, Debug)]
+pub struct SessionKey(pub String);
+
+fn message(kind: &str, op: &str, data: Value) -> Message {
+    Message::Text(Utf8Bytes::from(json!({ "kind": kind, "op": op, "data": data }).to_string()))
+}
+
+struct Filter {
+    viewer: Viewer,
+    agreements: Vec<Agreement>,
+    /// Tracks the caller has been told about and not told to remove.
+    sent: BTreeSet<TrackId>,
+}
+
+impl Filter {
+    /// Everything the caller may see now, and the removes for what it may no longer see.
+    fn resync(&mut self, state: &AppState) -> Vec<Message> {
+        let now = now();
+        let (agreements, visible) = state.centre.read(|engine| {
+            let agreements: Vec<Agreement> = engine.directory().agreements().cloned().collect();
+            let visible: Vec<(TrackId, Value)> = engine
+                .tracks()
+                .filter(|t| access::can_see_track(&self.viewer, t, &agreements, now).allowed)
+                .map(|t| (t.id.clone(), track_feature(t)))
+                .collect();
+            (agreements, visible)
+        });
+        self.agreements = agreements;
+        let now_visible: BTreeSet<TrackId> = visible.iter().map(|(id, _)| id.clone()).collect();
+        let mut out: Vec<Message> = self
+            .sent
+            .difference(&now_visible)
+            .map(|id| message("track", "remove", json!({ "id": id })))
+            .collect();
+        out.extend(visible.into_iter().map(|(_, feature)| message("track", "upsert", feature)));
+        // Tells the client that what it holds now is the whole picture it may see.
+        out.push(message("sync", "upsert", json!({ "tracks": now_visible.len() })));
+        self.sent = now_visible;
+        out
+    }
+
+    /// The message for one track change, if the caller should get one.
+    fn track(&mut self, state: &AppState, id: &TrackId) -> Option<Message> {
+        let now = now();
+        let visible = state.centre.read(|engine| {
+            engine.track(id).and_then(|entry| {
+                access::can_see_track(&self.viewer, &entry.track, &self.agreements, now)
+                    .allowed
+                    .then(|| track_feature(&entry.track))
+            })
+        });
+        match visible {
+            Some(feature) => {
+                self.sent.insert(id.clone());
+                Some(message("track", "upsert", feature))
+            }
+            None if self.sent.remove(id) => Some(message("track", "remove", json!({ "id": id }))),
+            None => None,
+        }
+    }
+}
+
+fn session_alive(state: &AppState, session: &SessionKey) -> bool {
+    let now = now();
+    state.centre.read(|engine| engine.directory().session(&session.0, now).is_some())
+}
+
+async fn send_all(socket: &mut WebSocket, messages: Vec<Message>) -> bool {
+    for m in messages {
+        if socket.send(m).await.is_err() {
+            return false;
+        }
+    }
+    true
+}
+
+async fn serve(state: AppState, viewer: Viewer, session: SessionKey, mut socket: WebSocket) {
+    let mut updates = state.centre.subscribe();
+    let mut filter = Filter { viewer, agreements: Vec::new(), sent: BTreeSet::new() };
+    if !send_all(&mut socket, filter.resync(&state)).await {
+        return;
+    }
+    loop {
+        tokio::select! {
+            update = updates.recv() => {
+                let messages = match update {
+                    Ok(update) if update.kind == "track" => {
+                        let id = update.data["id"].as_str().map(|s| TrackId(s.to_string()));
+                        id.and_then(|id| filter.track(&state, &id)).into_iter().collect()
+                    }
+                    Ok(_) => {
+                        // A directory change: sessions may have ended, agreements changed.
+                        if !session_alive(&state, &session) {
+                            let frame = CloseFrame { code: SESSION_ENDED, reason: Utf8Bytes::from_static("session ended") };
+                            let _ = socket.send(Message::Close(Some(frame))).await;
+                            return;
+                        }
+                        filter.resync(&state)
+                    }
+                    Err(RecvError::Lagged(missed)) => {
+                        state.centre.metrics().subscriber_lagged.inc_by(missed);
+                        filter.resync(&state)
+                    }
+                    Err(RecvError::Closed) => return,
+                };
+                if !send_all(&mut socket, messages).await {
+                    return;
+                }
+            }
+            incoming = socket.recv() => match incoming {
+                // The stream is one-way; pings are answered by the library, text is ignored.
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
+                Some(Ok(_)) => {}
+            },
+        }
+    }
+}
