@@ -128,6 +128,8 @@ pub struct Decoded<'a> {
     /// From `!xxVDO`: our own ship.
     pub own_ship: bool,
     pub channel: Option<u8>,
+    /// Receiver metadata after the last fragment's checksum (`,raishub,…`, USCG `,s…,d…,T…`).
+    pub trailer: &'a [u8],
 }
 
 /// Running counts kept by a [`Decoder`].
@@ -259,6 +261,7 @@ fn decode_inner<'a>(
             talker: s.talker,
             own_ship: s.own_ship,
             channel: s.channel,
+            trailer: s.trailer,
         }));
     }
     let tb = s.tag_block;
@@ -299,6 +302,7 @@ fn decode_inner<'a>(
         talker: s.talker,
         own_ship: s.own_ship,
         channel: s.channel,
+        trailer: s.trailer,
     }))
 }
 

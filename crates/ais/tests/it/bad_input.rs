@@ -325,3 +325,11 @@ fn summaries_of_several_inputs_merge() {
     assert_eq!(both.rejected(), a.rejected() + b.rejected());
     assert_eq!(both.counts.lines, a.counts.lines + b.counts.lines);
 }
+
+#[test]
+fn receiver_metadata_is_kept() {
+    let mut d = Decoder::default();
+    let line = b"!AIVDM,1,1,,B,181:Kjh01ewHFRPDK1s3IRcn06sd,0*08,raishub,1342569600";
+    let Ok(Some(dec)) = d.decode_line(line, 0, 0) else { panic!("decodes") };
+    assert_eq!(dec.trailer, b",raishub,1342569600");
+}
