@@ -195,7 +195,28 @@ pub fn decode_stream(
     })
 }
 
+/// Decode one LF-terminated line; a bare CR inside it also ends a sentence (CR-only files).
 fn process(
+    decoder: &mut Decoder,
+    line: &[u8],
+    json: &mut Vec<u8>,
+    opts: &DecodeOptions,
+    now_ms: &mut i64,
+) {
+    let mut rest = line;
+    while let Some(i) = find_byte(rest, b'\r') {
+        let (head, tail) = rest.split_at(i);
+        rest = tail.get(1..).unwrap_or(&[]);
+        if !head.is_empty() {
+            process_one(decoder, head, json, opts, now_ms);
+        }
+    }
+    if !rest.is_empty() {
+        process_one(decoder, rest, json, opts, now_ms);
+    }
+}
+
+fn process_one(
     decoder: &mut Decoder,
     line: &[u8],
     json: &mut Vec<u8>,

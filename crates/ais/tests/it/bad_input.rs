@@ -134,8 +134,9 @@ fn line_endings_and_metadata_variants() {
         "{base}\r\n{base}\n{base}\r{base},raishub,1342569600\n{base},s22,d-103,T40.1,x1,r1\n  {base}  \n"
     );
     let s = summary(input.as_bytes());
-    // The bare CR joins two sentences on one line: only the first is read there.
-    assert_eq!(s.messages(), 5, "{s}");
+    // CRLF, LF, a bare CR between two sentences, both metadata styles, padding spaces.
+    assert_eq!(s.messages(), 6, "{s}");
+    assert_eq!(s.counts.lines, 6, "{s}");
 }
 
 #[test]
