@@ -20,7 +20,7 @@ pub fn serve(
     if let Some(port) = port {
         config.http.listen.set_port(port);
     }
-    run(config, |addr| println!("tansiq listening on http://{addr}"))
+    run(config, server::Seed::Nothing, |addr| say(&format!("tansiq listening on http://{addr}")))
 }
 
 pub fn demo(port: u16, speed: f64, data: PathBuf) -> anyhow::Result<ExitCode> {
@@ -29,25 +29,44 @@ pub fn demo(port: u16, speed: f64, data: PathBuf) -> anyhow::Result<ExitCode> {
     }
     let mut config = Config { data_dir: data, ..Config::default() };
     config.http.listen.set_port(port);
-    run(config, |addr| {
-        println!("Tansiq demo centre: http://{addr}");
-        println!("  API: http://{addr}/api/v1/tracks   health: http://{addr}/healthz");
-        println!("  The Libya scenario and the demo logins arrive with the simulator and sign-in.");
-        println!("  Stop with Ctrl-C; a restart with the same --data continues from the log.");
+    run(config, server::Seed::Demo, |addr| {
+        say(&format!("Tansiq demo centre: http://{addr}"));
+        say(&format!(
+            "  API: http://{addr}/api/v1/  (POST /api/v1/auth/login, then Authorization: Bearer TOKEN)"
+        ));
+        say("  Logins (password \"demo\" for all):");
+        say("    admin        joint centre (JOC)                 administrator");
+        say("    joint.duty   joint centre (JOC)                 duty officer");
+        say("    cgw.watch    coast guard, western region (CGW)  watch officer");
+        say("    army.south   army, southern region (ARS)        watch officer");
+        say("    moi.analyst  interior ministry (MOI)            analyst");
+        say("  The Libya scenario simulator is not in yet: the picture starts empty.");
+        say("  Stop with Ctrl-C; a restart with the same --data continues from the log.");
     })
 }
 
 fn run(
     config: Config,
+    seed: server::Seed,
     on_listening: impl FnOnce(std::net::SocketAddr),
 ) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    runtime.block_on(server::serve(config, shutdown_signal(), |addr| {
+    runtime.block_on(server::serve(config, seed, shutdown_signal(), |addr| {
         on_listening(addr);
         use std::io::Write;
         let _ = std::io::stdout().flush();
     }))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Prints a line for the operator. A closed stdout (the terminal went away, a pipe's reader
+/// quit) must never stop a running centre, so write errors are ignored here, unlike `println!`
+/// which would panic.
+fn say(line: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}");
+    let _ = out.flush();
 }
 
 async fn shutdown_signal() {

@@ -21,10 +21,19 @@ pub use config::{Config, ConfigError};
 
 use std::net::SocketAddr;
 
+/// What to put into an empty centre before it serves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Seed {
+    Nothing,
+    /// The demo's agencies, users (password `demo`) and sharing agreements (CONTRACTS.md).
+    Demo,
+}
+
 /// Runs a centre with `config` until `shutdown` resolves, then stops cleanly: stops accepting,
 /// drains the log's queue, folds what was committed and writes a final snapshot.
 pub async fn serve(
     config: Config,
+    seed: Seed,
     shutdown: impl Future<Output = ()> + Send + 'static,
     on_listening: impl FnOnce(SocketAddr),
 ) -> Result<(), CentreError> {
@@ -33,6 +42,18 @@ pub async fn serve(
         .map_err(|e| CentreError::Bind { addr: config.http.listen, message: e.to_string() })?;
     let addr = listener.local_addr().map_err(|e| CentreError::Io(e.to_string()))?;
     let centre = Centre::start(&config)?;
+    let empty = centre.read(|engine| engine.directory().agencies().next().is_none());
+    if seed == Seed::Demo && empty {
+        let hash = tokio::task::spawn_blocking(|| auth::hash_password("demo"))
+            .await
+            .map_err(|e| CentreError::Io(e.to_string()))?
+            .map_err(|e| CentreError::Io(e.to_string()))?;
+        centre
+            .append_folded(seed::demo(&hash, http::now()))
+            .await
+            .map_err(|e| CentreError::Io(format!("cannot seed the demo: {e}")))?;
+        tracing::info!("demo agencies, users and sharing agreements seeded");
+    }
     let mut running = Vec::new();
     for source in &config.sources {
         match sources::start(source, centre.clone(), config.validation_limits()).await {

@@ -139,3 +139,214 @@ fn ais_decode_prints_gpsd_json_and_a_summary() {
     assert_ne!(code, 0);
     assert!(err.contains("cannot open"), "{err}");
 }
+
+#[test]
+fn user_and_agency_commands_administer_a_stopped_centre() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().to_str().expect("path");
+    let (code, _, err) = run_with_stdin(
+        &["user", "add", "--data", data, "x", "--agency", "CGW", "--role", "admin"],
+        b"pw\n",
+    );
+    assert_ne!(code, 0);
+    assert!(err.contains("unknown agency CGW"), "{err}");
+    let (code, out, err) = run(&[
+        "agency",
+        "add",
+        "--data",
+        data,
+        "CGW",
+        "--name-en",
+        "Coast Guard West",
+        "--name-ar",
+        "خفر السواحل الغربي",
+        "--kind",
+        "coast_guard",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("CGW"));
+    let (code, _, err) = run(&[
+        "agency",
+        "add",
+        "--data",
+        data,
+        "bad id!",
+        "--name-en",
+        "x",
+        "--name-ar",
+        "x",
+        "--kind",
+        "army",
+    ]);
+    assert_ne!(code, 0);
+    assert!(err.contains("bad id!"), "{err}");
+    let (code, _, err) = run(&[
+        "agency",
+        "add",
+        "--data",
+        data,
+        "X",
+        "--name-en",
+        "x",
+        "--name-ar",
+        "x",
+        "--kind",
+        "navy",
+    ]);
+    assert_ne!(code, 0);
+    assert!(err.contains("navy"), "{err}");
+    let (code, out, _) = run(&["agency", "list", "--data", data]);
+    assert_eq!(code, 0);
+    assert!(out.contains("خفر السواحل الغربي"), "{out}");
+
+    let (code, _, err) = run_with_stdin(
+        &[
+            "user",
+            "add",
+            "--data",
+            data,
+            "cgw.watch",
+            "--agency",
+            "CGW",
+            "--role",
+            "watch_officer",
+            "--role",
+            "analyst",
+        ],
+        b"s3cret\n",
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run_with_stdin(
+        &["user", "add", "--data", data, "cgw.watch", "--agency", "CGW", "--role", "analyst"],
+        b"x\n",
+    );
+    assert_ne!(code, 0);
+    assert!(err.contains("exists"), "{err}");
+    let (code, _, err) = run_with_stdin(
+        &["user", "add", "--data", data, "empty", "--agency", "CGW", "--role", "analyst"],
+        b"\n",
+    );
+    assert_ne!(code, 0);
+    assert!(err.contains("empty"), "{err}");
+    let (code, _, err) = run_with_stdin(
+        &["user", "add", "--data", data, "r", "--agency", "CGW", "--role", "general"],
+        b"x\n",
+    );
+    assert_ne!(code, 0);
+    assert!(err.contains("general"), "{err}");
+    let (code, _, err) = run_with_stdin(&["user", "passwd", "--data", data, "cgw.watch"], b"n3w\n");
+    assert_eq!(code, 0, "{err}");
+    let (code, out, _) = run(&["user", "list", "--data", data]);
+    assert_eq!(code, 0);
+    assert!(out.contains("cgw.watch\tCGW\twatch_officer,analyst\tactive"), "{out}");
+    let (code, _, _) = run(&["user", "disable", "--data", data, "cgw.watch"]);
+    assert_eq!(code, 0);
+    let (_, out, _) = run(&["user", "list", "--data", data]);
+    assert!(out.contains("disabled"), "{out}");
+    let (code, _, err) = run(&["user", "disable", "--data", data, "nobody"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("no user nobody"), "{err}");
+    // Every change is in the chain.
+    let (code, out, _) = run(&["audit", "verify", "--data", data]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("4 records"), "{out}");
+}
+
+#[test]
+fn the_demo_seeds_exactly_the_contract_accounts_and_agreements_once() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("demo");
+    let start = || {
+        let mut child = Command::new(BIN)
+            .args(["demo", "--port", "0", "--data"])
+            .arg(&data)
+            .env("TANSIQ_LOG", "warn")
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("demo");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = BufReader::new(stdout).lines().map_while(Result::ok);
+        let url = lines
+            .find_map(|l| l.strip_prefix("Tansiq demo centre: ").map(str::to_string))
+            .expect("the demo prints its URL");
+        let rest: Vec<String> = lines.by_ref().take(8).collect();
+        (child, url, rest.join("\n"))
+    };
+    let (mut child, url, printed) = start();
+    for login in ["admin", "joint.duty", "cgw.watch", "army.south", "moi.analyst"] {
+        assert!(printed.contains(login), "the demo prints the login {login}: {printed}");
+    }
+    let expected = [
+        ("admin", "JOC", "admin"),
+        ("joint.duty", "JOC", "duty_officer"),
+        ("cgw.watch", "CGW", "watch_officer"),
+        ("army.south", "ARS", "watch_officer"),
+        ("moi.analyst", "MOI", "analyst"),
+    ];
+    let mut tokens = std::collections::BTreeMap::new();
+    for (user, agency, role) in expected {
+        let body = serde_json::json!({ "username": user, "password": "demo" }).to_string();
+        let response = crate::agent()
+            .post(format!("{url}/api/v1/auth/login"))
+            .content_type("application/json")
+            .send(body)
+            .expect("login");
+        let value: serde_json::Value =
+            serde_json::from_str(&response.into_body().read_to_string().expect("body"))
+                .expect("json");
+        assert_eq!(value["agency"], agency, "{user}: {value}");
+        assert_eq!(value["roles"], serde_json::json!([role]), "{user}");
+        tokens.insert(user, value["token"].as_str().expect("token").to_string());
+    }
+    let get = |user: &str, path: &str| -> serde_json::Value {
+        let response = crate::agent()
+            .get(format!("{url}{path}"))
+            .header("authorization", &format!("Bearer {}", tokens[user]))
+            .call()
+            .expect("get");
+        serde_json::from_str(&response.into_body().read_to_string().expect("body")).expect("json")
+    };
+    let ids = |value: &serde_json::Value| -> Vec<String> {
+        let mut ids: Vec<String> = value["sharing_agreements"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .map(|a| a["id"].as_str().unwrap_or("").to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(
+        ids(&get("joint.duty", "/api/v1/sharing-agreements")),
+        ["ars-joc-land", "cgw-joc-maritime"]
+    );
+    assert_eq!(ids(&get("moi.analyst", "/api/v1/sharing-agreements")), ["ars-moi-land"]);
+    assert_eq!(ids(&get("cgw.watch", "/api/v1/sharing-agreements")), ["cgw-joc-maritime"]);
+    let agencies = get("admin", "/api/v1/agencies");
+    assert_eq!(agencies["agencies"].as_array().map(Vec::len), Some(4));
+    child.kill().expect("kill");
+    child.wait().expect("reap");
+
+    // A restart with the same folder continues from the log and seeds nothing twice.
+    let (mut child, url2, _) = start();
+    let body = serde_json::json!({ "username": "admin", "password": "demo" }).to_string();
+    let response = crate::agent()
+        .post(format!("{url2}/api/v1/auth/login"))
+        .content_type("application/json")
+        .send(body)
+        .expect("login");
+    let value: serde_json::Value =
+        serde_json::from_str(&response.into_body().read_to_string().expect("body")).expect("json");
+    let token = value["token"].as_str().expect("token");
+    let response = crate::agent()
+        .get(format!("{url2}/api/v1/agencies"))
+        .header("authorization", &format!("Bearer {token}"))
+        .call()
+        .expect("agencies");
+    let agencies: serde_json::Value =
+        serde_json::from_str(&response.into_body().read_to_string().expect("body")).expect("json");
+    assert_eq!(agencies["agencies"].as_array().map(Vec::len), Some(4));
+    child.kill().expect("kill");
+    child.wait().expect("reap");
+}

@@ -287,3 +287,31 @@ async fn a_user_reports_only_for_their_own_agency() {
     let (status, _) = c.call_as(Some(&analyst), "POST", "/api/v1/observations", "[]").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn reading_another_agencys_restricted_history_is_audited() {
+    let c = TestCentre::new().await;
+    let mut restricted = observation(642000011, 12.0, 33.0);
+    restricted["marking"] = json!({ "level": "restricted", "releasable_to": ["JOC"] });
+    assert_eq!(c.post("/api/v1/observations", &json!([restricted])).await.0, 200);
+    c.folded(1).await;
+    let (_, list) = c.get("/api/v1/tracks").await;
+    let id = list["features"][0]["id"].as_str().expect("track").to_string();
+    // CGW reading its own history is not an event; JOC reading it is.
+    assert_eq!(c.get(&format!("/api/v1/tracks/{id}/history")).await.0, 200);
+    let joc = c.login("joc.watch").await;
+    let (status, _) =
+        c.call_as(Some(&joc), "GET", &format!("/api/v1/tracks/{id}/history"), "").await;
+    assert_eq!(status, 200, "released to JOC by its marking");
+    let auditor = c.login("auditor").await;
+    let (_, audit) = c.call_as(Some(&auditor), "GET", "/api/v1/audit", "").await;
+    let reads: Vec<&Value> = audit["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter(|e| e["type"] == "accessed" && e["detail"]["action"] == "track.history")
+        .collect();
+    assert_eq!(reads.len(), 1, "{audit}");
+    assert_eq!(reads[0]["detail"]["actor"], "joc.watch");
+    assert_eq!(reads[0]["detail"]["object"], id.as_str());
+}
