@@ -299,3 +299,17 @@ pub fn sections(
     }
     Ok(out)
 }
+
+/// Every coastline in the data (all countries of the region box), as polylines.
+pub fn coastlines() -> Result<Vec<Vec<[f64; 2]>>, GeoError> {
+    let file = "coastline.geojson";
+    let mut out = Vec::new();
+    for item in geojson::read(file, COASTLINE)? {
+        match item.shape {
+            Shape::Line(points) => out.push(points),
+            Shape::MultiLine(lines) => out.extend(lines),
+            _ => return Err(missing(file, &item, "geometry LineString or MultiLineString")),
+        }
+    }
+    Ok(out)
+}

@@ -27,6 +27,7 @@ pub enum Shape {
     Line(Vec<[f64; 2]>),
     Polygon(Vec<Vec<[f64; 2]>>),
     MultiPolygon(Vec<Vec<Vec<[f64; 2]>>>),
+    MultiLine(Vec<Vec<[f64; 2]>>),
     Other(String),
 }
 
@@ -83,6 +84,10 @@ fn shape(g: &Value) -> Result<Shape, String> {
         "Polygon" => {
             let rings = need()?.as_array().ok_or("polygon coordinates are not an array")?;
             Shape::Polygon(rings.iter().map(positions).collect::<Result<_, _>>()?)
+        }
+        "MultiLineString" => {
+            let lines = need()?.as_array().ok_or("multilinestring coordinates are not an array")?;
+            Shape::MultiLine(lines.iter().map(positions).collect::<Result<_, _>>()?)
         }
         "MultiPolygon" => {
             let polys = need()?.as_array().ok_or("multipolygon coordinates are not an array")?;

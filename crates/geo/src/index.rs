@@ -9,6 +9,10 @@ use rstar::{
 };
 use serde::Deserialize;
 
+mod crossing;
+
+pub use crossing::BorderCrossing;
+
 use crate::GeoError;
 use crate::builtin::{self, COAST_ID};
 use crate::grid::{FULL, Footprint, Grid};
@@ -98,6 +102,10 @@ pub struct Geography {
     /// Per line zone index: its sections as `(start_km, end_km, zone index)`, sorted.
     sections: BTreeMap<usize, Vec<(f64, f64, usize)>>,
     coast: usize,
+    /// Every circle zone, for nearest-of-kind scans.
+    circles: Vec<usize>,
+    /// Every coastline of the data, for distance from any coast.
+    shores: LineShape,
     libya: PolygonShape,
     land: Vec<PolygonShape>,
 }
@@ -228,6 +236,9 @@ impl Geography {
         };
         let borders: Vec<usize> = of_kind(ZoneKind::LandBorder).collect();
         let crossings = of_kind(ZoneKind::CrossingPoint).collect();
+        let circles =
+            (0..zones.len()).filter(|&i| matches!(shapes[i], Compiled::Circle { .. })).collect();
+        let shores = LineShape::from_parts(&builtin::coastlines()?);
         let mut sections: BTreeMap<usize, Vec<(f64, f64, usize)>> = BTreeMap::new();
         for (i, z) in zones.iter().enumerate() {
             let (Some(parent), Compiled::Line(part)) =
@@ -282,6 +293,8 @@ impl Geography {
             crossings,
             sections,
             coast,
+            circles,
+            shores,
             libya,
             land,
         })
@@ -405,17 +418,7 @@ impl Geography {
 
     /// The nearest official crossing point and the distance to its centre in metres.
     pub fn nearest_crossing(&self, lon: f64, lat: f64) -> Option<(&Zone, f64)> {
-        let p = [lon, lat];
-        if !valid_lonlat(p) {
-            return None;
-        }
-        self.crossings
-            .iter()
-            .filter_map(|&i| match &self.shapes[i] {
-                Compiled::Circle { center, .. } => Some((&self.zones[i], haversine_m(*center, p))),
-                _ => None,
-            })
-            .min_by(|a, b| a.1.total_cmp(&b.1))
+        self.nearest_of_kind(ZoneKind::CrossingPoint, lon, lat)
     }
 
     /// Distance in metres from the point to Libya's coastline (on land or at sea).

@@ -36,8 +36,8 @@ mod validate;
 pub use builtin::{BORDER_SECTIONS, COAST_ID, END_SLACK_KM};
 pub use error::GeoError;
 pub use index::{
-    BorderFix, DEFAULT_CROSSING_RADIUS_M, DEFAULT_PORT_RADIUS_M, Geography, GeographyBuilder,
-    Options, REGION, Surface,
+    BorderCrossing, BorderFix, DEFAULT_CROSSING_RADIUS_M, DEFAULT_PORT_RADIUS_M, Geography,
+    GeographyBuilder, Options, REGION, Surface,
 };
 pub use shape::{LineDistance, Side};
 pub use user::{zones_from_geojson, zones_from_toml};

@@ -123,6 +123,8 @@ type SegItem = GeomWithData<Line<[f64; 2]>, u32>;
 #[derive(Debug, Clone)]
 pub struct LineShape {
     pub points: Vec<[f64; 2]>,
+    /// Whether `points[i]` → `points[i + 1]` is a segment (false at the end of a part).
+    joins: Vec<bool>,
     /// Cumulative length in km at each point.
     pub cum_km: Vec<f64>,
     pub min: [f64; 2],
@@ -135,12 +137,26 @@ pub struct LineShape {
 impl LineShape {
     /// Builds from points already checked by `validate` (at least 2 distinct).
     pub fn new(points: &[[f64; 2]]) -> LineShape {
-        let points = dedup(points);
+        LineShape::from_parts(std::slice::from_ref(&points.to_vec()))
+    }
+
+    /// Builds one shape from several disjoint polylines (e.g. every coastline of a map); no
+    /// segment joins the end of one part to the start of the next.
+    pub fn from_parts(parts: &[Vec<[f64; 2]>]) -> LineShape {
+        let mut points = Vec::new();
+        let mut joins = Vec::new();
+        for part in parts {
+            let part = dedup(part);
+            for (k, p) in part.iter().enumerate() {
+                points.push(*p);
+                joins.push(k + 1 < part.len());
+            }
+        }
         let mut cum_km = Vec::with_capacity(points.len());
         let (mut min, mut max) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
         let mut total = 0.0;
         for (i, p) in points.iter().enumerate() {
-            if i > 0 {
+            if i > 0 && joins[i - 1] {
                 total += haversine_m(points[i - 1], *p) / 1000.0;
             }
             cum_km.push(total);
@@ -151,12 +167,45 @@ impl LineShape {
         let segs = points
             .windows(2)
             .enumerate()
+            .filter(|(i, _)| joins[*i])
             .map(|(i, w)| {
                 let (a, b) = ([w[0][0] * kx, w[0][1]], [w[1][0] * kx, w[1][1]]);
                 SegItem::new(Line::new(a, b), i as u32)
             })
             .collect();
-        LineShape { points, cum_km, min, max, kx, tree: RTree::bulk_load(segs) }
+        LineShape { points, joins, cum_km, min, max, kx, tree: RTree::bulk_load(segs) }
+    }
+
+    /// The first point where the segment `p`→`q` meets the line, with its along-line km;
+    /// `None` if it does not meet it or a point is invalid. Planar in lon/lat, which is
+    /// exact enough for fixes a few kilometres apart.
+    pub fn first_crossing(&self, p: [f64; 2], q: [f64; 2]) -> Option<([f64; 2], f64)> {
+        if !(crate::sphere::valid_lonlat(p) && crate::sphere::valid_lonlat(q)) {
+            return None;
+        }
+        let env = rstar::AABB::from_corners([p[0] * self.kx, p[1]], [q[0] * self.kx, q[1]]);
+        let mut best: Option<(f64, [f64; 2], usize)> = None;
+        for item in self.tree.locate_in_envelope_intersecting(&env) {
+            let i = item.data as usize;
+            let (a, b) = (self.points[i], self.points[i + 1]);
+            let r = [q[0] - p[0], q[1] - p[1]];
+            let s = [b[0] - a[0], b[1] - a[1]];
+            let denom = r[0] * s[1] - r[1] * s[0];
+            if denom == 0.0 {
+                continue;
+            }
+            let ap = [a[0] - p[0], a[1] - p[1]];
+            let t = (ap[0] * s[1] - ap[1] * s[0]) / denom;
+            let u = (ap[0] * r[1] - ap[1] * r[0]) / denom;
+            if (0.0..=1.0).contains(&t)
+                && (0.0..=1.0).contains(&u)
+                && best.is_none_or(|(bt, ..)| t < bt)
+            {
+                best = Some((t, [a[0] + u * s[0], a[1] + u * s[1]], i));
+            }
+        }
+        let (_, point, i) = best?;
+        Some((point, self.cum_km[i] + haversine_m(self.points[i], point) / 1000.0))
     }
 
     /// Metres per unit of tree distance, as a lower bound: the tree's x is longitude scaled by
@@ -236,9 +285,9 @@ impl LineShape {
         let here = cross(a, b, p);
         // At an interior vertex the two segments may disagree; the turn decides (a point in
         // the wedge's outside belongs to the side the line turns away from).
-        let vertex = if c.t <= 0.0 && i > 0 {
+        let vertex = if c.t <= 0.0 && i > 0 && self.joins[i - 1] {
             Some((self.points[i - 1], a, b))
-        } else if c.t >= 1.0 && i + 2 < self.points.len() {
+        } else if c.t >= 1.0 && self.joins.get(i + 1) == Some(&true) {
             Some((a, b, self.points[i + 2]))
         } else {
             None
@@ -357,6 +406,29 @@ mod tests {
             }
             proptest::prop_assert_eq!(shape.contains([lon, lat]), inside);
         }
+    }
+
+    #[test]
+    fn crossing_a_bent_line() {
+        let l = LineShape::new(&[[0.0, 0.0], [1.0, 0.0], [1.0, 1.0]]);
+        let (at, km) = l.first_crossing([0.5, -0.1], [0.5, 0.1]).unwrap_or_default();
+        assert_eq!(at, [0.5, 0.0]);
+        assert!((km - 55.6).abs() < 0.1, "{km}");
+        // Crossing both legs: the first met from the start of the move wins.
+        let (at, _) = l.first_crossing([1.5, 0.5], [0.5, -0.3]).unwrap_or_default();
+        assert!((at[0] - 1.0).abs() < 1e-12 && at[1] > 0.0, "{at:?}");
+        assert!(l.first_crossing([0.5, 0.1], [0.6, 0.2]).is_none());
+        assert!(l.first_crossing([f64::NAN, 0.1], [0.6, 0.2]).is_none());
+    }
+
+    #[test]
+    fn parts_are_not_joined() {
+        let l =
+            LineShape::from_parts(&[vec![[0.0, 0.0], [1.0, 0.0]], vec![[0.0, 1.0], [1.0, 1.0]]]);
+        // (1, 0) -> (0, 1) would be a segment if the parts were joined.
+        let d = l.locate([0.5, 0.5]).map(|d| d.metres).unwrap_or_default();
+        assert!((d - 55_597.0).abs() < 10.0, "{d}");
+        assert!(l.first_crossing([0.4, 0.4], [0.6, 0.6]).is_none());
     }
 
     #[test]

@@ -53,8 +53,8 @@ pub fn zones_from_geojson(file: &str, text: &str, owner: &AgencyId) -> Result<Ve
                     })?;
                     ZoneGeometry::Circle { center: *center, radius_m }
                 }
-                Shape::MultiPolygon(_) => {
-                    let kind = "MultiPolygon (split it into one feature per polygon)".to_string();
+                Shape::MultiPolygon(_) | Shape::MultiLine(_) => {
+                    let kind = "multi-geometry (split it into one feature per part)".to_string();
                     return Err(GeoError::Unsupported { zone: id, kind });
                 }
                 Shape::Other(kind) => {

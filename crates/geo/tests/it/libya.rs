@@ -186,3 +186,47 @@ fn zones_round_trip_through_json() {
         assert_eq!(&back, zone);
     }
 }
+
+#[test]
+fn a_step_across_the_tunisian_border_away_from_the_crossings() {
+    let g = libya();
+    // From Tunisia into Libya south of Ras Ajdir, about 30 km from the crossing.
+    let c = g.border_crossing([11.40, 32.90], [11.60, 32.90]).unwrap();
+    assert_eq!(c.border.id, "border.tun");
+    assert!(c.into_libya);
+    assert_eq!(c.section.map(|s| s.id.as_str()), Some("section.tun.ras-ajdir"));
+    let (bcp, d) = c.nearest_bcp.unwrap();
+    assert_eq!(bcp.id, "bcp.ras-ajdir");
+    assert!(d > 2_000.0, "{d}");
+    let back = g.border_crossing([11.60, 32.90], [11.40, 32.90]).unwrap();
+    assert!(!back.into_libya);
+    assert!((back.point[1] - c.point[1]).abs() < 1e-9);
+    // A step inside Libya crosses nothing; NaN crosses nothing.
+    assert!(g.border_crossing([13.0, 32.0], [13.1, 32.1]).is_none());
+    assert!(g.border_crossing([f64::NAN, 32.0], [13.1, 32.1]).is_none());
+}
+
+#[test]
+fn crossing_at_tummo_is_at_the_crossing_point() {
+    let g = libya();
+    // North-south through the Tummo post.
+    let c = g.border_crossing([14.0407, 22.70], [14.0407, 22.80]).unwrap();
+    assert_eq!(c.border.id, "border.ner");
+    assert!(c.into_libya);
+    let (bcp, d) = c.nearest_bcp.unwrap();
+    assert_eq!(bcp.id, "bcp.tummo");
+    assert!(d < 2_000.0, "{d}");
+}
+
+#[test]
+fn ports_and_offshore_distances() {
+    let g = libya();
+    let (port, d) = g.nearest_port(12.75, 32.80).unwrap();
+    assert_eq!(port.id, "port.zawiya");
+    assert!(d < 6_000.0, "{d}");
+    // Between Libya and Malta: far from Libya's coast, nearer Malta's.
+    let libya_d = g.distance_to_coast_m(14.4, 35.5).unwrap();
+    let any_d = g.distance_to_any_coast_m(14.4, 35.5).unwrap();
+    assert!(any_d < 60_000.0 && libya_d > 250_000.0, "{any_d} {libya_d}");
+    assert!(g.distance_to_any_coast_m(f64::NAN, 1.0).is_none());
+}

@@ -56,6 +56,23 @@ proptest! {
         let _ = g.surface(lon, lat);
         let _ = g.locate_on_line("section.coast.zuwara", lon, lat);
         let _ = g.section_at("coast.lby", lon);
+        let _ = g.nearest_port(lon, lat);
+        let _ = g.distance_to_any_coast_m(lon, lat);
+        let _ = g.border_crossing([lon, lat], [lat, lon]);
+        let _ = g.border_crossing([lon, lat], [11.6, 32.9]);
+    }
+
+    #[test]
+    fn a_crossing_point_lies_on_the_border(
+        (a, b) in ((9.0..26.0f64, 19.0..34.0f64), (-0.3..0.3f64, -0.3..0.3f64)),
+    ) {
+        let g = libya();
+        let from = [a.0, a.1];
+        let to = [a.0 + b.0, a.1 + b.1];
+        if let Some(c) = g.border_crossing(from, to) {
+            let d = g.nearest_border(c.point[0], c.point[1]).unwrap();
+            prop_assert!(d.at.metres < 1.0, "{}", d.at.metres);
+        }
     }
 
     #[test]

@@ -1,0 +1,79 @@
+//! Questions about a move between two fixes and about the open sea: which land border a step
+//! crossed and where, the nearest anchorage, and distance from any coast.
+
+use model::{Zone, ZoneKind};
+
+use super::{Compiled, Geography};
+use crate::sphere::{haversine_m, valid_lonlat};
+
+/// A step between two fixes that crossed a land border line.
+#[derive(Clone, Copy, Debug)]
+pub struct BorderCrossing<'a> {
+    /// The `border.*` zone crossed.
+    pub border: &'a Zone,
+    /// The `section.*` zone where it was crossed.
+    pub section: Option<&'a Zone>,
+    /// Where the step met the line, `[lon, lat]`.
+    pub point: [f64; 2],
+    /// Position of that point along the border line, in km.
+    pub along_km: f64,
+    /// Whether the step ends inside Libya's land polygon (entering) or not (leaving).
+    pub into_libya: bool,
+    /// The nearest official crossing point to where the line was crossed, and the distance
+    /// to its centre in metres (over the radius → `crossing.outside_bcp`).
+    pub nearest_bcp: Option<(&'a Zone, f64)>,
+}
+
+impl Geography {
+    /// The first land border line met going from `from` to `to` (`[lon, lat]`), if any.
+    pub fn border_crossing(&self, from: [f64; 2], to: [f64; 2]) -> Option<BorderCrossing<'_>> {
+        let mut best: Option<(f64, usize, [f64; 2], f64)> = None;
+        for &i in &self.borders {
+            let Compiled::Line(line) = &self.shapes[i] else { continue };
+            if let Some((point, along_km)) = line.first_crossing(from, to) {
+                let d = haversine_m(from, point);
+                if best.is_none_or(|(bd, ..)| d < bd) {
+                    best = Some((d, i, point, along_km));
+                }
+            }
+        }
+        let (_, i, point, along_km) = best?;
+        Some(BorderCrossing {
+            border: &self.zones[i],
+            section: self.section_index(i, along_km).map(|s| &self.zones[s]),
+            point,
+            along_km,
+            into_libya: self.libya.contains(to),
+            nearest_bcp: self.nearest_crossing(point[0], point[1]),
+        })
+    }
+
+    /// The nearest circle zone of a kind (crossing points, ports) and the distance to its
+    /// centre in metres.
+    pub fn nearest_of_kind(&self, kind: ZoneKind, lon: f64, lat: f64) -> Option<(&Zone, f64)> {
+        let p = [lon, lat];
+        if !valid_lonlat(p) {
+            return None;
+        }
+        let list = if kind == ZoneKind::CrossingPoint { &self.crossings } else { &self.circles };
+        list.iter()
+            .filter(|&&i| self.zones[i].kind == kind)
+            .filter_map(|&i| match &self.shapes[i] {
+                Compiled::Circle { center, .. } => Some((&self.zones[i], haversine_m(*center, p))),
+                _ => None,
+            })
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+    }
+
+    /// The nearest port or oil terminal (`port.*`) and the distance to it in metres.
+    pub fn nearest_port(&self, lon: f64, lat: f64) -> Option<(&Zone, f64)> {
+        self.nearest_of_kind(ZoneKind::Port, lon, lat)
+    }
+
+    /// Distance in metres to the nearest coastline of any country in the data (Libya, its
+    /// neighbours, Malta, Sicily, Crete …): "offshore" for the rules that count from any
+    /// coast. The data covers lon 5–30 E, lat 15–38.5 N only.
+    pub fn distance_to_any_coast_m(&self, lon: f64, lat: f64) -> Option<f64> {
+        self.shores.locate([lon, lat]).map(|d| d.metres)
+    }
+}
