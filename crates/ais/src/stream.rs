@@ -7,7 +7,7 @@ use std::io::{BufRead, Write};
 use crate::decoder::{Counts, Decoder, RejectReason};
 use crate::json::write_json;
 use crate::reassembly::{ReassemblyConfig, ReassemblyStats};
-use crate::scan::find_byte;
+use crate::scan::find_either;
 
 /// Lines longer than this are cut, skipped and counted (no AIS sentence comes near it).
 pub const MAX_LINE_BYTES: usize = 64 * 1024;
@@ -135,7 +135,7 @@ pub fn decode_stream(
         let mut rest = avail;
         // Finish a line carried over from the previous read.
         if !carry.is_empty() || too_long {
-            match find_byte(rest, b'\n') {
+            match find_either(rest, b'\n', b'\r') {
                 Some(i) => {
                     let (head, tail) = rest.split_at(i);
                     if !too_long && carry.len() + head.len() <= MAX_LINE_BYTES {
@@ -160,7 +160,7 @@ pub fn decode_stream(
             }
         }
         // Whole lines inside the buffer: no copy.
-        while let Some(i) = find_byte(rest, b'\n') {
+        while let Some(i) = find_either(rest, b'\n', b'\r') {
             let (l, tail) = rest.split_at(i);
             if l.len() > MAX_LINE_BYTES {
                 overlong += 1;
@@ -195,7 +195,7 @@ pub fn decode_stream(
     })
 }
 
-/// Decode one LF-terminated line; a bare CR inside it also ends a sentence (CR-only files).
+/// Decode one line (CR, LF or CRLF terminated; the empty piece between CR and LF is no line).
 fn process(
     decoder: &mut Decoder,
     line: &[u8],
@@ -203,26 +203,9 @@ fn process(
     opts: &DecodeOptions,
     now_ms: &mut i64,
 ) {
-    let mut rest = line;
-    while let Some(i) = find_byte(rest, b'\r') {
-        let (head, tail) = rest.split_at(i);
-        rest = tail.get(1..).unwrap_or(&[]);
-        if !head.is_empty() {
-            process_one(decoder, head, json, opts, now_ms);
-        }
+    if line.is_empty() {
+        return;
     }
-    if !rest.is_empty() {
-        process_one(decoder, rest, json, opts, now_ms);
-    }
-}
-
-fn process_one(
-    decoder: &mut Decoder,
-    line: &[u8],
-    json: &mut Vec<u8>,
-    opts: &DecodeOptions,
-    now_ms: &mut i64,
-) {
     if let Ok(Some(d)) = decoder.decode_line(line, 0, *now_ms) {
         if let Some(t) = d.tag_block.and_then(|t| t.time) {
             *now_ms = (*now_ms).max(t.unix_ms);
