@@ -310,6 +310,9 @@ impl LineShape {
 
     /// The part of the line between two along-line positions in km (clamped to the line).
     pub fn cut(&self, from_km: f64, to_km: f64) -> Vec<[f64; 2]> {
+        if self.points.is_empty() {
+            return Vec::new();
+        }
         let total = self.length_km();
         let (from_km, to_km) = (from_km.clamp(0.0, total), to_km.clamp(0.0, total));
         let at = |km: f64| -> [f64; 2] {
