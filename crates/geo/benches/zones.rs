@@ -119,6 +119,14 @@ fn nearest_border(bencher: Bencher) {
 }
 
 #[divan::bench]
+fn near_border_1km(bencher: Bencher) {
+    let (g, pts) = (geography(), region_points());
+    bencher
+        .counter(ItemsCount::new(N))
+        .bench(|| pts.iter().filter(|p| g.near_border(p[0], p[1], 1_000.0).is_some()).count());
+}
+
+#[divan::bench]
 fn distance_to_coast(bencher: Bencher) {
     let (g, pts) = (geography(), coastal_points());
     bencher

@@ -10,6 +10,7 @@ use rstar::{
 use serde::Deserialize;
 
 mod crossing;
+mod edit;
 
 pub use crossing::BorderCrossing;
 

@@ -48,6 +48,16 @@ impl Geography {
         })
     }
 
+    /// The first land border found within `metres` of the point, if any: a cheap pre-filter
+    /// (it stops at the first segment in reach) before [`Geography::nearest_border`].
+    pub fn near_border(&self, lon: f64, lat: f64, metres: f64) -> Option<&Zone> {
+        let p = [lon, lat];
+        self.borders.iter().find_map(|&i| match &self.shapes[i] {
+            Compiled::Line(l) if l.within(p, metres) => Some(&self.zones[i]),
+            _ => None,
+        })
+    }
+
     /// The nearest circle zone of a kind (crossing points, ports) and the distance to its
     /// centre in metres.
     pub fn nearest_of_kind(&self, kind: ZoneKind, lon: f64, lat: f64) -> Option<(&Zone, f64)> {

@@ -230,3 +230,25 @@ fn ports_and_offshore_distances() {
     assert!(any_d < 60_000.0 && libya_d > 250_000.0, "{any_d} {libya_d}");
     assert!(g.distance_to_any_coast_m(f64::NAN, 1.0).is_none());
 }
+
+#[test]
+fn near_border_prefilter() {
+    let g = libya();
+    // The Tummo locality is 1.6 km from the Niger border line.
+    assert_eq!(g.near_border(14.05, 22.767, 2_000.0).map(|z| z.id.as_str()), Some("border.ner"));
+    assert!(g.near_border(14.05, 22.767, 1_000.0).is_none());
+    assert!(g.near_border(13.18, 32.87, 50_000.0).is_none()); // Tripoli
+    assert!(g.near_border(f64::NAN, 32.87, 50_000.0).is_none());
+    assert!(g.near_border(14.05, 22.767, f64::NAN).is_none());
+}
+
+#[test]
+fn raising_a_section_to_critical() {
+    let mut g = libya();
+    g.set_impact("section.coast.zuwara", Severity::Critical).unwrap();
+    assert_eq!(g.zone("section.coast.zuwara").unwrap().impact, Some(Severity::Critical));
+    let e = g.set_impact("port.zuwara", Severity::High).unwrap_err();
+    assert!(e.to_string().contains("port.zuwara"), "{e}");
+    assert!(g.set_impact("section.coast.nowhere", Severity::High).is_err());
+    assert!(g.set_impact("section.coast.zuwara", Severity::Info).is_err());
+}
