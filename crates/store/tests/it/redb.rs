@@ -90,3 +90,27 @@ fn a_file_that_is_not_a_log_is_an_error_not_a_panic() {
     std::fs::write(&path, b"this is not a redb file, just some words").expect("write");
     assert!(RedbLog::open(&path).is_err());
 }
+
+#[test]
+fn a_large_append_spans_segments_and_reads_back_from_anywhere() {
+    let (_dir, path) = fresh_path();
+    let mut log = RedbLog::open(&path).expect("open");
+    let events: Vec<_> = (0..3_000).map(sample_event).collect();
+    assert_eq!(log.append(&events).expect("append"), 0..3_000);
+    assert_eq!(log.append(&events[..10]).expect("append"), 3_000..3_010);
+    for from in [0, 1, 199, 200, 1_234, 2_999, 3_000, 3_009, 3_010, 5_000] {
+        let mut seqs = Vec::new();
+        log.scan(from, &mut |r| {
+            seqs.push(r.seq);
+            true
+        })
+        .expect("scan");
+        let want: Vec<u64> = (from.min(3_010)..3_010).collect();
+        assert_eq!(seqs, want, "scan from {from}");
+    }
+    drop(log);
+    let mut log = RedbLog::open(&path).expect("reopen");
+    assert_eq!(log.verify().expect("verify").records, 3_010);
+    let stored = store::read_all(&log).expect("read");
+    assert_eq!(stored[2_500].event, sample_event(2_500));
+}
