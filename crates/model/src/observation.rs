@@ -85,6 +85,22 @@ pub struct Identity {
     /// The source's own track number (radar track id, sensor target id).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_track: Option<String>,
+    /// AIS ship and cargo type (ITU-R M.1371 table 53, 1–99) from static data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ship_type: Option<u8>,
+    /// Whether the MMSI has an ITU-R M.585 structure and, where it carries one, an allocated
+    /// MID. Set by AIS sources only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mmsi_valid: Option<bool>,
+    /// ISO 3166-1 alpha-2 code of the administration the MMSI's MID belongs to (`LY` for 642).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flag: Option<String>,
+    /// The MMSI is a distress beacon's: `sart` (970), `mob` (972) or `epirb` (974).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ais_beacon: Option<String>,
+    /// AIS navigational status of the report (types 1–3, 27); 14 is "AIS-SART active".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nav_status: Option<u8>,
 }
 
 impl Identity {

@@ -6,6 +6,7 @@
 //! API in [`http`] is one such source and the read side of the state. Only this crate knows
 //! tokio, HTTP and JSON wire shapes.
 
+pub mod ais_source;
 pub mod api;
 pub mod auth;
 pub mod centre;

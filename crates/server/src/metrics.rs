@@ -38,6 +38,54 @@ pub struct Metrics {
     pub tracks: Gauge,
     pub snapshots_written: Counter,
     pub unauthorized: Counter,
+    pub ais: AisMetrics,
+}
+
+/// Per-source counters of the AIS sources (`source` label = the source's id).
+#[derive(Debug, Default)]
+pub struct AisMetrics {
+    /// Lines that were AIS sentences, accepted or rejected.
+    pub sentences: Family<SourceLabels, Counter>,
+    /// Messages decoded (a multi-fragment message counts once).
+    pub messages: Family<SourceLabels, Counter>,
+    /// Lines refused, by reason (the codec's reasons, `not_ais`, `line_too_long`).
+    pub rejects: Family<RejectLabels, Counter>,
+    /// Multi-fragment groups dropped unfinished after the reassembly timeout.
+    pub reassembly_timeouts: Family<SourceLabels, Counter>,
+    /// TCP connections established to a feed server.
+    pub connections: Family<SourceLabels, Counter>,
+    /// TCP connection attempts that failed or timed out.
+    pub connection_failures: Family<SourceLabels, Counter>,
+}
+
+impl AisMetrics {
+    fn register(registry: &mut Registry) -> AisMetrics {
+        let ais = AisMetrics::default();
+        let families = [
+            ("ais_sentences", "AIS sentences received, by source", &ais.sentences),
+            ("ais_messages", "AIS messages decoded, by source", &ais.messages),
+            (
+                "ais_reassembly_timeouts",
+                "unfinished multi-fragment AIS messages dropped, by source",
+                &ais.reassembly_timeouts,
+            ),
+            ("ais_connections", "TCP connections to an AIS feed, by source", &ais.connections),
+            (
+                "ais_connection_failures",
+                "failed TCP connection attempts to an AIS feed, by source",
+                &ais.connection_failures,
+            ),
+        ];
+        for (name, help, family) in families {
+            registry.register(name, help, family.clone());
+        }
+        registry.register(
+            "ais_rejects",
+            "AIS lines rejected, by source and reason",
+            ais.rejects.clone(),
+        );
+        ais
+    }
 }
 
 impl Metrics {
@@ -111,6 +159,7 @@ impl Metrics {
             "requests refused for want of a valid token",
             unauthorized.clone(),
         );
+        let ais = AisMetrics::register(&mut registry);
         Metrics {
             registry,
             events_appended,
@@ -125,6 +174,7 @@ impl Metrics {
             tracks,
             snapshots_written,
             unauthorized,
+            ais,
         }
     }
 

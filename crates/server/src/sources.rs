@@ -4,10 +4,12 @@
 //! task: it receives and decodes on its own, then hands observations to a bounded queue that a
 //! forwarder drains into the log in batches. A full queue drops the newest observation and
 //! counts it (`tansiq_pipeline_queue_full_total{stage="source:ID"}` and a `queue_full` reject):
-//! the sender of a datagram has no way to be told to slow down. The AIS, CoT and radar sources
-//! plug in here as new variants of [`SourceConfig`].
+//! the sender of a datagram has no way to be told to slow down. The AIS sources (UDP, TCP
+//! client, file replay) live in [`crate::ais_source`]; CoT and radar sources plug in here as new
+//! variants of [`SourceConfig`].
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use model::{AgencyId, Marking, Observation, SourceKind};
@@ -15,6 +17,7 @@ use serde::Deserialize;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
+use crate::ais_source::{self, AisStamp, Backoff, Pace};
 use crate::centre::{AppendError, Centre};
 use crate::ingest::{self, SourceStamp};
 
@@ -40,6 +43,41 @@ pub enum SourceConfig {
         #[serde(default)]
         marking: Marking,
     },
+    /// AIS NMEA lines (`!xxVDM`/`!xxVDO`, tag blocks allowed) in UDP datagrams.
+    AisUdp {
+        id: String,
+        #[serde(default = "ais_source::default_listen")]
+        listen: SocketAddr,
+        agency: AgencyId,
+        #[serde(default)]
+        marking: Marking,
+    },
+    /// A TCP client to an AIS feed server (`host:port`); reconnects with doubling backoff and
+    /// never gives up.
+    AisTcp {
+        id: String,
+        connect: String,
+        agency: AgencyId,
+        #[serde(default)]
+        marking: Marking,
+        #[serde(default = "ais_source::default_reconnect_min_ms")]
+        reconnect_min_ms: u64,
+        #[serde(default = "ais_source::default_reconnect_max_ms")]
+        reconnect_max_ms: u64,
+        /// A connection silent this long is dropped and made again.
+        #[serde(default = "ais_source::default_idle_timeout_ms")]
+        idle_timeout_ms: u64,
+    },
+    /// Replays a file of AIS lines once, at its tag-block pace or as fast as possible.
+    AisFile {
+        id: String,
+        path: PathBuf,
+        agency: AgencyId,
+        #[serde(default)]
+        marking: Marking,
+        #[serde(default)]
+        pace: Pace,
+    },
 }
 
 fn default_kind() -> SourceKind {
@@ -49,7 +87,10 @@ fn default_kind() -> SourceKind {
 impl SourceConfig {
     pub fn id(&self) -> &str {
         match self {
-            SourceConfig::JsonUdp { id, .. } => id,
+            SourceConfig::JsonUdp { id, .. }
+            | SourceConfig::AisUdp { id, .. }
+            | SourceConfig::AisTcp { id, .. }
+            | SourceConfig::AisFile { id, .. } => id,
         }
     }
 }
@@ -74,6 +115,10 @@ impl RunningSource {
 pub enum SourceError {
     #[error("source {id}: cannot listen on {addr}: {message}")]
     Bind { id: String, addr: SocketAddr, message: String },
+    #[error("source {id}: cannot open {path}: {message}")]
+    Open { id: String, path: PathBuf, message: String },
+    #[error("source {id}: {message}")]
+    Invalid { id: String, message: String },
 }
 
 /// Starts a source. Must be called inside a tokio runtime.
@@ -104,6 +149,36 @@ pub async fn start(
             let forwarder = tokio::spawn(forward(id.clone(), rx, centre));
             tracing::info!(source = %id, %local_addr, "json_udp source listening");
             Ok(RunningSource { id: id.clone(), local_addr, tasks: vec![receiver, forwarder] })
+        }
+        SourceConfig::AisUdp { id, listen, agency, marking } => {
+            let stamp = AisStamp::new(id, agency, marking);
+            let (local_addr, tasks) = ais_source::start_udp(stamp, *listen, centre, limits).await?;
+            Ok(RunningSource { id: id.clone(), local_addr, tasks })
+        }
+        SourceConfig::AisTcp {
+            id,
+            connect,
+            agency,
+            marking,
+            reconnect_min_ms,
+            reconnect_max_ms,
+            idle_timeout_ms,
+        } => {
+            let stamp = AisStamp::new(id, agency, marking);
+            let backoff = Backoff {
+                min_ms: *reconnect_min_ms,
+                max_ms: *reconnect_max_ms,
+                idle_timeout_ms: *idle_timeout_ms,
+            };
+            let (local_addr, tasks) =
+                ais_source::start_tcp(stamp, connect, backoff, centre, limits)?;
+            Ok(RunningSource { id: id.clone(), local_addr, tasks })
+        }
+        SourceConfig::AisFile { id, path, agency, marking, pace } => {
+            let stamp = AisStamp::new(id, agency, marking);
+            let (local_addr, tasks) =
+                ais_source::start_file(stamp, path, *pace, centre, limits).await?;
+            Ok(RunningSource { id: id.clone(), local_addr, tasks })
         }
     }
 }

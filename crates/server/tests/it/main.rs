@@ -1,5 +1,6 @@
 //! The server through its router: routes, bad input, restart, live updates.
 
+mod ais_sources;
 mod api;
 mod auth;
 mod bad_input;
