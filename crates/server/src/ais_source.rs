@@ -421,3 +421,86 @@ async fn forward(id: String, mut rx: mpsc::Receiver<(Time, Observation)>, centre
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn pieces(lines: &mut Lines, chunks: &[&[u8]]) -> Vec<Option<Vec<u8>>> {
+        let mut out = Vec::new();
+        let mut each = |piece: Piece<'_>| match piece {
+            Piece::Line(line) => out.push(Some(line.to_vec())),
+            Piece::TooLong => out.push(None),
+        };
+        for chunk in chunks {
+            lines.feed(chunk, &mut each);
+        }
+        lines.end(&mut each);
+        out
+    }
+
+    #[test]
+    fn lines_are_cut_across_chunks_without_cr_and_empty_lines() {
+        let got = pieces(&mut Lines::default(), &[b"!AB,1*0", b"0\r\n\r\n\nsecond\r", b"\nlast"]);
+        let want: Vec<Option<Vec<u8>>> =
+            vec![Some(b"!AB,1*00".to_vec()), Some(b"second".to_vec()), Some(b"last".to_vec())];
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn an_over_long_line_is_reported_once_and_skipped_to_its_newline() {
+        let long = vec![b'A'; 1_000];
+        let mut chunks: Vec<&[u8]> = vec![&long; 1_100];
+        chunks.push(b"tail of the long line\ngood\n");
+        let got = pieces(&mut Lines::default(), &chunks);
+        assert_eq!(got, vec![None, Some(b"good".to_vec())]);
+        let mut exact = vec![b'B'; MAX_LINE_BYTES];
+        exact.push(b'\n');
+        let got = pieces(&mut Lines::default(), &[&exact[..10], &exact[10..]]);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].as_ref().map(Vec::len), Some(MAX_LINE_BYTES));
+    }
+
+    proptest! {
+        #[test]
+        fn any_chunking_gives_the_lines_of_the_whole(
+            bytes in proptest::collection::vec(prop_oneof![Just(b'\n'), Just(b'\r'), any::<u8>()], 0..400),
+            cuts in proptest::collection::vec(0usize..400, 0..8),
+        ) {
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(bytes.len())).collect();
+            cuts.sort_unstable();
+            let mut chunks = Vec::new();
+            let mut from = 0;
+            for cut in cuts {
+                chunks.push(&bytes[from..cut]);
+                from = cut;
+            }
+            chunks.push(&bytes[from..]);
+            let whole = pieces(&mut Lines::default(), &[&bytes]);
+            prop_assert_eq!(pieces(&mut Lines::default(), &chunks), whole);
+        }
+    }
+
+    #[test]
+    fn the_pace_clock_follows_tag_times_and_restarts_on_jumps() {
+        let start = Instant::now();
+        let mut clock = PaceClock::default();
+        assert_eq!(clock.due(10_000, start), None, "the first time sets the clock");
+        assert_eq!(clock.due(10_400, start), Some(start + Duration::from_millis(400)));
+        assert_eq!(clock.due(10_200, start), Some(start + Duration::from_millis(200)));
+        assert_eq!(clock.due(9_000, start), None, "back before the start: restart");
+        let jump = 9_000 + MAX_PACE_GAP_MS as i64 + 1;
+        assert_eq!(clock.due(jump, start), None, "a break in the recording: restart");
+        assert_eq!(clock.due(jump + 5, start), Some(start + Duration::from_millis(5)));
+    }
+
+    #[test]
+    fn each_udp_peer_is_its_own_connection() {
+        let a = connection_of(SocketAddr::from((Ipv4Addr::LOCALHOST, 4000)));
+        let b = connection_of(SocketAddr::from((Ipv4Addr::LOCALHOST, 4001)));
+        assert_ne!(a, b);
+        assert_eq!(a, connection_of(SocketAddr::from((Ipv4Addr::LOCALHOST, 4000))));
+    }
+}

@@ -408,3 +408,144 @@ fn set_text(slot: &mut Option<String>, text: &str) {
         *slot = Some(text.to_string());
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use ais::messages::{AidToNavigation, PositionReport};
+    use model::{AgencyId, Marking};
+
+    use super::*;
+
+    fn stamp() -> AisStamp {
+        AisStamp::new("ais-test", &AgencyId::new("CGW"), &Marking::default())
+    }
+
+    /// Observations from real sentences (gpsd's sample.aivdm), decoded with a fresh decoder.
+    fn observe_lines(lines: &[&str], statics: &mut StaticCache) -> Vec<Observation> {
+        let mut decoder = Decoder::default();
+        let mut out = Vec::new();
+        for line in lines {
+            if let Ok(Some(decoded)) = decoder.decode_line(line.as_bytes(), 0, 0) {
+                out.extend(observe(decoded.message, statics, &stamp()));
+            }
+        }
+        out
+    }
+
+    fn position_report(mmsi: u32, lon: f64, lat: f64) -> Message {
+        let report = PositionReport {
+            lon: (lon * 600_000.0) as i32,
+            lat: (lat * 600_000.0) as i32,
+            speed: 1023,
+            course: 3600,
+            heading: 511,
+            ..PositionReport::default()
+        };
+        Message { msg_type: 1, mmsi, body: Body::Position(report), ..Message::default() }
+    }
+
+    #[test]
+    fn a_sar_aircraft_is_an_aircraft_with_its_altitude() {
+        let mut statics = StaticCache::new(8);
+        let got = observe_lines(&["!AIVDM,1,1,,A,91b77=h3h00nHt0Q3r@@07000<0b,0*69"], &mut statics);
+        let [o] = got.as_slice() else { panic!("{got:?}") };
+        assert_eq!(o.kind, ObjectKind::Aircraft);
+        assert_eq!(o.identity.mmsi, Some(111_265_591));
+        assert_eq!(o.position.alt_m, Some(15.0));
+        assert_eq!(o.speed_mps, Some(0.0));
+        assert_eq!(o.source_kind, SourceKind::Ais);
+        assert_eq!(o.source, "ais-test");
+    }
+
+    #[test]
+    fn type_19_names_itself_and_type_27_carries_its_status() {
+        let mut statics = StaticCache::new(8);
+        let got = observe_lines(
+            &[
+                "!AIVDM,1,1,,B,C5N3SRgPEnJGEBT>NhWAwwo862PaLELTBJ:V00000000S0D:R220,0*0B",
+                "!AIVDM,1,1,,A,KCQ9r=hrFUnH7P00,0*41",
+            ],
+            &mut statics,
+        );
+        let [b, long_range] = got.as_slice() else { panic!("{got:?}") };
+        assert_eq!(b.identity.name.as_deref(), Some("CAPT.J.RIMES"));
+        assert_eq!(b.identity.ship_type, Some(70));
+        assert_eq!(b.speed_mps, Some(8.7 * KNOTS_TO_MPS));
+        assert_eq!(b.course_deg, Some(335.9));
+        assert_eq!(long_range.identity.nav_status, Some(3));
+        assert_eq!(long_range.speed_mps, Some(0.0));
+        assert!((long_range.position.lon - -92_521.0 / 600.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn type_24_parts_reach_the_next_position_report() {
+        let mut statics = StaticCache::new(8);
+        let got = observe_lines(
+            &[
+                "!AIVDM,1,1,,A,H42O55i18tMET00000000000000,2*6D",
+                "!AIVDM,1,1,,A,H42O55lti4hhhilD3nink000?050,0*40",
+            ],
+            &mut statics,
+        );
+        assert!(got.is_empty(), "static data alone is no observation: {got:?}");
+        let o = observe(&position_report(271_041_815, 29.0, 41.0), &mut statics, &stamp());
+        let identity = o.map(|o| o.identity).unwrap_or_default();
+        assert_eq!(identity.name.as_deref(), Some("PROGUY"));
+        assert_eq!(identity.callsign.as_deref(), Some("TC6163"));
+        assert_eq!(identity.ship_type, Some(60));
+        assert_eq!(identity.flag.as_deref(), Some("TR"));
+    }
+
+    #[test]
+    fn aids_to_navigation_and_positionless_reports_are_not_observations() {
+        let mut statics = StaticCache::new(8);
+        let aid = AidToNavigation { lon: 7_000_000, lat: 19_000_000, ..AidToNavigation::default() };
+        let message = Message {
+            msg_type: 21,
+            mmsi: 992_351_000,
+            body: Body::AidToNavigation(aid),
+            ..Message::default()
+        };
+        assert_eq!(observe(&message, &mut statics, &stamp()), None);
+        assert_eq!(
+            observe(&position_report(642_000_001, 181.0, 91.0), &mut statics, &stamp()),
+            None
+        );
+        let o = observe(&position_report(642_000_001, 13.2, 32.9), &mut statics, &stamp());
+        let o = o.expect("a report with a position");
+        assert_eq!((o.speed_mps, o.course_deg, o.heading_deg), (None, None, None));
+    }
+
+    #[test]
+    fn a_tag_time_is_used_only_inside_the_validation_window() {
+        let limits = ValidationLimits::default();
+        let now = Time(1_800_000_000_000);
+        assert_eq!(observation_time(None, now, limits), now);
+        assert_eq!(observation_time(Some(now.0 - 60_000), now, limits), Time(now.0 - 60_000));
+        let too_old = now.0 - limits.max_age_ms - 1;
+        assert_eq!(observation_time(Some(too_old), now, limits), now);
+        let too_new = now.0 + limits.max_future_ms + 1;
+        assert_eq!(observation_time(Some(too_new), now, limits), now);
+        assert_eq!(observation_time(Some(i64::MIN), Time(i64::MIN + 5), limits), Time(i64::MIN));
+    }
+
+    #[test]
+    fn the_static_cache_is_bounded_and_ignores_unavailable_values() {
+        let mut statics = StaticCache::new(2);
+        statics.learn(1, "", "  ", 0, 0);
+        assert!(statics.get(1).is_none(), "nothing available, nothing stored");
+        statics.learn(1, "ONE", "", 123, 0);
+        assert_eq!(statics.get(1).and_then(|s| s.imo), None, "123 is no IMO number");
+        statics.learn(2, "TWO", "", 9_134_270, 70);
+        statics.learn(1, "", "CALL1", 0, 0);
+        statics.learn(3, "THREE", "", 0, 0);
+        assert!(statics.get(1).is_none(), "the first seen goes first");
+        let two = statics.get(2).cloned().unwrap_or_default();
+        assert_eq!(
+            (two.name.as_deref(), two.imo, two.ship_type),
+            (Some("TWO"), Some(9_134_270), Some(70))
+        );
+        assert!(statics.get(3).is_some());
+        assert_eq!(statics.map.len(), statics.order.len());
+    }
+}
