@@ -449,3 +449,16 @@ async fn ais_configs_take_defaults_and_refuse_unknown_keys_and_bad_values() {
         assert!(err.to_string().contains(wanted), "{err}");
     }
 }
+
+#[test]
+fn the_readme_configuration_example_parses_with_its_ais_sources() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
+    let section = readme.split("## Configuration").nth(1).expect("configuration section");
+    let section = section.split("\n## ").next().unwrap_or_default();
+    let toml_text: String =
+        section.split("```toml\n").skip(1).filter_map(|block| block.split("```").next()).collect();
+    let config = server::Config::from_toml(&root.join("README.md"), &toml_text).expect("parses");
+    let ids: Vec<_> = config.sources.iter().map(SourceConfig::id).collect();
+    assert_eq!(ids, ["radar-zuwara", "ais-udp-zuwara", "ais-feed", "ais-replay"]);
+}
