@@ -235,15 +235,19 @@ async fn run_tcp(connect: String, backoff: Backoff, mut edge: Edge) {
                 delay = backoff.min_ms;
                 tracing::info!(source = %edge.stamp.id, %connect, "ais feed connected");
                 let why = read_feed(stream, &mut edge, connection, idle).await;
-                tracing::warn!(source = %edge.stamp.id, %connect, reason = %why, "ais feed disconnected");
+                let source = &edge.stamp.id;
+                tracing::warn!(%source, %connect, reason = %why, "ais feed disconnected");
             }
             Ok(Err(error)) => {
                 failures.inc();
-                tracing::warn!(%error, source = %edge.stamp.id, %connect, retry_ms = delay, "ais feed connect failed");
+                let source = &edge.stamp.id;
+                let retry_ms = delay;
+                tracing::warn!(%error, %source, %connect, retry_ms, "ais feed connect failed");
             }
             Err(_) => {
                 failures.inc();
-                tracing::warn!(source = %edge.stamp.id, %connect, retry_ms = delay, "ais feed connect timed out");
+                let source = &edge.stamp.id;
+                tracing::warn!(%source, %connect, retry_ms = delay, "ais feed connect timed out");
             }
         }
         tokio::time::sleep(Duration::from_millis(delay)).await;
@@ -270,19 +274,11 @@ async fn read_feed(
         };
         let now = crate::http::now();
         edge.chunk(&mut lines, buf.get(..n).unwrap_or(&[]), connection, now, &mut out);
-        for pending in out.drain(..) {
-            if let Some(observation) = edge.admit(pending, now) {
-                edge.offer(now, observation);
-            }
-        }
+        edge.offer_all(&mut out, now);
     };
     let now = crate::http::now();
     edge.end(&mut lines, connection, now, &mut out);
-    for pending in out.drain(..) {
-        if let Some(observation) = edge.admit(pending, now) {
-            edge.offer(now, observation);
-        }
-    }
+    edge.offer_all(&mut out, now);
     why
 }
 
@@ -296,7 +292,8 @@ async fn replay(mut file: tokio::fs::File, mut edge: Edge, pace: Pace) {
             Ok(0) => break,
             Ok(n) => n,
             Err(error) => {
-                tracing::warn!(%error, source = %edge.stamp.id, "ais file read failed; replay stopped");
+                let source = &edge.stamp.id;
+                tracing::warn!(%error, %source, "ais file read failed; replay stopped");
                 break;
             }
         };
@@ -307,8 +304,9 @@ async fn replay(mut file: tokio::fs::File, mut edge: Edge, pace: Pace) {
     }
     edge.end(&mut lines, 0, crate::http::now(), &mut out);
     if edge.send_paced(&mut out, pace, &mut clock).await {
-        let counts = edge.decoder.counts();
-        tracing::info!(source = %edge.stamp.id, lines = counts.lines, messages = counts.messages(), "ais file replayed");
+        let (source, counts) = (&edge.stamp.id, edge.decoder.counts());
+        let (lines, messages) = (counts.lines, counts.messages());
+        tracing::info!(%source, lines, messages, "ais file replayed");
     }
 }
 
@@ -466,7 +464,10 @@ mod tests {
     proptest! {
         #[test]
         fn any_chunking_gives_the_lines_of_the_whole(
-            bytes in proptest::collection::vec(prop_oneof![Just(b'\n'), Just(b'\r'), any::<u8>()], 0..400),
+            bytes in proptest::collection::vec(
+                prop_oneof![Just(b'\n'), Just(b'\r'), any::<u8>()],
+                0..400,
+            ),
             cuts in proptest::collection::vec(0usize..400, 0..8),
         ) {
             let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(bytes.len())).collect();

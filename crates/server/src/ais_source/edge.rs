@@ -154,6 +154,15 @@ impl Edge {
         }
     }
 
+    /// Times, validates and queues what one read of a live feed produced.
+    pub(super) fn offer_all(&self, out: &mut Vec<Pending>, now: Time) {
+        for pending in out.drain(..) {
+            if let Some(observation) = self.admit(pending, now) {
+                self.offer(now, observation);
+            }
+        }
+    }
+
     /// Sends a replayed file's observations, paced, waiting for room. False once the
     /// forwarder has gone.
     pub(super) async fn send_paced(

@@ -281,7 +281,8 @@ async fn tcp_client_reconnects_after_the_feed_drops() {
     let source = start(
         &c,
         &format!(
-            "type = \"ais_tcp\"\nid = \"ais-tcp\"\nconnect = \"{addr}\"\nagency = \"CGW\"\nreconnect_min_ms = 50\nreconnect_max_ms = 200\n"
+            "type = \"ais_tcp\"\nid = \"ais-tcp\"\nconnect = \"{addr}\"\nagency = \"CGW\"\n\
+             reconnect_min_ms = 50\nreconnect_max_ms = 200\n"
         ),
     )
     .await;
@@ -301,7 +302,8 @@ async fn tcp_client_counts_failed_connections_and_never_gives_up() {
     let source = start(
         &c,
         &format!(
-            "type = \"ais_tcp\"\nid = \"ais-down\"\nconnect = \"{addr}\"\nagency = \"CGW\"\nreconnect_min_ms = 20\nreconnect_max_ms = 80\n"
+            "type = \"ais_tcp\"\nid = \"ais-down\"\nconnect = \"{addr}\"\nagency = \"CGW\"\n\
+             reconnect_min_ms = 20\nreconnect_max_ms = 80\n"
         ),
     )
     .await;
@@ -391,7 +393,8 @@ async fn file_replay_at_original_pace_waits_as_the_tag_times_say() {
     let p = by_mmsi(&first, 642_000_030).expect("first");
     let second = wait_for(&c, &[642_000_031]).await;
     let q = by_mmsi(&second, 642_000_031).expect("second");
-    // A 2023 recording is older than the validation window: both are timed on receipt, 400 ms apart.
+    // A 2023 recording is older than the validation window: both are timed on receipt,
+    // 400 ms apart.
     let gap = q["last_time"].as_i64().unwrap_or(0) - p["last_time"].as_i64().unwrap_or(0);
     assert!(gap >= 390, "replayed {gap} ms apart");
     source.stop();
@@ -436,7 +439,8 @@ async fn ais_configs_take_defaults_and_refuse_unknown_keys_and_bad_values() {
             "not host:port",
         ),
         (
-            "type = \"ais_tcp\"\nid = \"t\"\nagency = \"CGW\"\nconnect = \"h:1\"\nreconnect_min_ms = 0\n",
+            "type = \"ais_tcp\"\nid = \"t\"\nagency = \"CGW\"\nconnect = \"h:1\"\n\
+             reconnect_min_ms = 0\n",
             "reconnect_min_ms",
         ),
         (
