@@ -22,7 +22,10 @@ fn open(data: &Path) -> anyhow::Result<(RedbLog, Engine)> {
     let log = RedbLog::open(&path).with_context(|| {
         format!("cannot open the log in {} (is a centre running on this folder?)", data.display())
     })?;
-    let mut engine = Engine::new(EngineConfig::default());
+    // The directory is all these commands read; the shipped geography is what the engine folds
+    // with everywhere else.
+    let geo = engine::geo::Geography::libya().context("cannot build the shipped geography")?;
+    let mut engine = Engine::new(EngineConfig::default(), std::sync::Arc::new(geo));
     log.scan(0, &mut |record| {
         engine.apply(record.seq, &record.event);
         true

@@ -45,6 +45,24 @@ enum Command {
     /// AIS tools.
     #[command(subcommand)]
     Ais(AisCommand),
+    /// Write a scenario's sensor feeds as files (NMEA, NDJSON, CoT XML), deterministic for a seed.
+    #[command(after_help = "Examples:\n  \
+        tansiq sim --scenario libya --out ./feeds\n  \
+        tansiq sim --scenario libya --out ./feeds --hours 72 --seed 42\n\n\
+        Writes ais.nmea, radar.ndjson, sensors.ndjson, units.cot and scenario.json (the schedule).")]
+    Sim {
+        #[arg(long)]
+        scenario: String,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value_t = 24.0)]
+        hours: f64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Start of the simulated period, UTC milliseconds (default 2026-06-01T00:00:00Z).
+        #[arg(long, default_value_t = sim::DEFAULT_START_MS)]
+        start: i64,
+    },
     /// Users of a centre (run while the centre is stopped).
     #[command(subcommand)]
     User(UserCommand),
@@ -204,6 +222,22 @@ fn main() -> ExitCode {
             admin::agency_add(&data, &id, &name_en, &name_ar, kind)
         }
         Command::Agency(AgencyCommand::List { data }) => admin::agency_list(&data),
+        Command::Sim { scenario, out, hours, seed, start } => {
+            let params = sim::Params { scenario, hours, seed, start_ms: start };
+            sim::run(&params, &out).map_err(anyhow::Error::from).map(|summary| {
+                eprintln!(
+                    "{} vessels, {} land tracks: {} AIS sentences, {} radar plots, {} ground-sensor detections, {} CoT events in {}",
+                    summary.vessels,
+                    summary.land_tracks,
+                    summary.ais_sentences,
+                    summary.radar_plots,
+                    summary.sensor_detections,
+                    summary.cot_events,
+                    out.display()
+                );
+                ExitCode::SUCCESS
+            })
+        }
     };
     match outcome {
         Ok(code) => code,
