@@ -224,6 +224,46 @@ async fn udp_garbage_is_counted_by_reason_and_the_source_keeps_serving() {
 }
 
 #[tokio::test]
+async fn udp_survives_mutated_sentences_and_random_bytes() {
+    let c = TestCentre::new().await;
+    let (source, socket) = udp_source(&c, "ais-fuzz").await;
+    let sample = sample_lines();
+    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for i in 0..400 {
+        let datagram: Vec<u8> = if i % 2 == 0 {
+            let mut line = sample[next() as usize % sample.len()].clone().into_bytes();
+            for _ in 0..1 + next() % 3 {
+                let at = next() as usize % line.len();
+                line[at] = next() as u8;
+            }
+            line
+        } else {
+            (0..next() % 2_000).map(|_| next() as u8).collect()
+        };
+        socket.send(&datagram).await.expect("send");
+        if i % 10 == 0 {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+    }
+    socket.send(type1(642_000_099, 12.5, 33.1, 0).as_bytes()).await.expect("send");
+    wait_for(&c, &[642_000_099]).await;
+    let text = metrics(&c).await;
+    let rejects: u64 = text
+        .lines()
+        .filter(|l| l.starts_with("tansiq_ais_rejects_total{source=\"ais-fuzz\""))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<u64>().ok())
+        .sum();
+    assert!(rejects >= 200, "random bytes are rejected and counted: {text}");
+    source.stop();
+}
+
+#[tokio::test]
 async fn identity_at_the_edge_flags_beacons_and_tag_times_are_used_when_plausible() {
     let c = TestCentre::new().await;
     let (source, socket) = udp_source(&c, "ais-edge").await;
