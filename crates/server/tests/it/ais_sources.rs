@@ -264,6 +264,27 @@ async fn udp_survives_mutated_sentences_and_random_bytes() {
 }
 
 #[tokio::test]
+async fn an_unfinished_multi_fragment_message_times_out_and_is_counted() {
+    let c = TestCentre::new().await;
+    let (source, socket) = udp_source(&c, "ais-frag").await;
+    let part1 = sample_line("!AIVDM,2,1,1,A,55?MbV02");
+    let part2 = sample_line("!AIVDM,2,2,1,A,88888888880");
+    let t = now_ms() - 300_000;
+    // The first try never finishes; two minutes later (tag time) the message comes whole.
+    for line in [tagged(t, &part1), tagged(t + 120_000, &part1), tagged(t + 120_000, &part2)] {
+        socket.send(line.as_bytes()).await.expect("send");
+    }
+    socket.send(type1(351_759_000, 13.19, 32.90, 0).as_bytes()).await.expect("send");
+    let features = wait_for(&c, &[351_759_000]).await;
+    let p = by_mmsi(&features, 351_759_000).expect("track");
+    assert_eq!(p["identity"]["name"], "EVER DIADEM");
+    let timeouts = "tansiq_ais_reassembly_timeouts_total{source=\"ais-frag\"}";
+    assert_eq!(metric(&c, timeouts).await, 1);
+    assert_eq!(metric(&c, "tansiq_ais_messages_total{source=\"ais-frag\"}").await, 2);
+    source.stop();
+}
+
+#[tokio::test]
 async fn identity_at_the_edge_flags_beacons_and_tag_times_are_used_when_plausible() {
     let c = TestCentre::new().await;
     let (source, socket) = udp_source(&c, "ais-edge").await;
