@@ -80,7 +80,7 @@ fn push<L: EventLog + 'static>(log: L, input: &[Observation]) -> (Duration, L) {
 
 /// Reads the whole log, decoding every event; with `fold`, also folds it into an engine.
 fn replay(log: &dyn EventLog, fold: bool) -> (Duration, u64) {
-    let mut engine = engine::Engine::new(engine::EngineConfig::default());
+    let mut engine = engine::Engine::new(engine::EngineConfig::default(), geography());
     let mut n = 0u64;
     let started = Instant::now();
     log.scan(0, &mut |record| {
@@ -193,7 +193,7 @@ fn main() {
             v
         };
         for _ in 0..2 {
-            let mut engine = engine::Engine::new(engine::EngineConfig::default());
+            let mut engine = engine::Engine::new(engine::EngineConfig::default(), geography());
             let started = Instant::now();
             for (i, e) in events.iter().enumerate() {
                 engine.apply(i as u64, e);
@@ -257,4 +257,13 @@ fn main() {
 
 fn file_size(path: &Path) -> u64 {
     std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
+}
+
+/// The shipped geography the engine folds with, built once.
+fn geography() -> std::sync::Arc<engine::geo::Geography> {
+    static G: std::sync::OnceLock<std::sync::Arc<engine::geo::Geography>> = std::sync::OnceLock::new();
+    G.get_or_init(|| {
+        std::sync::Arc::new(engine::geo::Geography::libya().expect("the shipped geography builds"))
+    })
+    .clone()
 }

@@ -27,6 +27,10 @@ pub struct EngineConfig {
     pub aircraft: KindTimeouts,
     pub person: KindTimeouts,
     pub unknown: KindTimeouts,
+    /// Closed alerts are forgotten this long after their last time.
+    pub alert_retention_ms: i64,
+    /// Every detection rule's thresholds, globally and per zone.
+    pub rules: crate::rules::RulesConfig,
 }
 
 impl Default for EngineConfig {
@@ -43,11 +47,18 @@ impl Default for EngineConfig {
             aircraft: KindTimeouts { coast_after_ms: minutes(1), lost_after_ms: minutes(5) },
             person: KindTimeouts { coast_after_ms: minutes(5), lost_after_ms: minutes(30) },
             unknown: KindTimeouts { coast_after_ms: minutes(3), lost_after_ms: minutes(20) },
+            alert_retention_ms: 7 * Time::MS_PER_DAY,
+            rules: crate::rules::RulesConfig::default(),
         }
     }
 }
 
 impl EngineConfig {
+    /// Checks what serde cannot: every per-zone rules override resolves.
+    pub fn check(&self) -> Result<(), crate::rules::OverrideError> {
+        self.rules.resolve_all().map(|_| ())
+    }
+
     pub fn timeouts(&self, kind: ObjectKind) -> KindTimeouts {
         match kind {
             ObjectKind::Vessel => self.vessel,

@@ -72,7 +72,8 @@ impl Directory {
         let change = match kind {
             EventKind::Observation(_)
             | EventKind::LoginFailed { .. }
-            | EventKind::Accessed { .. } => None,
+            | EventKind::Accessed { .. }
+            | EventKind::AlertAcknowledged { .. } => None,
             EventKind::AgencyRegistered(agency) => {
                 self.agencies.insert(agency.id.clone(), agency.clone());
                 Some(DirectoryChange::Agencies)

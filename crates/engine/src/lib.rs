@@ -2,18 +2,28 @@
 //!
 //! [`Engine::apply`] takes one event with its sequence number and returns what changed. It does
 //! no I/O and reads no clock: "now" is the newest event time it has folded. Given the same
-//! events in the same order and the same [`EngineConfig`], two engines reach byte-identical
-//! state, which is what makes replay, snapshots and after-action review trustworthy.
+//! events in the same order, the same [`EngineConfig`] and the same [`geo::Geography`], two
+//! engines reach byte-identical state, which is what makes replay, snapshots and after-action
+//! review trustworthy. The geography is an input like the configuration: it is shared
+//! (`Arc`), never part of a snapshot.
 //!
-//! Today the engine keeps tracks: one per identified object (MMSI, CoT uid, a sensor's own
-//! track number, a plate), with a lifecycle tentative → confirmed → coasting → lost driven by
-//! event time, and a bounded, thinned history. Association by gating on predicted positions,
-//! rules and alerts arrive with the picture issue and plug in here.
+//! The engine keeps tracks — one per identified object (MMSI, CoT uid, a sensor's own track
+//! number, a plate), with a lifecycle tentative → confirmed → coasting → lost driven by event
+//! time, and a bounded, thinned history — and alerts: the detection rules of [`rules`] run on
+//! every fix and as time passes, and keep one alert per episode of their condition. An
+//! operator's acknowledgement is an input event like any other.
 
+mod alerts;
 mod config;
 mod directory;
+mod engine;
+mod keyed;
+pub mod rules;
 mod tracks;
 
+pub use alerts::AlertEntry;
 pub use config::{EngineConfig, KindTimeouts};
 pub use directory::{Directory, DirectoryChange, Session};
-pub use tracks::{Change, ChangeOp, Engine, RestoreError, TrackEntry};
+pub use engine::{Change, ChangeOp, Engine, RestoreError};
+pub use geo;
+pub use tracks::TrackEntry;

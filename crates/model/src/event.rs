@@ -68,6 +68,11 @@ pub enum EventKind {
         action: String,
         object: String,
     },
+    /// An operator acknowledged an alert (`id` as the engine named it, e.g. `a1042`).
+    AlertAcknowledged {
+        id: String,
+        actor: String,
+    },
 }
 
 /// A user as the log knows them. The password is an Argon2id PHC string, never the password.
@@ -96,12 +101,26 @@ impl EventKind {
             EventKind::AgreementSet { .. } => "agreement_set",
             EventKind::AgreementRevoked { .. } => "agreement_revoked",
             EventKind::Accessed { .. } => "accessed",
+            EventKind::AlertAcknowledged { .. } => "alert_acknowledged",
         }
     }
 
     /// Everything but observations belongs to the audit trail.
     pub fn is_audit(&self) -> bool {
-        !matches!(self, EventKind::Observation(_))
+        match self {
+            EventKind::Observation(_) => false,
+            EventKind::AgencyRegistered(_)
+            | EventKind::UserRegistered(_)
+            | EventKind::PasswordChanged { .. }
+            | EventKind::UserDisabled { .. }
+            | EventKind::SessionOpened { .. }
+            | EventKind::SessionClosed { .. }
+            | EventKind::LoginFailed { .. }
+            | EventKind::AgreementSet { .. }
+            | EventKind::AgreementRevoked { .. }
+            | EventKind::Accessed { .. }
+            | EventKind::AlertAcknowledged { .. } => true,
+        }
     }
 }
 

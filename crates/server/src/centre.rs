@@ -17,6 +17,7 @@ use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex, RwLock};
 use std::thread::JoinHandle;
 
+use engine::geo::Geography;
 use engine::{Change, ChangeOp, Engine, EngineConfig};
 use model::{Event, TrackId};
 use store::{
@@ -53,6 +54,10 @@ pub enum CentreError {
     Io(String),
     #[error("{0}")]
     Store(#[from] StoreError),
+    #[error("engine configuration: {0}")]
+    Rules(#[from] engine::rules::OverrideError),
+    #[error("geography: {0}")]
+    Geography(#[from] engine::geo::GeoError),
 }
 
 /// Why an append was not acknowledged.
@@ -96,7 +101,9 @@ impl Centre {
             .map_err(|e| CentreError::Open { path: path.clone(), message: e.to_string() })?;
         let snapshots = log.snapshots();
         let reader = log.reader();
-        let engine = rebuild(&log, &snapshots, &config.engine)?;
+        config.engine.check()?;
+        let geo = Arc::new(Geography::libya()?);
+        let engine = rebuild(&log, &snapshots, &config.engine, &geo)?;
         let (folded_tx, folded) = watch::channel(engine.folded());
         tracing::info!(events = engine.folded(), tracks = engine.track_count(), "state rebuilt");
 
@@ -216,16 +223,17 @@ fn rebuild(
     log: &RedbLog,
     snapshots: &RedbSnapshots,
     config: &EngineConfig,
+    geo: &Arc<Geography>,
 ) -> Result<Engine, CentreError> {
     let mut engine = match snapshots.latest()? {
-        Some((seq, bytes)) => match Engine::restore(config.clone(), &bytes) {
+        Some((seq, bytes)) => match Engine::restore(config.clone(), Arc::clone(geo), &bytes) {
             Ok(engine) if engine.folded() == seq => engine,
             Ok(_) | Err(_) => {
                 tracing::warn!(seq, "snapshot unusable; replaying the whole log");
-                Engine::new(config.clone())
+                Engine::new(config.clone(), Arc::clone(geo))
             }
         },
-        None => Engine::new(config.clone()),
+        None => Engine::new(config.clone(), Arc::clone(geo)),
     };
     let from = engine.folded();
     log.scan(from, &mut |record| {
@@ -253,6 +261,13 @@ fn forward(metrics: &Metrics, engine_tx: &SyncSender<Committed>, committed: Comm
     }
 }
 
+/// What one committed batch changed, for publishing.
+#[derive(Default)]
+struct Changed {
+    tracks: Vec<(TrackId, ChangeOp)>,
+    alerts: Vec<(String, ChangeOp)>,
+}
+
 struct Folder {
     engine: Arc<RwLock<Engine>>,
     updates: broadcast::Sender<Arc<Update>>,
@@ -266,13 +281,14 @@ impl Folder {
     fn run(self, rx: Receiver<Committed>) {
         let mut last_snapshot = self.read().folded();
         for committed in rx {
-            let mut changed: Vec<(TrackId, ChangeOp)> = Vec::new();
+            let mut changed = Changed::default();
             {
                 let mut engine = self.engine.write().unwrap_or_else(|p| p.into_inner());
                 for (i, event) in committed.events.iter().enumerate() {
                     for change in engine.apply(committed.first_seq + i as u64, event) {
                         match change {
-                            Change::Track { id, op } => changed.push((id, op)),
+                            Change::Track { id, op } => changed.tracks.push((id, op)),
+                            Change::Alert { id, op } => changed.alerts.push((id, op)),
                             Change::Directory(what) => {
                                 let update = Update {
                                     kind: "directory",
@@ -304,21 +320,50 @@ impl Folder {
         self.engine.read().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn publish(&self, mut changed: Vec<(TrackId, ChangeOp)>) {
-        if self.updates.receiver_count() == 0 || changed.is_empty() {
+    fn publish(&self, mut changed: Changed) {
+        if self.updates.receiver_count() == 0
+            || (changed.tracks.is_empty() && changed.alerts.is_empty())
+        {
             return;
         }
-        // One update per track per batch: the latest state is what subscribers need.
-        changed.sort_by(|a, b| a.0.cmp(&b.0));
-        changed.dedup_by(|a, b| a.0 == b.0);
+        // One update per object per batch: the latest state is what subscribers need.
+        changed.tracks.sort_by(|a, b| a.0.cmp(&b.0));
+        changed.tracks.dedup_by(|a, b| a.0 == b.0);
+        changed.alerts.sort_by(|a, b| a.0.cmp(&b.0));
+        changed.alerts.dedup_by(|a, b| a.0 == b.0);
         let engine = self.read();
-        for (id, op) in changed {
-            let data = match engine.track(&id) {
-                Some(entry) => crate::api::tracks::track_feature(&entry.track),
-                None => serde_json::json!({ "id": id }),
+        let mut updates = Vec::with_capacity(changed.tracks.len() + changed.alerts.len());
+        for (id, op) in changed.tracks {
+            let update = match engine.track(&id) {
+                Some(entry) => Update {
+                    kind: "track",
+                    op,
+                    data: crate::api::tracks::track_feature(&entry.track),
+                },
+                None => Update {
+                    kind: "track",
+                    op: ChangeOp::Remove,
+                    data: serde_json::json!({ "id": id }),
+                },
             };
-            let op = if engine.track(&id).is_none() { ChangeOp::Remove } else { op };
-            if self.updates.send(Arc::new(Update { kind: "track", op, data })).is_err() {
+            updates.push(update);
+        }
+        for (id, op) in changed.alerts {
+            let update = match engine.alert(&id) {
+                Some(entry) => {
+                    Update { kind: "alert", op, data: crate::api::alerts::alert_view(entry) }
+                }
+                None => Update {
+                    kind: "alert",
+                    op: ChangeOp::Remove,
+                    data: serde_json::json!({ "id": id }),
+                },
+            };
+            updates.push(update);
+        }
+        drop(engine);
+        for update in updates {
+            if self.updates.send(Arc::new(update)).is_err() {
                 break;
             }
         }

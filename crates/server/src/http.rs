@@ -73,6 +73,23 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             r("get", "/api/v1/tracks/{id}/history", "a track's history", false),
             get(api::tracks::track_history),
         ),
+        (
+            r(
+                "get",
+                "/api/v1/alerts",
+                "alerts the caller may see (?state=open|acknowledged|closed, ?rule=)",
+                false,
+            ),
+            get(api::alerts::list_alerts),
+        ),
+        (
+            r("post", "/api/v1/alerts/{id}/ack", "acknowledge an alert", false),
+            post(api::alerts::acknowledge),
+        ),
+        (
+            r("get", "/api/v1/zones", "the geography's zones, as GeoJSON", false),
+            get(api::zones::list_zones),
+        ),
         (r("get", "/api/v1/agencies", "the agencies", false), get(api::access::list_agencies)),
         (
             r(

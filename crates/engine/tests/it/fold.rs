@@ -61,7 +61,7 @@ pub fn events(n: usize, seed: u64) -> Vec<Event> {
 }
 
 fn replay(config: &EngineConfig, events: &[Event]) -> Engine {
-    let mut engine = Engine::new(config.clone());
+    let mut engine = Engine::new(config.clone(), crate::geography());
     for (seq, event) in events.iter().enumerate() {
         engine.apply(seq as u64, event);
     }
@@ -89,7 +89,8 @@ fn the_state_is_not_empty_and_moves_through_the_lifecycle() {
 
 fn snapshot_then_tail(config: &EngineConfig, log: &[Event], split: usize) -> Engine {
     let head = replay(config, &log[..split]);
-    let mut engine = Engine::restore(config.clone(), &head.snapshot()).expect("restore");
+    let mut engine =
+        Engine::restore(config.clone(), crate::geography(), &head.snapshot()).expect("restore");
     for (seq, event) in log.iter().enumerate().skip(split) {
         engine.apply(seq as u64, event);
     }

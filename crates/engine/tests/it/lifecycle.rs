@@ -29,7 +29,7 @@ fn vessel(mmsi: u32, t: i64, lon: f64, exercise: bool) -> Event {
 #[test]
 fn a_track_is_confirmed_then_coasts_then_is_lost_then_forgotten() {
     let config = EngineConfig::default();
-    let mut engine = Engine::new(config.clone());
+    let mut engine = Engine::new(config.clone(), crate::geography());
     let mut seq = 0;
     let mut apply = |engine: &mut Engine, e: Event| {
         let c = engine.apply(seq, &e);
@@ -67,7 +67,7 @@ fn a_track_is_confirmed_then_coasts_then_is_lost_then_forgotten() {
 
 #[test]
 fn exercise_data_never_merges_into_a_real_track() {
-    let mut engine = Engine::new(EngineConfig::default());
+    let mut engine = Engine::new(EngineConfig::default(), crate::geography());
     engine.apply(0, &vessel(642000001, T0, 12.0, false));
     engine.apply(1, &vessel(642000001, T0 + 1_000, 12.0, true));
     assert_eq!(engine.track_count(), 2);
@@ -76,12 +76,12 @@ fn exercise_data_never_merges_into_a_real_track() {
 
 #[test]
 fn a_late_fix_goes_into_history_in_order_without_moving_the_track() {
-    let mut engine = Engine::new(EngineConfig::default());
+    let mut engine = Engine::new(EngineConfig::default(), crate::geography());
     engine.apply(0, &vessel(642000001, T0, 12.0, false));
-    engine.apply(1, &vessel(642000001, T0 + 20_000, 12.2, false));
-    engine.apply(2, &vessel(642000001, T0 + 10_000, 12.1, false));
+    engine.apply(1, &vessel(642000001, T0 + 20_000, 12.002, false));
+    engine.apply(2, &vessel(642000001, T0 + 10_000, 12.001, false));
     let track = engine.tracks().next().expect("track").clone();
-    assert_eq!(track.position.lon, 12.2);
+    assert_eq!(track.position.lon, 12.002);
     assert_eq!(track.observations, 3);
     let entry = engine.track(&track.id).expect("entry");
     let times: Vec<i64> = entry.history.iter().map(|p| p.time.0).collect();
@@ -91,7 +91,7 @@ fn a_late_fix_goes_into_history_in_order_without_moving_the_track() {
 #[test]
 fn history_is_bounded_and_keeps_the_newest_points() {
     let config = EngineConfig { history_max: 10, ..EngineConfig::default() };
-    let mut engine = Engine::new(config);
+    let mut engine = Engine::new(config, crate::geography());
     for i in 0..100 {
         engine.apply(i, &vessel(642000001, T0 + i as i64 * 1_000, 12.0, false));
     }

@@ -1,7 +1,8 @@
 //! The live stream (`GET /api/v1/stream`, WebSocket): the picture as it changes, filtered for
 //! the caller by the access policy, message by message.
 //!
-//! On connect the caller receives an upsert for every track it may see. After that, each
+//! On connect the caller receives an upsert for every track and every open or acknowledged
+//! alert it may see (alerts through `access::can_see_alert`). After that, each
 //! change is checked against the policy before it is sent; the stream remembers what it told
 //! the caller, so a track that stops being visible (an agreement revoked, a marking raised)
 //! is withdrawn with a `remove`. A directory change (agreements, users, sessions) makes the
@@ -17,10 +18,11 @@ use axum::Extension;
 use axum::extract::State;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
-use model::{Agreement, TrackId};
+use model::{Agreement, AlertState, TrackId};
 use serde_json::{Value, json};
 use tokio::sync::broadcast::error::RecvError;
 
+use crate::api::alerts;
 use crate::api::tracks::track_feature;
 use crate::http::{AppState, now};
 
@@ -49,20 +51,28 @@ struct Filter {
     agreements: Vec<Agreement>,
     /// Tracks the caller has been told about and not told to remove.
     sent: BTreeSet<TrackId>,
+    /// Alerts likewise.
+    sent_alerts: BTreeSet<String>,
 }
 
 impl Filter {
     /// Everything the caller may see now, and the removes for what it may no longer see.
     fn resync(&mut self, state: &AppState) -> Vec<Message> {
         let now = now();
-        let (agreements, visible) = state.centre.read(|engine| {
+        let (agreements, visible, alerts) = state.centre.read(|engine| {
             let agreements: Vec<Agreement> = engine.directory().agreements().cloned().collect();
             let visible: Vec<(TrackId, Value)> = engine
                 .tracks()
                 .filter(|t| access::can_see_track(&self.viewer, t, &agreements, now).allowed)
                 .map(|t| (t.id.clone(), track_feature(t)))
                 .collect();
-            (agreements, visible)
+            let alerts: Vec<(String, Value)> = engine
+                .alerts()
+                .filter(|e| e.alert.state != AlertState::Closed)
+                .filter(|e| alerts::visible(engine, &self.viewer, &agreements, e))
+                .map(|e| (e.alert.id.clone(), alerts::alert_view(e)))
+                .collect();
+            (agreements, visible, alerts)
         });
         self.agreements = agreements;
         let now_visible: BTreeSet<TrackId> = visible.iter().map(|(id, _)| id.clone()).collect();
@@ -72,10 +82,38 @@ impl Filter {
             .map(|id| message("track", "remove", json!({ "id": id })))
             .collect();
         out.extend(visible.into_iter().map(|(_, feature)| message("track", "upsert", feature)));
+        let alerts_visible: BTreeSet<String> = alerts.iter().map(|(id, _)| id.clone()).collect();
+        out.extend(
+            self.sent_alerts
+                .difference(&alerts_visible)
+                .map(|id| message("alert", "remove", json!({ "id": id }))),
+        );
+        out.extend(alerts.into_iter().map(|(_, view)| message("alert", "upsert", view)));
         // Tells the client that what it holds now is the whole picture it may see.
-        out.push(message("sync", "upsert", json!({ "tracks": now_visible.len() })));
+        let counts = json!({ "tracks": now_visible.len(), "alerts": alerts_visible.len() });
+        out.push(message("sync", "upsert", counts));
         self.sent = now_visible;
+        self.sent_alerts = alerts_visible;
         out
+    }
+
+    /// The message for one alert change, if the caller should get one.
+    fn alert(&mut self, state: &AppState, id: &str) -> Option<Message> {
+        let view = state.centre.read(|engine| {
+            let entry = engine.alert(id)?;
+            alerts::visible(engine, &self.viewer, &self.agreements, entry)
+                .then(|| alerts::alert_view(entry))
+        });
+        match view {
+            Some(view) => {
+                self.sent_alerts.insert(id.to_string());
+                Some(message("alert", "upsert", view))
+            }
+            None if self.sent_alerts.remove(id) => {
+                Some(message("alert", "remove", json!({ "id": id })))
+            }
+            None => None,
+        }
     }
 
     /// The message for one track change, if the caller should get one.
@@ -115,7 +153,12 @@ async fn send_all(socket: &mut WebSocket, messages: Vec<Message>) -> bool {
 
 async fn serve(state: AppState, viewer: Viewer, session: SessionKey, mut socket: WebSocket) {
     let mut updates = state.centre.subscribe();
-    let mut filter = Filter { viewer, agreements: Vec::new(), sent: BTreeSet::new() };
+    let mut filter = Filter {
+        viewer,
+        agreements: Vec::new(),
+        sent: BTreeSet::new(),
+        sent_alerts: BTreeSet::new(),
+    };
     if !send_all(&mut socket, filter.resync(&state)).await {
         return;
     }
@@ -126,6 +169,10 @@ async fn serve(state: AppState, viewer: Viewer, session: SessionKey, mut socket:
                     Ok(update) if update.kind == "track" => {
                         let id = update.data["id"].as_str().map(|s| TrackId(s.to_string()));
                         id.and_then(|id| filter.track(&state, &id)).into_iter().collect()
+                    }
+                    Ok(update) if update.kind == "alert" => {
+                        let id = update.data["id"].as_str();
+                        id.and_then(|id| filter.alert(&state, id)).into_iter().collect()
                     }
                     Ok(_) => {
                         // A directory change: sessions may have ended, agreements changed.

@@ -20,7 +20,7 @@ async fn observations_become_tracks_with_history() {
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["accepted"], 2);
     let (status, _) =
-        c.post("/api/v1/observations", &json!([observation(642000001, 12.01, 33.01)])).await;
+        c.post("/api/v1/observations", &json!([observation(642000001, 12.0005, 33.0005)])).await;
     assert_eq!(status, 200);
     c.folded(3).await;
 
@@ -40,7 +40,7 @@ async fn observations_become_tracks_with_history() {
     assert_eq!(props["kind"], "vessel");
     assert_eq!(props["agency"], "CGW");
     assert_eq!(props["state"], "confirmed");
-    assert_eq!(first["geometry"]["coordinates"], json!([12.01, 33.01]));
+    assert_eq!(first["geometry"]["coordinates"], json!([12.0005, 33.0005]));
 
     let id = props["id"].as_str().expect("id");
     let (status, one) = c.get(&format!("/api/v1/tracks/{id}")).await;

@@ -51,7 +51,8 @@ async fn a_restart_rebuilds_the_same_picture() {
 /// The state folded from the first `n` events of the log in `dir`, with no snapshot.
 fn replayed_prefix(dir: &tempfile::TempDir, config: &Config, n: u64) -> Vec<u8> {
     let log = store::RedbLog::open(&dir.path().join("log.redb")).expect("open");
-    let mut engine = engine::Engine::new(config.engine.clone());
+    let geo = engine::geo::Geography::libya().expect("geography");
+    let mut engine = engine::Engine::new(config.engine.clone(), std::sync::Arc::new(geo));
     store::EventLog::scan(&log, 0, &mut |r| {
         if r.seq < n {
             engine.apply(r.seq, &r.event);

@@ -1,0 +1,240 @@
+//! Alerts as engine state: one alert per episode of a rule's condition, opened when it starts,
+//! updated while it lasts, closed when it ends; acknowledged by an input event.
+
+use std::collections::BTreeMap;
+
+use model::{Alert, AlertState, Marking, Severity, Time, Track, TrackId, TrackPoint};
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+use crate::rules::Rule;
+use crate::{Change, ChangeOp};
+
+/// Evidence kept per alert: the first points that made it fire and the newest ones.
+const EVIDENCE_MAX: usize = 16;
+
+/// What makes two firings the same episode: the rule, the track(s) and the zone.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub(crate) struct EpisodeKey {
+    pub rule: Rule,
+    /// Track numbers involved, ascending (one, or two for a pair).
+    pub subject: (u64, u64),
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
+}
+
+impl EpisodeKey {
+    pub fn track(rule: Rule, track: u64, zone: Option<&str>) -> EpisodeKey {
+        EpisodeKey { rule, subject: (track, u64::MAX), zone: zone.map(str::to_string) }
+    }
+
+    pub fn pair(rule: Rule, a: u64, b: u64) -> EpisodeKey {
+        EpisodeKey { rule, subject: (a.min(b), a.max(b)), zone: None }
+    }
+
+    fn involves(&self, track: u64) -> bool {
+        self.subject.0 == track || self.subject.1 == track
+    }
+}
+
+/// An alert with what the engine needs to keep about it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AlertEntry {
+    pub alert: Alert,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acknowledged_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acknowledged_time: Option<Time>,
+    key: EpisodeKey,
+}
+
+/// An alert number: the sequence number of the event that opened it and its rank among the
+/// alerts that event opened. Printed `a{seq}` or `a{seq}.{rank}`.
+type AlertNo = (u64, u32);
+
+fn alert_id((seq, rank): AlertNo) -> String {
+    if rank == 0 { format!("a{seq}") } else { format!("a{seq}.{rank}") }
+}
+
+fn parse_id(id: &str) -> Option<AlertNo> {
+    let rest = id.strip_prefix('a')?;
+    match rest.split_once('.') {
+        Some((seq, rank)) => Some((seq.parse().ok()?, rank.parse().ok()?)),
+        None => Some((rest.parse().ok()?, 0)),
+    }
+}
+
+/// Every alert, open or not, and the open episodes.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub(crate) struct Alerts {
+    #[serde(with = "crate::keyed")]
+    alerts: BTreeMap<AlertNo, AlertEntry>,
+    /// Open (or acknowledged, still lasting) episodes. Derived: rebuilt on restore.
+    #[serde(skip)]
+    open: FxHashMap<EpisodeKey, AlertNo>,
+    /// When closed alerts were last forgotten (event time; hourly).
+    #[serde(default)]
+    pruned: Time,
+    /// The event being folded and how many alerts it opened. Reset at every event.
+    #[serde(skip)]
+    current: (u64, u32),
+}
+
+/// What a rule says when its condition holds.
+pub(crate) struct Firing<'a> {
+    pub key: EpisodeKey,
+    pub tracks: &'a [&'a Track],
+    pub time: Time,
+    pub evidence: &'a [TrackPoint],
+    pub severity: Option<Severity>,
+}
+
+impl Alerts {
+    pub fn rebuild(&mut self) {
+        self.open = self
+            .alerts
+            .iter()
+            .filter(|(_, e)| e.alert.state != AlertState::Closed)
+            .map(|(n, e)| (e.key.clone(), *n))
+            .collect();
+    }
+
+    pub fn begin(&mut self, seq: u64) {
+        self.current = (seq, 0);
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &AlertEntry> {
+        self.alerts.values()
+    }
+
+    pub fn get(&self, id: &str) -> Option<&AlertEntry> {
+        self.alerts.get(&parse_id(id)?).filter(|e| e.alert.id == id)
+    }
+
+    pub fn len(&self) -> usize {
+        self.alerts.len()
+    }
+
+    pub fn is_open(&self, key: &EpisodeKey) -> bool {
+        self.open.contains_key(key)
+    }
+
+    /// The condition of `firing` holds: opens its episode's alert or updates it.
+    pub fn raise(&mut self, firing: Firing<'_>, changes: &mut Vec<Change>) {
+        if let Some(no) = self.open.get(&firing.key)
+            && let Some(entry) = self.alerts.get_mut(no)
+        {
+            let alert = &mut entry.alert;
+            if firing.time > alert.last_time {
+                alert.last_time = firing.time;
+            }
+            for t in firing.tracks {
+                if !alert.tracks.contains(&t.id) {
+                    alert.tracks.push(t.id.clone());
+                    alert.marking = alert.marking.combine(&t.marking);
+                }
+            }
+            if let Some(severity) = firing.severity {
+                alert.severity = alert.severity.max(severity);
+            }
+            push_evidence(&mut alert.evidence, firing.evidence);
+            changes.push(Change::Alert { id: alert.id.clone(), op: ChangeOp::Upsert });
+            return;
+        }
+        let Some(first) = firing.tracks.first() else { return };
+        let no = self.current;
+        self.current.1 += 1;
+        let marking =
+            firing.tracks.iter().fold(first.marking.clone(), |m: Marking, t| m.combine(&t.marking));
+        let mut evidence = Vec::new();
+        push_evidence(&mut evidence, firing.evidence);
+        let alert = Alert {
+            id: alert_id(no),
+            rule: firing.key.rule.id().to_string(),
+            severity: firing.severity.unwrap_or(firing.key.rule.info().severity),
+            state: AlertState::Open,
+            agency: first.agency.clone(),
+            marking,
+            tracks: firing.tracks.iter().map(|t| t.id.clone()).collect::<Vec<TrackId>>(),
+            zone: firing.key.zone.clone(),
+            first_time: evidence.first().map_or(firing.time, |p| p.time.min(firing.time)),
+            last_time: firing.time,
+            evidence,
+            exercise: firing.tracks.iter().any(|t| t.exercise),
+        };
+        changes.push(Change::Alert { id: alert.id.clone(), op: ChangeOp::Upsert });
+        self.open.insert(firing.key.clone(), no);
+        let entry =
+            AlertEntry { alert, acknowledged_by: None, acknowledged_time: None, key: firing.key };
+        self.alerts.insert(no, entry);
+    }
+
+    /// The condition of `key` ended: closes its alert, if one is open.
+    pub fn clear(&mut self, key: &EpisodeKey, time: Time, changes: &mut Vec<Change>) {
+        let Some(no) = self.open.remove(key) else { return };
+        if let Some(entry) = self.alerts.get_mut(&no) {
+            entry.alert.state = AlertState::Closed;
+            if time > entry.alert.last_time {
+                entry.alert.last_time = time;
+            }
+            changes.push(Change::Alert { id: entry.alert.id.clone(), op: ChangeOp::Upsert });
+        }
+    }
+
+    /// Closes every open episode of `track` whose rule `which` selects.
+    pub fn clear_track(
+        &mut self,
+        track: u64,
+        time: Time,
+        which: impl Fn(Rule) -> bool,
+        changes: &mut Vec<Change>,
+    ) {
+        let mut keys: Vec<EpisodeKey> =
+            self.open.keys().filter(|k| k.involves(track) && which(k.rule)).cloned().collect();
+        keys.sort();
+        for key in keys {
+            self.clear(&key, time, changes);
+        }
+    }
+
+    /// An operator acknowledged an alert; unknown ids and closed alerts change nothing.
+    pub fn acknowledge(&mut self, id: &str, actor: &str, time: Time, changes: &mut Vec<Change>) {
+        let Some(entry) = parse_id(id).and_then(|no| self.alerts.get_mut(&no)) else { return };
+        if entry.alert.state != AlertState::Open {
+            return;
+        }
+        entry.alert.state = AlertState::Acknowledged;
+        entry.acknowledged_by = Some(actor.to_string());
+        entry.acknowledged_time = Some(time);
+        changes.push(Change::Alert { id: entry.alert.id.clone(), op: ChangeOp::Upsert });
+    }
+
+    /// Forgets, at most hourly in event time, closed alerts older than `retention_ms`.
+    pub fn prune(&mut self, now: Time, retention_ms: i64, changes: &mut Vec<Change>) {
+        if now.since(self.pruned) < Time::MS_PER_HOUR {
+            return;
+        }
+        self.pruned = now;
+        let before = now.plus_millis(-retention_ms.max(0));
+        self.alerts.retain(|_, e| {
+            let keep = e.alert.state != AlertState::Closed || e.alert.last_time >= before;
+            if !keep {
+                changes.push(Change::Alert { id: e.alert.id.clone(), op: ChangeOp::Remove });
+            }
+            keep
+        });
+    }
+}
+
+/// Keeps the first half of the evidence as it fired and slides the newest through the rest.
+fn push_evidence(evidence: &mut Vec<TrackPoint>, points: &[TrackPoint]) {
+    for p in points {
+        if evidence.last().is_some_and(|l| l.time == p.time && l.lon == p.lon && l.lat == p.lat) {
+            continue;
+        }
+        if evidence.len() >= EVIDENCE_MAX {
+            evidence.remove(EVIDENCE_MAX / 2);
+        }
+        evidence.push(*p);
+    }
+}

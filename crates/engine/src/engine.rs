@@ -1,0 +1,354 @@
+//! The engine: the fold of events into tracks, alerts and the directory, with snapshots.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use geo::Geography;
+use model::{Event, EventKind, Observation, Time, Track, TrackId, TrackState};
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+use crate::alerts::{AlertEntry, Alerts, EpisodeKey};
+use crate::rules::{self, Ctx, Rule, RulesConfig, proximity::Proximity};
+use crate::tracks::{AssocKey, current, new_entry, next_deadline, track_number, update_entry};
+use crate::{EngineConfig, TrackEntry};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeOp {
+    Upsert,
+    Remove,
+}
+
+/// Something subscribers should hear about after an event was folded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change {
+    Track { id: TrackId, op: ChangeOp },
+    Alert { id: String, op: ChangeOp },
+    Directory(crate::DirectoryChange),
+}
+
+/// The folded state. Everything in it is derived from the log; see the crate docs. The
+/// geography and the configuration are inputs, not state: they stay out of the snapshot.
+#[derive(Debug, Serialize)]
+pub struct Engine {
+    #[serde(skip)]
+    config: EngineConfig,
+    #[serde(skip)]
+    geo: Arc<Geography>,
+    /// Per-zone rule overrides, resolved once.
+    #[serde(skip)]
+    zone_rules: BTreeMap<String, RulesConfig>,
+    /// Events folded so far (the next expected sequence number).
+    folded: u64,
+    /// The newest event time folded.
+    now: Time,
+    directory: crate::Directory,
+    /// Tracks by number (see [`track_number`]).
+    tracks: BTreeMap<u64, TrackEntry>,
+    alerts: Alerts,
+    proximity: Proximity,
+    /// Association key → track number. Derived: rebuilt on restore, never iterated.
+    #[serde(skip)]
+    keys: FxHashMap<AssocKey, u64>,
+    /// One entry per track: a time at or before which its lifecycle state (or an AIS gap) may
+    /// change. Entries are lazy: an update that moves the deadline later does not move the
+    /// entry; when the entry comes due the sweep recomputes the real deadline and re-files it if
+    /// it lies ahead. Only an update that moves it earlier re-files at once. So most updates
+    /// cost no set operation, and time passing costs only the tracks it may affect. Derived.
+    #[serde(skip)]
+    deadlines: BTreeSet<(Time, u64)>,
+}
+
+/// The serialized part of [`Engine`], field for field.
+#[derive(Deserialize)]
+struct Stored {
+    folded: u64,
+    now: Time,
+    directory: crate::Directory,
+    tracks: BTreeMap<u64, TrackEntry>,
+    alerts: Alerts,
+    proximity: Proximity,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RestoreError {
+    #[error("snapshot cannot be decoded: {0}")]
+    Decode(String),
+}
+
+/// Where an observation goes.
+enum Route {
+    Track(u64),
+    /// A new track; `split_of` when it splits off an MMSI's track by an impossible jump.
+    New {
+        key: AssocKey,
+        split_of: Option<u64>,
+    },
+}
+
+impl Engine {
+    /// An empty state. Per-zone rule overrides that do not resolve are ignored here; callers
+    /// check them first with [`EngineConfig::check`].
+    pub fn new(config: EngineConfig, geo: Arc<Geography>) -> Engine {
+        let zone_rules = config.rules.resolve_all().unwrap_or_default();
+        Engine {
+            config,
+            geo,
+            zone_rules,
+            folded: 0,
+            now: Time(i64::MIN),
+            directory: crate::Directory::default(),
+            tracks: BTreeMap::new(),
+            alerts: Alerts::default(),
+            proximity: Proximity::default(),
+            keys: FxHashMap::default(),
+            deadlines: BTreeSet::new(),
+        }
+    }
+
+    pub fn restore(
+        config: EngineConfig,
+        geo: Arc<Geography>,
+        bytes: &[u8],
+    ) -> Result<Engine, RestoreError> {
+        let stored: Stored =
+            serde_json::from_slice(bytes).map_err(|e| RestoreError::Decode(e.to_string()))?;
+        let mut engine = Engine::new(config, geo);
+        engine.folded = stored.folded;
+        engine.now = stored.now;
+        engine.directory = stored.directory;
+        engine.tracks = stored.tracks;
+        engine.alerts = stored.alerts;
+        engine.alerts.rebuild();
+        engine.proximity = stored.proximity;
+        let config = &engine.config;
+        for entry in engine.tracks.values_mut() {
+            entry.filed = next_deadline(entry, config);
+        }
+        engine.deadlines = engine.tracks.iter().map(|(n, e)| (e.filed, *n)).collect();
+        engine.keys = engine.tracks.iter().map(|(n, e)| (e.key.clone(), *n)).collect();
+        let mut changes = Vec::new();
+        let Engine { geo, config, zone_rules, alerts, proximity, tracks, .. } = &mut engine;
+        let ctx = Ctx { geo, config, zones: zone_rules, alerts, changes: &mut changes };
+        proximity.rebuild(&ctx, tracks);
+        Ok(engine)
+    }
+
+    /// The number of events folded: the sequence number the next event must carry.
+    pub fn folded(&self) -> u64 {
+        self.folded
+    }
+
+    pub fn now(&self) -> Time {
+        self.now
+    }
+
+    pub fn config(&self) -> &EngineConfig {
+        &self.config
+    }
+
+    pub fn geography(&self) -> &Arc<Geography> {
+        &self.geo
+    }
+
+    /// Agencies, users, sessions and sharing agreements.
+    pub fn directory(&self) -> &crate::Directory {
+        &self.directory
+    }
+
+    pub fn tracks(&self) -> impl Iterator<Item = &Track> {
+        self.tracks.values().map(|e| &e.track)
+    }
+
+    pub fn track(&self, id: &TrackId) -> Option<&TrackEntry> {
+        self.tracks.get(&track_number(id)?).filter(|e| e.track.id == *id)
+    }
+
+    pub fn track_count(&self) -> usize {
+        self.tracks.len()
+    }
+
+    /// Every alert kept, open, acknowledged or closed, oldest first.
+    pub fn alerts(&self) -> impl Iterator<Item = &AlertEntry> {
+        self.alerts.iter()
+    }
+
+    pub fn alert(&self, id: &str) -> Option<&AlertEntry> {
+        self.alerts.get(id)
+    }
+
+    pub fn alert_count(&self) -> usize {
+        self.alerts.len()
+    }
+
+    /// Folds one event. `seq` must be [`Engine::folded`]; an event already folded (a replay
+    /// overlap after a snapshot) is ignored and reports no change.
+    pub fn apply(&mut self, seq: u64, event: &Event) -> Vec<Change> {
+        let mut changes = Vec::new();
+        if seq < self.folded {
+            return changes;
+        }
+        self.folded = seq + 1;
+        if event.time > self.now {
+            self.now = event.time;
+        }
+        self.alerts.begin(seq);
+        match &event.kind {
+            EventKind::Observation(observation) => {
+                self.observe(seq, observation, &mut changes);
+            }
+            EventKind::AlertAcknowledged { id, actor } => {
+                self.alerts.acknowledge(id, actor, event.time, &mut changes);
+            }
+            other => {
+                if let Some(change) = self.directory.apply(event.time, other) {
+                    changes.push(Change::Directory(change));
+                }
+            }
+        }
+        self.sweep(&mut changes);
+        self.alerts.prune(self.now, self.config.alert_retention_ms, &mut changes);
+        changes
+    }
+
+    /// The state as bytes, for a snapshot. Deterministic: equal states give equal bytes.
+    pub fn snapshot(&self) -> Vec<u8> {
+        serde_json::to_vec(self).unwrap_or_default()
+    }
+
+    fn route(&self, seq: u64, obs: &Observation) -> Route {
+        let key = AssocKey::of(seq, obs);
+        let Some(&number) = self.keys.get(&key) else { return Route::New { key, split_of: None } };
+        if !matches!(key, AssocKey::Mmsi { .. }) {
+            return Route::Track(number);
+        }
+        let Some(primary) = self.tracks.get(&number) else { return Route::Track(number) };
+        let rules = &self.config.rules;
+        let candidates = std::iter::once(number).chain(primary.rules.splits.iter().copied());
+        for n in candidates {
+            if let Some(e) = self.tracks.get(&n)
+                && rules::consistent(e, obs, rules)
+            {
+                return Route::Track(n);
+            }
+        }
+        Route::New { key: AssocKey::Single { seq }, split_of: Some(number) }
+    }
+
+    fn observe(&mut self, seq: u64, obs: &Observation, changes: &mut Vec<Change>) {
+        let (number, prev) = match self.route(seq, obs) {
+            Route::New { key, split_of } => {
+                let id = TrackId(format!("t{seq}"));
+                self.keys.insert(key.clone(), seq);
+                let mut entry = new_entry(id.clone(), key, obs);
+                entry.filed = next_deadline(&entry, &self.config);
+                self.deadlines.insert((entry.filed, seq));
+                self.tracks.insert(seq, entry);
+                changes.push(Change::Track { id, op: ChangeOp::Upsert });
+                if let Some(primary) = split_of {
+                    self.split(primary, seq, changes);
+                }
+                (seq, None)
+            }
+            Route::Track(number) => {
+                let Some(entry) = self.tracks.get_mut(&number) else { return };
+                let prev = current(&entry.track);
+                let moved = update_entry(entry, obs, &self.config);
+                changes.push(Change::Track { id: entry.track.id.clone(), op: ChangeOp::Upsert });
+                if !moved {
+                    return;
+                }
+                (number, Some(prev))
+            }
+        };
+        let Engine { geo, config, zone_rules, alerts, proximity, tracks, deadlines, .. } = self;
+        let mut ctx = Ctx { geo, config, zones: zone_rules, alerts, changes };
+        if let Some(entry) = tracks.get_mut(&number) {
+            rules::on_fix(&mut ctx, number, entry, prev);
+            let due = next_deadline(entry, config);
+            if due < entry.filed {
+                deadlines.remove(&(entry.filed, number));
+                deadlines.insert((due, number));
+                entry.filed = due;
+            }
+        }
+        proximity.on_fix(&mut ctx, tracks, number);
+    }
+
+    /// Track `split` was split off `primary` by an impossible jump: suspected spoofing.
+    fn split(&mut self, primary: u64, split: u64, changes: &mut Vec<Change>) {
+        if let Some(entry) = self.tracks.get_mut(&primary) {
+            entry.rules.splits.retain(|n| *n != split);
+            entry.rules.splits.push(split);
+        }
+        let (Some(a), Some(b)) = (self.tracks.get(&primary), self.tracks.get(&split)) else {
+            return;
+        };
+        let evidence = [current(&a.track), current(&b.track)];
+        let key = EpisodeKey::track(Rule::PositionJump, primary, None);
+        let mut ctx = Ctx {
+            geo: &self.geo,
+            config: &self.config,
+            zones: &self.zone_rules,
+            alerts: &mut self.alerts,
+            changes,
+        };
+        ctx.raise(key, &[&a.track, &b.track], b.track.last_time, &evidence);
+    }
+
+    /// Moves tracks whose deadline has passed along their lifecycle, raises AIS gaps that came
+    /// due, and forgets long-lost tracks.
+    fn sweep(&mut self, changes: &mut Vec<Change>) {
+        let Engine {
+            geo, config, zone_rules, alerts, proximity, tracks, keys, deadlines, now, ..
+        } = self;
+        let now = *now;
+        let mut ctx = Ctx { geo, config, zones: zone_rules, alerts, changes };
+        while let Some(&(deadline, number)) = deadlines.first() {
+            if deadline > now {
+                break;
+            }
+            deadlines.pop_first();
+            let Some(entry) = tracks.get_mut(&number) else { continue };
+            rules::gap_check(&mut ctx, config, number, entry, now);
+            let due = next_deadline(entry, config);
+            if due > now {
+                // Updated since it was filed: file it again at its real deadline.
+                deadlines.insert((due, number));
+                entry.filed = due;
+                continue;
+            }
+            let idle = now.since(entry.track.last_time);
+            if idle >= config.forget_after_ms {
+                if let Some(entry) = tracks.remove(&number) {
+                    keys.remove(&entry.key);
+                    ctx.alerts.clear_track(number, now, |_| true, ctx.changes);
+                    proximity.remove(&mut ctx, number, now);
+                    ctx.changes.push(Change::Track { id: entry.track.id, op: ChangeOp::Remove });
+                }
+                continue;
+            }
+            let timeouts = config.timeouts(entry.track.kind);
+            let state = if idle >= timeouts.lost_after_ms {
+                TrackState::Lost
+            } else if idle >= timeouts.coast_after_ms {
+                TrackState::Coasting
+            } else {
+                entry.track.state
+            };
+            if entry.track.state != state {
+                entry.track.state = state;
+                ctx.changes
+                    .push(Change::Track { id: entry.track.id.clone(), op: ChangeOp::Upsert });
+                if state == TrackState::Lost {
+                    // A lost track's conditions have ended, but the silence an AIS gap is about.
+                    ctx.alerts.clear_track(number, now, |r| r != Rule::AisGap, ctx.changes);
+                    proximity.remove(&mut ctx, number, now);
+                }
+            }
+            entry.filed = next_deadline(entry, config);
+            deadlines.insert((entry.filed, number));
+        }
+    }
+}

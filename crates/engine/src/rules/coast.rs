@@ -1,0 +1,106 @@
+//! Sea rules measured from the coast: `coast.unidentified_departure` (a radar-only contact
+//! moving seaward fast enough, for long enough, inside the coastal band) and `ais.gap` (a
+//! vessel last seen in the area by AIS that has been silent too long; driven by event time).
+
+use geo::sphere::haversine_m;
+use model::{ObjectKind, SourceKind, Time, TrackPoint};
+
+use super::{Ctx, Rule, RulesConfig, is_unidentified};
+use crate::alerts::EpisodeKey;
+use crate::{EngineConfig, TrackEntry};
+
+pub(super) fn on_fix(
+    ctx: &mut Ctx<'_>,
+    rules: &RulesConfig,
+    number: u64,
+    entry: &mut TrackEntry,
+    prev: Option<TrackPoint>,
+) {
+    departure(ctx, rules, number, entry, prev);
+    gap_seen(ctx, rules, number, entry);
+}
+
+fn departure(
+    ctx: &mut Ctx<'_>,
+    rules: &RulesConfig,
+    number: u64,
+    entry: &mut TrackEntry,
+    prev: Option<TrackPoint>,
+) {
+    let cfg = &rules.departure;
+    let p = crate::tracks::current(&entry.track);
+    let key = EpisodeKey::track(Rule::UnidentifiedDeparture, number, None);
+    if !cfg.enabled || !is_unidentified(&entry.track) {
+        // Identified since (fused with AIS, say): no longer an unidentified departure.
+        entry.rules.seaward_since = None;
+        entry.rules.coast_m = None;
+        ctx.clear(&key, p.time);
+        return;
+    }
+    if !matches!(entry.track.kind, ObjectKind::Vessel | ObjectKind::Unknown) {
+        return;
+    }
+    let geo = ctx.geo;
+    let in_band = geo.surface(p.lon, p.lat) == geo::Surface::Sea
+        && geo.near_coast(p.lon, p.lat, cfg.within_m);
+    let distance = if in_band { geo.distance_to_coast_m(p.lon, p.lat) } else { None };
+    let before = entry.rules.coast_m.take();
+    entry.rules.coast_m = distance;
+    let (Some(now_m), Some(before_m), Some(prev)) = (distance, before, prev) else {
+        entry.rules.seaward_since = None;
+        return;
+    };
+    let seconds = p.time.since(prev.time) as f64 / 1_000.0;
+    let implied =
+        || (seconds > 0.0).then(|| haversine_m([prev.lon, prev.lat], [p.lon, p.lat]) / seconds);
+    let speed = p.speed_mps.or_else(implied).unwrap_or(0.0);
+    if now_m > before_m && speed > cfg.min_speed_mps {
+        let since = *entry.rules.seaward_since.get_or_insert(prev.time);
+        if p.time.since(since) >= cfg.min_duration_ms {
+            ctx.raise(key, &[&entry.track], p.time, &[prev, p]);
+        }
+    } else {
+        entry.rules.seaward_since = None;
+    }
+}
+
+/// A fix of an AIS vessel: a gap alert, if any, ends; the gap is watched for if the vessel is
+/// in the area.
+fn gap_seen(ctx: &mut Ctx<'_>, rules: &RulesConfig, number: u64, entry: &mut TrackEntry) {
+    let p = crate::tracks::current(&entry.track);
+    if entry.rules.gap_raised {
+        entry.rules.gap_raised = false;
+        let key = EpisodeKey::track(Rule::AisGap, number, None);
+        if let Some(no) = Some(&key).filter(|k| ctx.alerts.is_open(k)) {
+            // The reappearance is part of the evidence of the gap.
+            ctx.raise(no.clone(), &[&entry.track], p.time, &[p]);
+        }
+        ctx.clear(&key, p.time);
+    }
+    let cfg = &rules.ais_gap;
+    entry.rules.gap_watch = cfg.enabled
+        && entry.track.kind == ObjectKind::Vessel
+        && entry.track.identity.mmsi.is_some()
+        && entry.track.source_kinds.contains(&SourceKind::Ais)
+        && ctx.geo.near_coast(p.lon, p.lat, cfg.area_m);
+}
+
+/// From the sweep: raises `ais.gap` for a watched vessel silent since its last fix for the
+/// gap time. Returns whether it raised.
+pub(crate) fn gap_check(
+    ctx: &mut Ctx<'_>,
+    config: &EngineConfig,
+    number: u64,
+    entry: &mut TrackEntry,
+    now: Time,
+) -> bool {
+    let Some(due) = entry.rules.gap_due(entry.track.last_time, config) else { return false };
+    if due > now {
+        return false;
+    }
+    entry.rules.gap_raised = true;
+    let last = crate::tracks::current(&entry.track);
+    let key = EpisodeKey::track(Rule::AisGap, number, None);
+    ctx.raise(key, &[&entry.track], now, &[last]);
+    true
+}

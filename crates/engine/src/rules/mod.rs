@@ -1,0 +1,163 @@
+//! Detection rules: what each rule remembers per track, and the order they run in on a fix.
+//!
+//! Rules run inside the fold, after an observation has moved its track, and from the sweep
+//! when time passes (AIS gaps). They raise and clear episodes in [`crate::alerts::Alerts`];
+//! they never read a clock and iterate only ordered collections, so replay is exact. Rules over
+//! several tracks (encounter, convoy) find their neighbours through a grid hash in
+//! [`proximity`], never by comparing every pair.
+
+use std::collections::BTreeMap;
+
+use geo::Geography;
+use model::{SourceKind, Time, Track, TrackPoint};
+use serde::{Deserialize, Serialize};
+
+use crate::alerts::{Alerts, EpisodeKey, Firing};
+use crate::{Change, EngineConfig, TrackEntry};
+
+mod catalogue;
+mod coast;
+mod config;
+mod crossing;
+mod identity;
+pub(crate) mod proximity;
+mod zone;
+
+pub use catalogue::{Rule, RuleInfo, rules};
+pub(crate) use coast::gap_check;
+pub use config::{
+    ConvoyRules, CrossingRules, DepartureRules, EncounterRules, GapRules, JumpRules, KN, NM,
+    OverrideError, RulesConfig, Toggle, ZoneRules,
+};
+pub(crate) use identity::consistent;
+
+/// What the rules remember about one track between fixes.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub(crate) struct TrackRules {
+    /// Watched zones the track is in, or entering or leaving (debounce).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub zones: BTreeMap<String, zone::Membership>,
+    /// Since when a radar-only contact has been moving seaward fast enough.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seaward_since: Option<Time>,
+    /// Distance to Libya's coast at the last fix inside the departure band.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coast_m: Option<f64>,
+    /// Last seen "in the area" by AIS: an AIS gap is watched for.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub gap_watch: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub gap_raised: bool,
+    /// Tracks split off this one by impossible jumps (suspected spoofing).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub splits: Vec<u64>,
+    /// Reported a speed above the normal jump limit: judged as high-speed craft.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub fast: bool,
+    /// The border this land track was pre-alerted for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub border: Option<String>,
+}
+
+impl TrackRules {
+    /// When an AIS gap comes due, if one is watched for.
+    pub fn gap_due(&self, last_time: Time, config: &EngineConfig) -> Option<Time> {
+        let gap = &config.rules.ais_gap;
+        (self.gap_watch && !self.gap_raised && gap.enabled)
+            .then(|| last_time.plus_millis(gap.gap_ms.max(1)))
+    }
+}
+
+/// What a rule needs from outside the track: the geography, the configuration and where to
+/// put alerts and changes.
+pub(crate) struct Ctx<'a> {
+    pub geo: &'a Geography,
+    pub config: &'a EngineConfig,
+    /// Per-zone overrides, resolved.
+    pub zones: &'a BTreeMap<String, RulesConfig>,
+    pub alerts: &'a mut Alerts,
+    pub changes: &'a mut Vec<Change>,
+}
+
+/// The rules at a point: the override of the last containing zone that has one (user zones
+/// come after the shipped ones), else the global rules.
+fn rules_at<'a>(
+    zones: &'a BTreeMap<String, RulesConfig>,
+    global: &'a RulesConfig,
+    containing: &[&str],
+) -> &'a RulesConfig {
+    containing.iter().rev().find_map(|z| zones.get(*z)).unwrap_or(global)
+}
+
+impl<'a> Ctx<'a> {
+    /// The rules for one zone: its override, else the global rules.
+    pub fn rules_of_zone(&self, zone: &str) -> &'a RulesConfig {
+        let (zones, config) = (self.zones, self.config);
+        zones.get(zone).unwrap_or(&config.rules)
+    }
+
+    pub fn raise(
+        &mut self,
+        key: EpisodeKey,
+        tracks: &[&Track],
+        time: Time,
+        evidence: &[TrackPoint],
+    ) {
+        let firing = Firing { key, tracks, time, evidence, severity: None };
+        self.alerts.raise(firing, self.changes);
+    }
+
+    pub fn raise_with(
+        &mut self,
+        key: EpisodeKey,
+        tracks: &[&Track],
+        time: Time,
+        evidence: &[TrackPoint],
+        severity: model::Severity,
+    ) {
+        let firing = Firing { key, tracks, time, evidence, severity: Some(severity) };
+        self.alerts.raise(firing, self.changes);
+    }
+
+    pub fn clear(&mut self, key: &EpisodeKey, time: Time) {
+        self.alerts.clear(key, time, self.changes);
+    }
+}
+
+/// Whether nothing but radar has seen the track and nothing identifies it: "unidentified".
+pub fn is_unidentified(track: &Track) -> bool {
+    let id = &track.identity;
+    track.source_kinds.iter().all(|k| *k == SourceKind::Radar)
+        && id.mmsi.is_none()
+        && id.cot_uid.is_none()
+        && id.plate.is_none()
+        && id.name.is_none()
+        && id.callsign.is_none()
+}
+
+/// Runs the rules of one track after an observation moved it from `prev` (`None` for a new
+/// track).
+pub(crate) fn on_fix(
+    ctx: &mut Ctx<'_>,
+    number: u64,
+    entry: &mut TrackEntry,
+    prev: Option<TrackPoint>,
+) {
+    let p = crate::tracks::current(&entry.track);
+    let (geo, zones, config) = (ctx.geo, ctx.zones, ctx.config);
+    let mut containing: Vec<&str> = Vec::new();
+    let mut watched: Vec<&str> = Vec::new();
+    geo.for_each_containing(p.lon, p.lat, |z| {
+        if !zones.is_empty() && zones.contains_key(&z.id) {
+            containing.push(z.id.as_str());
+        }
+        if config.rules.zone.kinds.contains(&z.kind) {
+            watched.push(z.id.as_str());
+        }
+    });
+    let rules = rules_at(zones, &config.rules, &containing);
+    identity::on_fix(ctx, rules, number, entry, prev.is_none());
+    zone::on_fix(ctx, number, entry, &watched);
+    crossing::on_fix(ctx, rules, number, entry, prev);
+    coast::on_fix(ctx, rules, number, entry, prev);
+}

@@ -1,0 +1,300 @@
+//! Rules over several tracks, found through a grid hash instead of comparing every pair:
+//! `encounter` (two slow vessels close together for long, away from anchorages) and `convoy`
+//! (land tracks moving together).
+//!
+//! Each grid files a track under the cell of its last fix, the cell being at least as wide as
+//! the rule's distance, so the 3 × 3 cells around a fix hold every candidate. The grids are
+//! derived (rebuilt on restore from the tracks); neighbours are visited in track-number order so
+//! that what a rule raises does not depend on the order tracks were filed in.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use geo::sphere::haversine_m;
+use model::{ObjectKind, Time, Track, TrackPoint, TrackState};
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+use super::{Ctx, Rule};
+use crate::TrackEntry;
+use crate::alerts::EpisodeKey;
+use crate::tracks::current;
+
+/// Metres per degree of longitude at 60° N or S: cells sized with it are wide enough up to 60°.
+const LON_METRES_AT_60: f64 = 55_660.0;
+
+type Cell = (i32, i32);
+
+#[derive(Debug, Default)]
+struct Grid {
+    cells: FxHashMap<Cell, Vec<u64>>,
+    at: FxHashMap<u64, Cell>,
+}
+
+fn cell_of(lon: f64, lat: f64, metres: f64) -> Cell {
+    let deg = (metres / LON_METRES_AT_60).max(1e-4);
+    // `as` saturates (NaN → 0): a bad position files somewhere harmless, never panics.
+    ((lon / deg).floor() as i32, (lat / deg).floor() as i32)
+}
+
+impl Grid {
+    fn put(&mut self, n: u64, cell: Cell) {
+        if self.at.get(&n) == Some(&cell) {
+            return;
+        }
+        self.remove(n);
+        self.cells.entry(cell).or_default().push(n);
+        self.at.insert(n, cell);
+    }
+
+    fn remove(&mut self, n: u64) {
+        let Some(cell) = self.at.remove(&n) else { return };
+        if let Some(list) = self.cells.get_mut(&cell) {
+            list.retain(|x| *x != n);
+            if list.is_empty() {
+                self.cells.remove(&cell);
+            }
+        }
+    }
+
+    /// Tracks filed in the 3 × 3 cells around `cell`, but `n`, ascending.
+    fn near(&self, cell: Cell, n: u64) -> Vec<u64> {
+        let mut out = Vec::new();
+        for dx in -1..=1 {
+            for dy in -1..=1 {
+                let c = (cell.0.saturating_add(dx), cell.1.saturating_add(dy));
+                if let Some(list) = self.cells.get(&c) {
+                    out.extend(list.iter().copied().filter(|x| *x != n));
+                }
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct Pair {
+    since: Time,
+    last: Time,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct Convoying {
+    since: Time,
+    /// The track number the convoy's alert is keyed by, once raised.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    alert: Option<u64>,
+}
+
+/// State of the multi-track rules.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub(crate) struct Proximity {
+    /// Vessel pairs currently close, by track numbers (low, high).
+    #[serde(with = "crate::keyed")]
+    pairs: BTreeMap<(u64, u64), Pair>,
+    /// Land tracks currently moving with enough others.
+    convoy: BTreeMap<u64, Convoying>,
+    #[serde(skip)]
+    partners: FxHashMap<u64, BTreeSet<u64>>,
+    #[serde(skip)]
+    sea: Grid,
+    #[serde(skip)]
+    land: Grid,
+}
+
+fn encounter_candidate(ctx: &Ctx<'_>, track: &Track) -> bool {
+    let cfg = &ctx.config.rules.encounter;
+    cfg.enabled
+        && track.kind == ObjectKind::Vessel
+        && track.state != TrackState::Lost
+        && track.speed_mps.is_some_and(|s| s < cfg.max_speed_mps)
+        && ctx
+            .geo
+            .nearest_port(track.position.lon, track.position.lat)
+            .is_none_or(|(_, m)| m >= cfg.min_port_distance_m)
+}
+
+fn convoy_candidate(ctx: &Ctx<'_>, track: &Track) -> bool {
+    let cfg = &ctx.config.rules.convoy;
+    cfg.enabled
+        && matches!(track.kind, ObjectKind::Vehicle | ObjectKind::Person)
+        && track.state != TrackState::Lost
+        && track.course_deg.is_some()
+        && track.speed_mps.is_some_and(|s| s >= cfg.min_speed_mps)
+}
+
+fn angle_between(a: f64, b: f64) -> f64 {
+    let d = (a - b).rem_euclid(360.0);
+    d.min(360.0 - d)
+}
+
+fn distance(a: &Track, b: &Track) -> f64 {
+    haversine_m([a.position.lon, a.position.lat], [b.position.lon, b.position.lat])
+}
+
+impl Proximity {
+    /// Refiles every track after a restore.
+    pub fn rebuild(&mut self, ctx: &Ctx<'_>, tracks: &BTreeMap<u64, TrackEntry>) {
+        for (a, b) in self.pairs.keys() {
+            self.partners.entry(*a).or_default().insert(*b);
+            self.partners.entry(*b).or_default().insert(*a);
+        }
+        for (n, e) in tracks {
+            let p = &e.track.position;
+            if encounter_candidate(ctx, &e.track) {
+                let metres = ctx.config.rules.encounter.max_distance_m;
+                self.sea.put(*n, cell_of(p.lon, p.lat, metres));
+            }
+            if convoy_candidate(ctx, &e.track) {
+                let metres = ctx.config.rules.convoy.max_distance_m;
+                self.land.put(*n, cell_of(p.lon, p.lat, metres));
+            }
+        }
+    }
+
+    pub fn on_fix(&mut self, ctx: &mut Ctx<'_>, tracks: &BTreeMap<u64, TrackEntry>, a: u64) {
+        let Some(entry) = tracks.get(&a) else { return };
+        self.encounter(ctx, tracks, a, &entry.track);
+        self.convoy(ctx, tracks, a, &entry.track);
+    }
+
+    /// The track is lost or forgotten: it leaves every grid, pair and convoy.
+    pub fn remove(&mut self, ctx: &mut Ctx<'_>, n: u64, time: Time) {
+        self.sea.remove(n);
+        self.land.remove(n);
+        for b in self.partners.remove(&n).unwrap_or_default() {
+            self.unpair(ctx, n, b, time);
+        }
+        self.leave_convoy(ctx, n, time);
+    }
+
+    fn unpair(&mut self, ctx: &mut Ctx<'_>, a: u64, b: u64, time: Time) {
+        self.pairs.remove(&(a.min(b), a.max(b)));
+        for (x, y) in [(a, b), (b, a)] {
+            if let Some(set) = self.partners.get_mut(&x) {
+                set.remove(&y);
+                if set.is_empty() {
+                    self.partners.remove(&x);
+                }
+            }
+        }
+        ctx.clear(&EpisodeKey::pair(Rule::Encounter, a, b), time);
+    }
+
+    fn encounter(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        tracks: &BTreeMap<u64, TrackEntry>,
+        a: u64,
+        track: &Track,
+    ) {
+        let config = ctx.config;
+        let cfg = &config.rules.encounter;
+        let t = track.last_time;
+        let mut close = Vec::new();
+        if encounter_candidate(ctx, track) {
+            let cell = cell_of(track.position.lon, track.position.lat, cfg.max_distance_m);
+            self.sea.put(a, cell);
+            for b in self.sea.near(cell, a) {
+                let Some(other) = tracks.get(&b) else { continue };
+                if t.since(other.track.last_time).abs() <= cfg.max_fix_age_ms
+                    && distance(track, &other.track) <= cfg.max_distance_m
+                {
+                    close.push((b, &other.track));
+                }
+            }
+        } else {
+            self.sea.remove(a);
+        }
+        let (min_duration, old) = (cfg.min_duration_ms, self.partners.get(&a).cloned());
+        for b in old.unwrap_or_default() {
+            // A partner not heard from recently enough is not judged: one missed report does
+            // not end a two-hour encounter. Its own silence (lost) or its own fix ends it.
+            let stale = self.sea.at.contains_key(&b)
+                && tracks
+                    .get(&b)
+                    .is_some_and(|o| t.since(o.track.last_time).abs() > cfg.max_fix_age_ms);
+            let keep =
+                close.iter().any(|(x, _)| *x == b) || (stale && self.sea.at.contains_key(&a));
+            if !keep {
+                self.unpair(ctx, a, b, t);
+            }
+        }
+        for (b, other) in close {
+            let pair = self.pairs.entry((a.min(b), a.max(b))).or_insert(Pair { since: t, last: t });
+            pair.last = pair.last.max(t);
+            let since = pair.since;
+            self.partners.entry(a).or_default().insert(b);
+            self.partners.entry(b).or_default().insert(a);
+            if t.since(since) >= min_duration {
+                let key = EpisodeKey::pair(Rule::Encounter, a, b);
+                ctx.raise(key, &[track, other], t, &[current(track), current(other)]);
+            }
+        }
+    }
+
+    fn convoy(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        tracks: &BTreeMap<u64, TrackEntry>,
+        a: u64,
+        track: &Track,
+    ) {
+        let config = ctx.config;
+        let cfg = &config.rules.convoy;
+        let t = track.last_time;
+        if !convoy_candidate(ctx, track) {
+            self.land.remove(a);
+            self.leave_convoy(ctx, a, t);
+            return;
+        }
+        let cell = cell_of(track.position.lon, track.position.lat, cfg.max_distance_m);
+        self.land.put(a, cell);
+        let (course, speed) = (track.course_deg.unwrap_or(0.0), track.speed_mps.unwrap_or(0.0));
+        let group: Vec<&Track> = self
+            .land
+            .near(cell, a)
+            .into_iter()
+            .filter_map(|b| tracks.get(&b).map(|e| &e.track))
+            .filter(|o| {
+                t.since(o.last_time).abs() <= cfg.max_fix_age_ms
+                    && distance(track, o) <= cfg.max_distance_m
+                    && angle_between(course, o.course_deg.unwrap_or(f64::NAN))
+                        <= cfg.max_heading_diff_deg
+                    && (speed - o.speed_mps.unwrap_or(f64::NAN)).abs() <= cfg.max_speed_diff_mps
+            })
+            .collect();
+        if group.len() + 1 < cfg.min_tracks.max(2) {
+            self.leave_convoy(ctx, a, t);
+            return;
+        }
+        let since = self.convoy.entry(a).or_insert(Convoying { since: t, alert: None }).since;
+        if t.since(since) < cfg.min_duration_ms {
+            return;
+        }
+        let own = self.convoy.get(&a).and_then(|c| c.alert);
+        let founder = own
+            .or_else(|| {
+                group.iter().find_map(|o| {
+                    let n = crate::tracks::track_number(&o.id)?;
+                    self.convoy.get(&n).and_then(|c| c.alert)
+                })
+            })
+            .unwrap_or(a);
+        let mut members: Vec<&Track> = vec![track];
+        members.extend(group.iter().copied());
+        let evidence: Vec<TrackPoint> = members.iter().map(|m| current(m)).collect();
+        ctx.raise(EpisodeKey::track(Rule::Convoy, founder, None), &members, t, &evidence);
+        if let Some(c) = self.convoy.get_mut(&a) {
+            c.alert = Some(founder);
+        }
+    }
+
+    fn leave_convoy(&mut self, ctx: &mut Ctx<'_>, a: u64, time: Time) {
+        let Some(left) = self.convoy.remove(&a) else { return };
+        let Some(founder) = left.alert else { return };
+        if !self.convoy.values().any(|c| c.alert == Some(founder)) {
+            ctx.clear(&EpisodeKey::track(Rule::Convoy, founder, None), time);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! `zone.entry`, `zone.exit` and `zone.dwell`, debounced: an entry (exit) counts after
+//! `debounce_fixes` consecutive fixes inside (outside), so one stray fix starts no episode.
+
+use model::Time;
+use serde::{Deserialize, Serialize};
+
+use super::{Ctx, Rule};
+use crate::TrackEntry;
+use crate::alerts::EpisodeKey;
+
+/// A track's relation to one watched zone.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Membership {
+    /// Entry confirmed (and exit not yet confirmed).
+    pub inside: bool,
+    /// Consecutive fixes on the other side so far.
+    pub streak: u32,
+    /// Time of the first fix inside of the current stay (or of the pending entry).
+    pub since: Time,
+}
+
+/// `watched` are the ids of the watched zones containing the track's new position.
+pub(super) fn on_fix(ctx: &mut Ctx<'_>, number: u64, entry: &mut TrackEntry, watched: &[&str]) {
+    if watched.is_empty() && entry.rules.zones.is_empty() {
+        return;
+    }
+    let p = crate::tracks::current(&entry.track);
+    let t = p.time;
+    for &zone in watched {
+        let rules = &ctx.rules_of_zone(zone).zone;
+        let m = entry.rules.zones.entry(zone.to_string()).or_insert(Membership {
+            inside: false,
+            streak: 0,
+            since: t,
+        });
+        if m.inside {
+            m.streak = 0;
+        } else {
+            if m.streak == 0 {
+                m.since = t;
+            }
+            m.streak += 1;
+            if m.streak < rules.debounce_fixes.max(1) {
+                continue;
+            }
+            m.inside = true;
+            m.streak = 0;
+            ctx.clear(&EpisodeKey::track(Rule::ZoneExit, number, Some(zone)), t);
+            if rules.entry {
+                let key = EpisodeKey::track(Rule::ZoneEntry, number, Some(zone));
+                ctx.raise(key, &[&entry.track], t, &[p]);
+            }
+        }
+        if rules.dwell_ms > 0 && t.since(m.since) >= rules.dwell_ms {
+            let key = EpisodeKey::track(Rule::ZoneDwell, number, Some(zone));
+            ctx.raise(key, &[&entry.track], t, &[p]);
+        }
+    }
+    let outside: Vec<String> =
+        entry.rules.zones.keys().filter(|z| !watched.contains(&z.as_str())).cloned().collect();
+    for zone in outside {
+        let rules = &ctx.rules_of_zone(&zone).zone;
+        let Some(m) = entry.rules.zones.get_mut(&zone) else { continue };
+        if !m.inside {
+            // A pending entry broken by a fix outside.
+            entry.rules.zones.remove(&zone);
+            continue;
+        }
+        m.streak += 1;
+        if m.streak < rules.debounce_fixes.max(1) {
+            continue;
+        }
+        entry.rules.zones.remove(&zone);
+        ctx.clear(&EpisodeKey::track(Rule::ZoneEntry, number, Some(&zone)), t);
+        ctx.clear(&EpisodeKey::track(Rule::ZoneDwell, number, Some(&zone)), t);
+        if rules.exit {
+            let key = EpisodeKey::track(Rule::ZoneExit, number, Some(&zone));
+            ctx.raise(key, &[&entry.track], t, &[p]);
+        }
+    }
+}

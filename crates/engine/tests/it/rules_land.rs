@@ -1,0 +1,187 @@
+//! Land and zone rules, each just before and just past its threshold.
+
+use std::sync::Arc;
+
+use engine::EngineConfig;
+use engine::geo::sphere::{M_PER_DEG, haversine_m};
+use engine::geo::{Geography, zones_from_toml};
+use model::{AgencyId, AlertState, Severity, ZoneGeometry};
+
+use crate::support::*;
+
+/// In the Fezzan, far from any border.
+const DESERT: (f64, f64) = (14.0, 26.0);
+
+fn with_zone() -> Arc<Geography> {
+    let text =
+        "[[zone]]\nid = \"aoi.test\"\ncircle = { center = [14.5, 26.5], radius_m = 5000.0 }\n";
+    let zones = zones_from_toml("t.toml", text, &AgencyId::new("CGW")).expect("zones");
+    Arc::new(Geography::builder().zones(zones).build().expect("geography"))
+}
+
+fn patrol(config: EngineConfig, fixes: &[(i64, bool)]) -> Feed {
+    let mut f = Feed::with_geography(config, with_zone());
+    for &(t, inside) in fixes {
+        let lat = if inside { 26.5 } else { 26.6 };
+        f.push(vehicle("LY-1", T0 + t, 14.5, lat, 0.5, 0.0));
+    }
+    f
+}
+
+#[test]
+fn zone_entry_needs_two_consecutive_fixes_inside() {
+    let one = patrol(EngineConfig::default(), &[(0, false), (MINUTE, true), (2 * MINUTE, false)]);
+    assert!(one.alerts("zone.entry").is_empty(), "one stray fix inside is no entry");
+    let two = patrol(EngineConfig::default(), &[(0, false), (MINUTE, true), (2 * MINUTE, true)]);
+    let entry = two.alerts("zone.entry");
+    assert_eq!(entry.len(), 1);
+    assert_eq!(entry[0].zone.as_deref(), Some("aoi.test"));
+}
+
+#[test]
+fn zone_exit_is_debounced_too_and_closes_the_entry() {
+    let fixes = [(0, true), (MINUTE, true), (2 * MINUTE, false), (3 * MINUTE, true)];
+    let f = patrol(EngineConfig::default(), &fixes);
+    assert!(f.alerts("zone.exit").is_empty());
+    assert_eq!(f.open("zone.entry").len(), 1);
+    let fixes = [(0, true), (MINUTE, true), (2 * MINUTE, false), (3 * MINUTE, false)];
+    let f = patrol(EngineConfig::default(), &fixes);
+    assert_eq!(f.alerts("zone.exit").len(), 1);
+    assert_eq!(f.alerts("zone.entry")[0].state, AlertState::Closed);
+}
+
+#[test]
+fn zone_dwell_after_an_hour_inside() {
+    let before = patrol(
+        EngineConfig::default(),
+        &[(0, true), (MINUTE, true), (59 * MINUTE + 59 * SECOND, true)],
+    );
+    assert!(before.alerts("zone.dwell").is_empty());
+    let past =
+        patrol(EngineConfig::default(), &[(0, true), (MINUTE, true), (60 * MINUTE + SECOND, true)]);
+    assert_eq!(past.alerts("zone.dwell").len(), 1);
+}
+
+#[test]
+fn a_per_zone_override_changes_dwell_in_that_zone_only() {
+    let mut config = EngineConfig::default();
+    config
+        .rules
+        .zones
+        .insert("aoi.test".into(), serde_json::json!({ "zone": { "dwell_ms": 10 * MINUTE } }));
+    let f = patrol(config, &[(0, true), (MINUTE, true), (10 * MINUTE, true)]);
+    assert_eq!(f.alerts("zone.dwell").len(), 1);
+}
+
+/// A point on the Niger border about 40 km from Tummo, and Tummo's centre.
+fn niger_border_point(km: f64) -> ([f64; 2], [f64; 2]) {
+    let geo = crate::geography();
+    let ZoneGeometry::Circle { center, .. } = geo.zone("bcp.tummo").expect("tummo").geometry else {
+        panic!("circle")
+    };
+    let ZoneGeometry::LineString { points } = &geo.zone("border.ner").expect("border").geometry
+    else {
+        panic!("line")
+    };
+    let point = points
+        .iter()
+        .min_by(|a, b| {
+            let da = (haversine_m(**a, center) - km * 1_000.0).abs();
+            let db = (haversine_m(**b, center) - km * 1_000.0).abs();
+            da.total_cmp(&db)
+        })
+        .copied()
+        .expect("points");
+    (point, center)
+}
+
+/// A vehicle driving north across the Niger border near `point`.
+fn cross(config: EngineConfig, point: [f64; 2]) -> Feed {
+    let mut f = Feed::new(config);
+    let (a, b) = ([point[0], point[1] - 0.01], [point[0], point[1] + 0.01]);
+    assert!(crate::geography().border_crossing(a, b).is_some(), "the step crosses the line");
+    f.push(vehicle("NE-7", T0, a[0], a[1], 12.0, 0.0));
+    f.push(vehicle("NE-7", T0 + 3 * MINUTE, b[0], b[1], 12.0, 0.0));
+    f
+}
+
+#[test]
+fn a_crossing_forty_km_from_tummo_is_outside_a_crossing_point() {
+    let (point, _) = niger_border_point(40.0);
+    let f = cross(EngineConfig::default(), point);
+    let alerts = f.alerts("crossing.outside_bcp");
+    assert_eq!(alerts.len(), 1);
+    assert_eq!(alerts[0].zone.as_deref(), Some("border.ner"));
+    assert!(alerts[0].severity >= Severity::High);
+    assert!(f.alerts("crossing.border").is_empty());
+}
+
+#[test]
+fn outside_bcp_just_past_and_just_before_the_distance() {
+    let (point, _) = niger_border_point(1.5);
+    let geo = crate::geography();
+    let c = geo
+        .border_crossing([point[0], point[1] - 0.01], [point[0], point[1] + 0.01])
+        .expect("crossing");
+    let d = c.nearest_bcp.expect("tummo").1;
+    let mut config = EngineConfig::default();
+    config.rules.crossing.outside_bcp_m = d + 1.0;
+    let at = cross(config.clone(), point);
+    assert_eq!(at.alerts("crossing.border").len(), 1, "within {d} + 1 m of the crossing point");
+    assert!(at.alerts("crossing.outside_bcp").is_empty());
+    config.rules.crossing.outside_bcp_m = d - 1.0;
+    let outside = cross(config, point);
+    assert_eq!(outside.alerts("crossing.outside_bcp").len(), 1);
+}
+
+#[test]
+fn pre_alert_within_the_distance_of_the_line() {
+    let (point, _) = niger_border_point(40.0);
+    let at = [point[0], point[1] + 0.003];
+    let d = crate::geography().nearest_border(at[0], at[1]).expect("border").at.metres;
+    assert!(d < 1_000.0, "{d}");
+    let run = |pre_alert_m: f64| {
+        let mut config = EngineConfig::default();
+        config.rules.crossing.pre_alert_m = pre_alert_m;
+        let mut f = Feed::new(config);
+        f.push(vehicle("NE-8", T0, at[0], at[1], 5.0, 0.0));
+        f.alerts("crossing.pre_alert").len()
+    };
+    assert_eq!(run(d + 1.0), 1);
+    assert_eq!(run(d - 1.0), 0);
+}
+
+/// `n` vehicles abreast, `spacing` metres apart, north at 40 km/h, each reporting every 20 s
+/// until `until` and once at `last`.
+fn convoy(n: usize, spacing: f64, until: i64, last: i64) -> Feed {
+    let mut f = Feed::default_rules();
+    let speed = 40.0 / 3.6;
+    let lon_step = spacing / (M_PER_DEG * DESERT.1.to_radians().cos());
+    let mut times: Vec<i64> = (0..=until).step_by(20 * SECOND as usize).collect();
+    times.push(last);
+    for t in times {
+        for v in 0..n {
+            let lat = DESERT.1 + dlat(speed * t as f64 / 1_000.0);
+            let lon = DESERT.0 + lon_step * v as f64;
+            f.push(vehicle(&format!("LY-{v}"), T0 + t + v as i64, lon, lat, speed, 0.0));
+        }
+    }
+    f
+}
+
+#[test]
+fn convoy_of_three_after_three_minutes() {
+    assert!(convoy(3, 200.0, 160 * SECOND, 179 * SECOND).alerts("convoy").is_empty(), "2 min 59");
+    let past = convoy(3, 200.0, 160 * SECOND, 181 * SECOND);
+    let alerts = past.alerts("convoy");
+    assert_eq!(alerts.len(), 1, "3 min 01: one alert for the whole convoy");
+    assert_eq!(alerts[0].tracks.len(), 3);
+    assert!(
+        convoy(2, 200.0, 300 * SECOND, 320 * SECOND).alerts("convoy").is_empty(),
+        "two is no convoy"
+    );
+    assert!(
+        convoy(3, 600.0, 300 * SECOND, 320 * SECOND).alerts("convoy").is_empty(),
+        "too far apart"
+    );
+}

@@ -1,0 +1,189 @@
+//! Sea rules, each just before and just past its threshold.
+
+use engine::geo::sphere::haversine_m;
+use model::{AlertState, Severity};
+
+use crate::support::*;
+
+/// Open sea north of Tripoli, about 45 km out: far from ports, inside 24 nm of the coast.
+const SEA: (f64, f64) = (13.3, 33.3);
+
+#[test]
+fn a_sart_mmsi_raises_one_critical_alert_however_many_fixes() {
+    let mut f = Feed::default_rules();
+    for i in 0..5 {
+        f.push(ais(970_123_456, T0 + i * 10 * SECOND, SEA.0, SEA.1, 0.5));
+        f.push(ais(642_123_456, T0 + i * 10 * SECOND, SEA.0 + 0.1, SEA.1, 0.5));
+    }
+    let sar = f.alerts("sar.beacon");
+    assert_eq!(sar.len(), 1, "{sar:?}");
+    assert_eq!(sar[0].severity, Severity::Critical);
+    assert_eq!(sar[0].last_time.0, T0 + 40 * SECOND);
+    assert!(sar[0].evidence.len() >= 2);
+}
+
+#[test]
+fn invalid_and_default_mmsis_are_flagged_once_per_track() {
+    let mut f = Feed::default_rules();
+    f.push(ais(100_000_001, T0, SEA.0, SEA.1, 1.0));
+    f.push(ais(100_000_001, T0 + SECOND, SEA.0, SEA.1, 1.0));
+    f.push(ais(642_000_000, T0, SEA.0 + 0.2, SEA.1, 1.0));
+    f.push(ais(642_123_456, T0, SEA.0 + 0.4, SEA.1, 1.0));
+    assert_eq!(f.alerts("mmsi.invalid").len(), 1);
+    assert_eq!(f.alerts("identity.conflict").len(), 1);
+}
+
+/// Two fixes of one MMSI 10 minutes apart at an implied speed of `knots`.
+fn jump(knots: f64) -> Feed {
+    let mut f = Feed::default_rules();
+    let metres = knots * KNOT * 600.0;
+    f.push(ais(642_123_456, T0, SEA.0, SEA.1, 10.0));
+    f.push(ais(642_123_456, T0 + 10 * MINUTE, SEA.0, SEA.1 + dlat(metres), 10.0));
+    f
+}
+
+#[test]
+fn position_jump_splits_at_25_knots() {
+    let before = jump(24.9);
+    assert_eq!(before.engine.track_count(), 1);
+    assert!(before.alerts("position.jump").is_empty());
+    let past = jump(25.1);
+    assert_eq!(past.engine.track_count(), 2, "the jumped fix went to a suspected-spoofing track");
+    let alerts = past.alerts("position.jump");
+    assert_eq!(alerts.len(), 1);
+    assert_eq!(alerts[0].tracks.len(), 2);
+}
+
+#[test]
+fn a_split_mmsi_keeps_feeding_both_tracks_without_new_alerts() {
+    let mut f = jump(60.0);
+    let far = SEA.1 + dlat(60.0 * KNOT * 600.0);
+    for i in 2..6 {
+        f.push(ais(642_123_456, T0 + i * 5 * MINUTE, SEA.0, SEA.1, 10.0));
+        f.push(ais(642_123_456, T0 + i * 5 * MINUTE + SECOND, SEA.0, far, 10.0));
+    }
+    assert_eq!(f.engine.track_count(), 2);
+    let observed: u64 = f.engine.tracks().map(|t| t.observations).sum();
+    assert_eq!(observed, 10, "every fix on one of the two tracks");
+    assert_eq!(f.alerts("position.jump").len(), 1);
+}
+
+/// A radar-only contact 1 km off the coast near Zuwara, moving north at `knots`, with fixes
+/// every 30 s until `until_s` and one at `last_s`.
+fn departure(knots: f64, until_s: i64, last_s: i64, identified: bool) -> Feed {
+    let mut f = Feed::default_rules();
+    let geo = crate::geography();
+    let coast = geo.locate_on_line("coast.lby", 12.08, 33.0).expect("coast near Zuwara").closest;
+    let start = (coast[0], coast[1] + dlat(1_000.0));
+    let speed = knots * KNOT;
+    let mut times: Vec<i64> = (0..=until_s).step_by(30).collect();
+    times.push(last_s);
+    for s in times {
+        let lat = start.1 + dlat(speed * s as f64);
+        let o = if identified {
+            ais(642_555_555, T0 + s * SECOND, start.0, lat, knots)
+        } else {
+            radar("17", T0 + s * SECOND, start.0, lat, Some(speed))
+        };
+        f.push(o);
+    }
+    f
+}
+
+#[test]
+fn unidentified_departure_after_five_minutes_seaward() {
+    assert!(departure(4.0, 270, 299, false).alerts("coast.unidentified_departure").is_empty());
+    let past = departure(4.0, 270, 301, false);
+    let alerts = past.alerts("coast.unidentified_departure");
+    assert_eq!(alerts.len(), 1);
+    assert_eq!(alerts[0].severity, Severity::High);
+}
+
+#[test]
+fn unidentified_departure_needs_more_than_three_knots_and_no_identity() {
+    assert!(departure(2.9, 600, 630, false).alerts("coast.unidentified_departure").is_empty());
+    assert_eq!(departure(3.1, 600, 630, false).alerts("coast.unidentified_departure").len(), 1);
+    assert!(departure(6.0, 600, 630, true).alerts("coast.unidentified_departure").is_empty());
+}
+
+/// A vessel seen at sea, then silence, with another vessel reporting `after` later.
+fn gap(after: i64) -> Feed {
+    let mut f = Feed::default_rules();
+    f.push(ais(642_100_001, T0, SEA.0, SEA.1, 5.0));
+    f.push(ais(642_100_001, T0 + 10 * SECOND, SEA.0, SEA.1 + dlat(25.0), 5.0));
+    f.push(ais(642_100_002, T0 + 10 * SECOND + after, SEA.0 + 1.0, SEA.1, 5.0));
+    f
+}
+
+#[test]
+fn ais_gap_after_six_hours_of_silence_and_closed_when_heard_again() {
+    assert!(gap(5 * HOUR + 59 * MINUTE).alerts("ais.gap").is_empty());
+    let mut past = gap(6 * HOUR + MINUTE);
+    let alerts = past.open("ais.gap");
+    assert_eq!(alerts.len(), 1);
+    assert_eq!(alerts[0].first_time.0, T0 + 10 * SECOND, "the window starts at the last fix");
+    past.push(ais(642_100_001, T0 + 7 * HOUR, SEA.0, SEA.1 + dlat(50.0), 5.0));
+    assert!(past.open("ais.gap").is_empty());
+    assert_eq!(past.alerts("ais.gap")[0].state, AlertState::Closed);
+}
+
+/// Two vessels `metres` apart at 1 kn, fixes every 10 min, then both at `last`.
+fn encounter(metres: f64, last: i64) -> Feed {
+    let mut f = Feed::default_rules();
+    let other = (SEA.0, SEA.1 + dlat(metres));
+    assert!((haversine_m([SEA.0, SEA.1], [other.0, other.1]) - metres).abs() < 0.01);
+    let mut times: Vec<i64> = (0..=115).step_by(5).map(|m| m * MINUTE).collect();
+    times.push(last);
+    for t in times {
+        f.push(ais(642_200_001, T0 + t, SEA.0, SEA.1, 1.0));
+        f.push(ais(642_200_002, T0 + t, other.0, other.1, 1.0));
+    }
+    f
+}
+
+#[test]
+fn encounter_at_500_metres_for_two_hours() {
+    assert!(encounter(400.0, 119 * MINUTE).alerts("encounter").is_empty(), "1 h 59");
+    let past = encounter(400.0, 121 * MINUTE);
+    let alerts = past.alerts("encounter");
+    assert_eq!(alerts.len(), 1, "2 h 01");
+    assert_eq!(alerts[0].tracks.len(), 2);
+    assert_eq!(encounter(499.0, 121 * MINUTE).alerts("encounter").len(), 1);
+    assert!(encounter(501.0, 121 * MINUTE).alerts("encounter").is_empty());
+}
+
+#[test]
+fn an_encounter_ends_when_one_vessel_leaves() {
+    let mut f = encounter(300.0, 125 * MINUTE);
+    f.push(ais(642_200_001, T0 + 130 * MINUTE, SEA.0, SEA.1 - dlat(2_000.0), 8.0));
+    let alerts = f.alerts("encounter");
+    assert_eq!(alerts.len(), 1);
+    assert_eq!(alerts[0].state, AlertState::Closed);
+}
+
+#[test]
+fn no_encounter_in_port() {
+    let geo = crate::geography();
+    let port = geo.zone("port.zawiya").expect("port");
+    let model::ZoneGeometry::Circle { center, .. } = port.geometry else { panic!("circle") };
+    let mut f = Feed::default_rules();
+    for m in (0..=180).step_by(10) {
+        f.push(ais(642_200_001, T0 + m * MINUTE, center[0], center[1], 0.5));
+        f.push(ais(642_200_002, T0 + m * MINUTE, center[0], center[1] + dlat(100.0), 0.5));
+    }
+    assert!(f.alerts("encounter").is_empty());
+}
+
+#[test]
+fn an_acknowledged_alert_stays_acknowledged_until_it_closes() {
+    let mut f = encounter(300.0, 125 * MINUTE);
+    let id = f.alerts("encounter")[0].id.clone();
+    f.ack(&id, T0 + 126 * MINUTE);
+    let entry = f.engine.alert(&id).expect("alert").clone();
+    assert_eq!(entry.alert.state, AlertState::Acknowledged);
+    assert_eq!(entry.acknowledged_by.as_deref(), Some("cgw.watch"));
+    f.push(ais(642_200_001, T0 + 130 * MINUTE, SEA.0, SEA.1 + dlat(300.0), 1.0));
+    f.push(ais(642_200_002, T0 + 130 * MINUTE, SEA.0, SEA.1 + dlat(600.0), 1.0));
+    assert_eq!(f.engine.alert(&id).map(|e| e.alert.state), Some(AlertState::Acknowledged));
+    f.ack("a999999", T0 + 131 * MINUTE);
+}
