@@ -208,8 +208,9 @@ fn simulate(
             }
             let (p, course, speed) = a.state(t);
             if (t + a.phase_ms) % a.report_every_ms < TICK_MS {
-                report_ais(feeds, a, t, p, course, speed, receivers)?;
-                report_cot(feeds, a, t, p, course, speed)?;
+                let fix = Fix { t, p, course, speed };
+                report_ais(feeds, a, &fix, receivers)?;
+                report_cot(feeds, a, &fix)?;
             }
             if a.radar_visible && a.kind == Kind::Vessel && radar_tick {
                 for r in radars.iter().filter(|r| distance_m(r.at, p) <= r.range_m) {
@@ -284,16 +285,22 @@ fn round6(v: f64) -> f64 {
     (v * 1e6).round() / 1e6
 }
 
-#[allow(clippy::too_many_arguments)]
-fn report_ais(
-    feeds: &mut Feeds,
-    a: &Actor,
+/// Where an actor is when it reports.
+#[derive(Clone, Copy)]
+struct Fix {
     t: i64,
     p: [f64; 2],
     course: f64,
     speed: f64,
+}
+
+fn report_ais(
+    feeds: &mut Feeds,
+    a: &Actor,
+    fix: &Fix,
     receivers: &[Sensor],
 ) -> Result<(), SimError> {
+    let Fix { t, p, course, speed } = *fix;
     if a.mmsi == 0 || !a.ais_on(t) {
         return Ok(());
     }
@@ -345,14 +352,8 @@ fn report_ais(
     Ok(())
 }
 
-fn report_cot(
-    feeds: &mut Feeds,
-    a: &Actor,
-    t: i64,
-    p: [f64; 2],
-    course: f64,
-    speed: f64,
-) -> Result<(), SimError> {
+fn report_cot(feeds: &mut Feeds, a: &Actor, fix: &Fix) -> Result<(), SimError> {
+    let Fix { t, p, course, speed } = *fix;
     let Some((uid, callsign, cot_type)) = &a.cot else { return Ok(()) };
     let time = iso8601(t);
     let stale = iso8601(t + 5 * 60_000);

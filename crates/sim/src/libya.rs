@@ -21,40 +21,39 @@ pub const SCHEDULE: [(&str, i64); 7] = [
     ("the day's report (00:00-24:00), from what the day produced", 24 * HOUR),
 ];
 
+/// Coastal sites: name, position, whether it has an AIS receiver, whether it has a radar.
+const COASTAL_SITES: [(&str, f64, f64, bool, bool); 9] = [
+    ("zuwara", 12.08, 32.93, true, true),
+    ("tripoli", 13.19, 32.90, true, true),
+    ("khoms", 14.26, 32.65, true, false),
+    ("misrata", 15.10, 32.38, true, true),
+    ("sirte", 16.59, 31.21, true, false),
+    ("ras-lanuf", 18.57, 30.50, true, false),
+    ("benghazi", 20.07, 32.12, true, true),
+    ("derna", 22.64, 32.77, true, false),
+    ("tobruk", 23.96, 32.08, true, true),
+];
+
+fn coastal(prefix: &str, range_m: f64, has: impl Fn(bool, bool) -> bool) -> Vec<Sensor> {
+    COASTAL_SITES
+        .iter()
+        .filter(|(_, _, _, ais, radar)| has(*ais, *radar))
+        .map(|(id, lon, lat, _, _)| Sensor {
+            id: format!("{prefix}-{id}"),
+            at: [*lon, *lat],
+            range_m,
+        })
+        .collect()
+}
+
 /// Coastal AIS receivers: about 40 nm of coverage each, gaps beyond.
 pub fn ais_receivers() -> Vec<Sensor> {
-    let at = |id: &str, lon, lat| Sensor {
-        id: format!("ais-{id}"),
-        at: [lon, lat],
-        range_m: 40.0 * NM_M,
-    };
-    vec![
-        at("zuwara", 12.08, 32.93),
-        at("tripoli", 13.19, 32.90),
-        at("khoms", 14.26, 32.65),
-        at("misrata", 15.10, 32.38),
-        at("sirte", 16.59, 31.21),
-        at("ras-lanuf", 18.57, 30.50),
-        at("benghazi", 20.07, 32.12),
-        at("derna", 22.64, 32.77),
-        at("tobruk", 23.96, 32.08),
-    ]
+    coastal("ais", 40.0 * NM_M, |ais, _| ais)
 }
 
 /// Coastal radars: 24 nm.
 pub fn radars() -> Vec<Sensor> {
-    let at = |id: &str, lon, lat| Sensor {
-        id: format!("radar-{id}"),
-        at: [lon, lat],
-        range_m: 24.0 * NM_M,
-    };
-    vec![
-        at("zuwara", 12.08, 32.93),
-        at("tripoli", 13.19, 32.90),
-        at("misrata", 15.10, 32.38),
-        at("benghazi", 20.07, 32.12),
-        at("tobruk", 23.96, 32.08),
-    ]
+    coastal("radar", 24.0 * NM_M, |_, radar| radar)
 }
 
 /// Libya's land border with a neighbour, from the shipped region data.
