@@ -52,7 +52,7 @@ fn stream(
             .map(|id| {
                 json!({
                     "source": "crash-test", "source_kind": "ais", "agency": "CGW", "time": now_ms(),
-                    "position": { "lon": 12.0 + (*id % 100) as f64 * 0.001, "lat": 33.0 },
+                    "position": { "lon": 12.0 + (*id % 50) as f64 * 0.001, "lat": 33.0 },
                     "identity": { "mmsi": 642000000 + id % 50, "callsign": format!("c{id}") },
                     "kind": "vessel"
                 })
