@@ -1,6 +1,7 @@
 //! The server through its router: routes, bad input, restart, live updates.
 
 mod ais_sources;
+mod alerts;
 mod api;
 mod auth;
 mod bad_input;

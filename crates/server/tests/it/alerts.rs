@@ -1,0 +1,139 @@
+//! From raw observations through the pipeline to an alert: listed through the policy,
+//! acknowledged as an event, published live; and the zones as GeoJSON.
+
+use engine::geo::Geography;
+use engine::geo::sphere::M_PER_DEG;
+use serde_json::{Value, json};
+
+use crate::{TestCentre, now_ms};
+
+/// A radar contact without identity leaving the coast near Zuwara northbound at 5 kn, seen
+/// every 30 s for the last `minutes`.
+fn departure(minutes: i64) -> Value {
+    let geo = Geography::libya().expect("geography");
+    let coast = geo.locate_on_line("coast.lby", 12.08, 33.0).expect("coast").closest;
+    let speed = 5.0 * 1_852.0 / 3_600.0;
+    let now = now_ms();
+    let items: Vec<Value> = (0..=minutes * 2)
+        .map(|i| {
+            let s = i * 30;
+            let lat = coast[1] + (1_000.0 + speed * s as f64) / M_PER_DEG;
+            json!({
+                "source": "radar-zuwara", "source_kind": "radar", "agency": "CGW",
+                "time": now - minutes * 60_000 + s * 1_000,
+                "position": { "lon": coast[0], "lat": lat },
+                "speed_mps": speed,
+                "identity": { "source_track": "T-17" },
+            })
+        })
+        .collect();
+    Value::Array(items)
+}
+
+fn alerts_of(body: &Value, rule: &str) -> Vec<Value> {
+    body["alerts"]
+        .as_array()
+        .map(|a| a.iter().filter(|x| x["rule"] == rule).cloned().collect())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_departure_becomes_an_alert_that_is_acknowledged_and_hidden_from_others() {
+    let c = TestCentre::new().await;
+    let batch = departure(6);
+    let n = batch.as_array().map(Vec::len).unwrap_or(0) as u64;
+    let (status, body) = c.post("/api/v1/observations", &batch).await;
+    assert_eq!(status, 200, "{body}");
+    c.folded(n).await;
+
+    let (status, open) = c.get("/api/v1/alerts?state=open").await;
+    assert_eq!(status, 200, "{open}");
+    let found = alerts_of(&open, "coast.unidentified_departure");
+    assert_eq!(found.len(), 1, "{open}");
+    let alert = &found[0];
+    assert_eq!(alert["severity"], "high");
+    assert_eq!(alert["agency"], "CGW");
+    assert!(alert["title_ar"].as_str().is_some_and(|t| !t.is_empty()));
+    assert!(alert["evidence"].as_array().is_some_and(|e| !e.is_empty()));
+    let id = alert["id"].as_str().expect("id").to_string();
+
+    // Another agency with no agreement sees nothing and cannot acknowledge: the same 404.
+    let ars = c.login("ars.watch").await;
+    let (_, theirs) = c.call_as(Some(&ars), "GET", "/api/v1/alerts", "").await;
+    assert!(alerts_of(&theirs, "coast.unidentified_departure").is_empty(), "{theirs}");
+    let uri = format!("/api/v1/alerts/{id}/ack");
+    let (status, _) = c.call_as(Some(&ars), "POST", &uri, "").await;
+    assert_eq!(status, 404);
+    let (status, _) = c.post("/api/v1/alerts/a999999/ack", &json!({})).await;
+    assert_eq!(status, 404);
+
+    let (status, acked) = c.post(&uri, &json!({})).await;
+    assert_eq!(status, 200, "{acked}");
+    assert_eq!(acked["state"], "acknowledged");
+    assert_eq!(acked["acknowledged_by"], "cgw.watch");
+    let (_, listed) = c.get("/api/v1/alerts?state=acknowledged").await;
+    assert_eq!(alerts_of(&listed, "coast.unidentified_departure").len(), 1);
+    let (_, open) = c.get("/api/v1/alerts?state=open").await;
+    assert!(alerts_of(&open, "coast.unidentified_departure").is_empty());
+
+    // The acknowledgement is in the audit trail, with the actor.
+    let kinds = c.centre.read(|e| e.alert(&id).map(|a| a.acknowledged_by.clone()));
+    assert_eq!(kinds, Some(Some("cgw.watch".to_string())));
+}
+
+#[tokio::test]
+async fn four_minutes_of_departure_is_not_yet_an_alert() {
+    let c = TestCentre::new().await;
+    let batch = departure(4);
+    let n = batch.as_array().map(Vec::len).unwrap_or(0) as u64;
+    assert_eq!(c.post("/api/v1/observations", &batch).await.0, 200);
+    c.folded(n).await;
+    let (_, all) = c.get("/api/v1/alerts").await;
+    assert!(alerts_of(&all, "coast.unidentified_departure").is_empty(), "{all}");
+}
+
+#[tokio::test]
+async fn a_bad_state_is_a_400() {
+    let c = TestCentre::new().await;
+    let (status, body) = c.get("/api/v1/alerts?state=maybe").await;
+    assert_eq!(status, 400, "{body}");
+}
+
+#[tokio::test]
+async fn a_sart_alert_is_published_to_live_subscribers() {
+    let c = TestCentre::new().await;
+    let mut updates = c.centre.subscribe();
+    let mut sart = crate::observation(970_123_456, 13.3, 33.3);
+    sart["identity"] = json!({ "mmsi": 970_123_456 });
+    c.post("/api/v1/observations", &json!([sart])).await;
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let update = tokio::time::timeout_at(deadline, updates.recv())
+            .await
+            .expect("an alert update in time")
+            .expect("update");
+        if update.kind == "alert" {
+            assert_eq!(update.data["rule"], "sar.beacon");
+            assert_eq!(update.data["severity"], "critical");
+            break;
+        }
+    }
+}
+
+#[tokio::test]
+async fn zones_are_a_feature_collection_with_arabic_names_and_impact() {
+    let c = TestCentre::new().await;
+    let (status, body) = c.get("/api/v1/zones").await;
+    assert_eq!(status, 200);
+    assert_eq!(body["type"], "FeatureCollection");
+    let features = body["features"].as_array().expect("features");
+    let find = |id: &str| features.iter().find(|f| f["id"] == id).cloned().expect(id);
+    let tummo = find("bcp.tummo");
+    assert_eq!(tummo["properties"]["kind"], "crossing_point");
+    assert_eq!(tummo["geometry"]["type"], "Polygon");
+    assert!(tummo["properties"]["radius_m"].as_f64().is_some());
+    let section = find("section.coast.zuwara");
+    assert!(section["properties"]["impact"].is_string(), "{section}");
+    assert!(section["properties"]["name_ar"].is_string());
+    assert_eq!(find("border.ner")["geometry"]["type"], "LineString");
+}
