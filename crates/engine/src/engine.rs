@@ -311,12 +311,18 @@ impl Engine {
             }
             deadlines.pop_first();
             let Some(entry) = tracks.get_mut(&number) else { continue };
-            rules::gap_check(&mut ctx, config, number, entry, now);
             let due = next_deadline(entry, config);
-            if due > now {
-                // Updated since it was filed: file it again at its real deadline.
+            if due != deadline {
+                // Updated since it was filed: file it again at its real deadline, so that
+                // tracks come due in the order of their real deadlines (alert ids depend on it,
+                // and a restored engine files them there from the start).
                 deadlines.insert((due, number));
                 entry.filed = due;
+                continue;
+            }
+            if rules::gap_check(&mut ctx, config, number, entry, now) {
+                entry.filed = next_deadline(entry, config);
+                deadlines.insert((entry.filed, number));
                 continue;
             }
             let idle = now.since(entry.track.last_time);

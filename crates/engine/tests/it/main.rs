@@ -2,6 +2,7 @@
 
 mod fold;
 mod lifecycle;
+mod replay;
 mod rules_land;
 mod rules_sea;
 mod support;
