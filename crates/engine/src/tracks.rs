@@ -216,4 +216,10 @@ pub(crate) fn merge_identity(into: &mut Identity, from: &Identity) {
     fill(&mut into.cot_uid, &from.cot_uid);
     fill(&mut into.plate, &from.plate);
     fill(&mut into.source_track, &from.source_track);
+    fill(&mut into.ship_type, &from.ship_type);
+    fill(&mut into.mmsi_valid, &from.mmsi_valid);
+    fill(&mut into.flag, &from.flag);
+    fill(&mut into.ais_beacon, &from.ais_beacon);
+    // The newest navigational status known: 14 (AIS-SART active) must reach the rules.
+    fill(&mut into.nav_status, &from.nav_status);
 }

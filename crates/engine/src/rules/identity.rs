@@ -16,12 +16,14 @@ pub(super) fn on_fix(
     created: bool,
 ) {
     let Some(mmsi) = entry.track.identity.mmsi else { return };
+    let distress = ais::identity::beacon(mmsi).is_some()
+        || entry.track.identity.nav_status.is_some_and(ais::identity::is_sart_active_status);
     if entry.track.speed_mps.is_some_and(|s| s > rules.position_jump.max_speed_mps) {
         entry.rules.fast = true;
     }
     let p = crate::tracks::current(&entry.track);
     let track = &entry.track;
-    if rules.sar_beacon.enabled && ais::identity::beacon(mmsi).is_some() {
+    if rules.sar_beacon.enabled && distress {
         // Every fix of a beacon updates its one alert: the newest position is what SAR needs.
         let key = EpisodeKey::track(Rule::SarBeacon, number, None);
         ctx.raise(key, &[track], p.time, &[p]);
@@ -64,7 +66,10 @@ pub(crate) fn consistent(entry: &TrackEntry, obs: &Observation, rules: &RulesCon
     if seconds <= 0.0 {
         return false;
     }
-    let fast = entry.rules.fast || obs.speed_mps.is_some_and(|s| s > jump.max_speed_mps);
+    // High-speed craft: AIS ship types 40-49, or a track that reported such speeds itself.
+    let fast = entry.rules.fast
+        || entry.track.identity.ship_type.is_some_and(|t| (40..=49).contains(&t))
+        || obs.speed_mps.is_some_and(|s| s > jump.max_speed_mps);
     let limit = if fast { jump.max_speed_fast_mps } else { jump.max_speed_mps };
     metres / seconds <= limit
 }

@@ -23,6 +23,36 @@ fn a_sart_mmsi_raises_one_critical_alert_however_many_fixes() {
 }
 
 #[test]
+fn navigational_status_14_is_a_distress_beacon_too() {
+    let mut f = Feed::default_rules();
+    let mut o = ais(642_123_456, T0, SEA.0, SEA.1, 0.5);
+    f.push(o.clone());
+    assert!(f.alerts("sar.beacon").is_empty());
+    o.time = model::Time(T0 + 10 * SECOND);
+    o.identity.nav_status = Some(14);
+    f.push(o);
+    assert_eq!(f.alerts("sar.beacon").len(), 1);
+}
+
+#[test]
+fn high_speed_craft_jump_at_50_knots() {
+    let run = |knots: f64| {
+        let mut f = Feed::default_rules();
+        let mut a = ais(642_123_457, T0, SEA.0, SEA.1, 30.0);
+        a.identity.ship_type = Some(40);
+        a.speed_mps = None;
+        f.push(a.clone());
+        let metres = knots * KNOT * 600.0;
+        a.time = model::Time(T0 + 10 * MINUTE);
+        a.position.lat = SEA.1 + dlat(metres);
+        f.push(a);
+        f.engine.track_count()
+    };
+    assert_eq!(run(49.9), 1);
+    assert_eq!(run(50.1), 2);
+}
+
+#[test]
 fn invalid_and_default_mmsis_are_flagged_once_per_track() {
     let mut f = Feed::default_rules();
     f.push(ais(100_000_001, T0, SEA.0, SEA.1, 1.0));
