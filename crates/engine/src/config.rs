@@ -27,6 +27,8 @@ pub struct EngineConfig {
     pub aircraft: KindTimeouts,
     pub person: KindTimeouts,
     pub unknown: KindTimeouts,
+    /// Association by position (radar plots and tracks, fusion with AIS).
+    pub fusion: crate::fusion::FusionConfig,
     /// Closed alerts are forgotten this long after their last time.
     pub alert_retention_ms: i64,
     /// Every detection rule's thresholds, globally and per zone.
@@ -47,6 +49,7 @@ impl Default for EngineConfig {
             aircraft: KindTimeouts { coast_after_ms: minutes(1), lost_after_ms: minutes(5) },
             person: KindTimeouts { coast_after_ms: minutes(5), lost_after_ms: minutes(30) },
             unknown: KindTimeouts { coast_after_ms: minutes(3), lost_after_ms: minutes(20) },
+            fusion: crate::fusion::FusionConfig::default(),
             alert_retention_ms: 7 * Time::MS_PER_DAY,
             rules: crate::rules::RulesConfig::default(),
         }

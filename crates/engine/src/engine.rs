@@ -4,11 +4,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use geo::Geography;
-use model::{Event, EventKind, Observation, Time, Track, TrackId, TrackState};
+use model::{Event, EventKind, Observation, SourceKind, Time, Track, TrackId, TrackState};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::alerts::{AlertEntry, Alerts, EpisodeKey};
+use crate::fusion::{self, Probe};
+use crate::rules::proximity::Grid;
 use crate::rules::{self, Ctx, Rule, RulesConfig, proximity::Proximity};
 use crate::tracks::{AssocKey, current, new_entry, next_deadline, track_number, update_entry};
 use crate::{EngineConfig, TrackEntry};
@@ -58,6 +60,9 @@ pub struct Engine {
     /// cost no set operation, and time passing costs only the tracks it may affect. Derived.
     #[serde(skip)]
     deadlines: BTreeSet<(Time, u64)>,
+    /// Live tracks by cell, for gating. Derived: rebuilt on restore.
+    #[serde(skip)]
+    fused: Grid,
 }
 
 /// The serialized part of [`Engine`], field for field.
@@ -85,6 +90,12 @@ enum Route {
         key: AssocKey,
         split_of: Option<u64>,
     },
+    /// A radar track seen for the first time inside an existing track's gate: its key now
+    /// leads to that track.
+    Adopt {
+        key: AssocKey,
+        number: u64,
+    },
 }
 
 impl Engine {
@@ -104,6 +115,7 @@ impl Engine {
             proximity: Proximity::default(),
             keys: FxHashMap::default(),
             deadlines: BTreeSet::new(),
+            fused: Grid::default(),
         }
     }
 
@@ -127,7 +139,14 @@ impl Engine {
             entry.filed = next_deadline(entry, config);
         }
         engine.deadlines = engine.tracks.iter().map(|(n, e)| (e.filed, *n)).collect();
-        engine.keys = engine.tracks.iter().map(|(n, e)| (e.key.clone(), *n)).collect();
+        engine.keys = engine
+            .tracks
+            .iter()
+            .flat_map(|(n, e)| std::iter::once(&e.key).chain(&e.aliases).map(|k| (k.clone(), *n)))
+            .collect();
+        for (n, e) in &engine.tracks {
+            fusion::file(&mut engine.fused, &engine.config.fusion, *n, e);
+        }
         let mut changes = Vec::new();
         let Engine { geo, config, zone_rules, alerts, proximity, tracks, .. } = &mut engine;
         let ctx = Ctx { geo, config, zones: zone_rules, alerts, changes: &mut changes };
@@ -219,7 +238,8 @@ impl Engine {
 
     fn route(&self, seq: u64, obs: &Observation) -> Route {
         let key = AssocKey::of(seq, obs);
-        let Some(&number) = self.keys.get(&key) else { return Route::New { key, split_of: None } };
+        let known = self.keys.get(&key).copied().filter(|n| self.tracks.contains_key(n));
+        let Some(number) = known else { return self.route_by_position(key, obs) };
         if !matches!(key, AssocKey::Mmsi { .. }) {
             return Route::Track(number);
         }
@@ -234,6 +254,32 @@ impl Engine {
             }
         }
         Route::New { key: AssocKey::Single { seq }, split_of: Some(number) }
+    }
+
+    /// A key not seen before: a plot without identity, or a radar's new track number, may
+    /// belong to a track already held (see [`crate::fusion`]).
+    fn route_by_position(&self, key: AssocKey, obs: &Observation) -> Route {
+        let cfg = &self.config.fusion;
+        let gate = |want: &dyn Fn(&TrackEntry) -> bool| {
+            fusion::gate(&self.tracks, &self.fused, cfg, Probe::of(obs), u64::MAX, want)
+        };
+        if cfg.enabled {
+            match &key {
+                AssocKey::Single { .. } => {
+                    if let Some(n) = gate(&|_| true) {
+                        return Route::Track(n);
+                    }
+                }
+                AssocKey::SourceTrack { source, .. } if obs.source_kind == SourceKind::Radar => {
+                    // Not another track of the same radar: two boats side by side stay two.
+                    if let Some(number) = gate(&|e| !e.track.sources.contains(source)) {
+                        return Route::Adopt { key, number };
+                    }
+                }
+                _ => {}
+            }
+        }
+        Route::New { key, split_of: None }
     }
 
     fn observe(&mut self, seq: u64, obs: &Observation, changes: &mut Vec<Change>) {
@@ -251,7 +297,18 @@ impl Engine {
                 }
                 (seq, None)
             }
-            Route::Track(number) => {
+            route @ (Route::Track(_) | Route::Adopt { .. }) => {
+                let number = match route {
+                    Route::Adopt { key, number } => {
+                        self.keys.insert(key.clone(), number);
+                        if let Some(e) = self.tracks.get_mut(&number) {
+                            e.aliases.push(key);
+                        }
+                        number
+                    }
+                    Route::Track(number) | Route::New { split_of: Some(number), .. } => number,
+                    Route::New { .. } => return,
+                };
                 let Some(entry) = self.tracks.get_mut(&number) else { return };
                 let prev = current(&entry.track);
                 let moved = update_entry(entry, obs, &self.config);
@@ -262,9 +319,17 @@ impl Engine {
                 (number, Some(prev))
             }
         };
-        let Engine { geo, config, zone_rules, alerts, proximity, tracks, deadlines, .. } = self;
+        let Engine { geo, config, zone_rules, alerts, proximity, tracks, deadlines, fused, .. } =
+            self;
         let mut ctx = Ctx { geo, config, zones: zone_rules, alerts, changes };
+        let mut merge_into = None;
         if let Some(entry) = tracks.get_mut(&number) {
+            fusion::Kinematics::update(
+                &mut entry.rules.kin,
+                &current(&entry.track),
+                &config.fusion,
+            );
+            fusion::file(fused, &config.fusion, number, entry);
             rules::on_fix(&mut ctx, number, entry, prev);
             let due = next_deadline(entry, config);
             if due < entry.filed {
@@ -274,6 +339,59 @@ impl Engine {
             }
         }
         proximity.on_fix(&mut ctx, tracks, number);
+        if config.fusion.enabled
+            && let Some(entry) = tracks.get(&number)
+            && rules::is_unidentified(&entry.track)
+        {
+            let probe = Probe {
+                at: [entry.track.position.lon, entry.track.position.lat],
+                time: entry.track.last_time,
+                accuracy_m: 0.0,
+                exercise: entry.track.exercise,
+            };
+            let found = fusion::gate(tracks, fused, &config.fusion, probe, number, |e| {
+                !rules::is_unidentified(&e.track)
+            });
+            if let Some(entry) = tracks.get_mut(&number) {
+                entry.rules.fusing = found.map(|into| match entry.rules.fusing {
+                    Some((n, count)) if n == into => (into, count + 1),
+                    _ => (into, 1),
+                });
+                merge_into = entry
+                    .rules
+                    .fusing
+                    .filter(|(_, count)| *count >= config.fusion.fuse_after)
+                    .map(|(into, _)| into);
+            }
+        }
+        if let Some(into) = merge_into {
+            self.merge(number, into, changes);
+        }
+    }
+
+    /// The radar-only track `from` is the same object as the identified track `into`.
+    fn merge(&mut self, from: u64, into: u64, changes: &mut Vec<Change>) {
+        if from == into || !self.tracks.contains_key(&into) {
+            return;
+        }
+        let Some(mut gone) = self.tracks.remove(&from) else { return };
+        self.deadlines.remove(&(gone.filed, from));
+        self.fused.remove(from);
+        for key in std::iter::once(&gone.key).chain(&gone.aliases) {
+            self.keys.insert(key.clone(), into);
+        }
+        let now = self.now;
+        let Engine { geo, config, zone_rules, alerts, proximity, tracks, .. } = self;
+        let mut ctx = Ctx { geo, config, zones: zone_rules, alerts, changes };
+        ctx.alerts.clear_track(from, now, |_| true, ctx.changes);
+        proximity.remove(&mut ctx, from, now);
+        gone.rules = Default::default();
+        let id = gone.track.id.clone();
+        if let Some(entry) = tracks.get_mut(&into) {
+            crate::tracks::absorb(entry, gone, config);
+            changes.push(Change::Track { id: entry.track.id.clone(), op: ChangeOp::Upsert });
+        }
+        changes.push(Change::Track { id, op: ChangeOp::Remove });
     }
 
     /// Track `split` was split off `primary` by an impossible jump: suspected spoofing.
@@ -301,7 +419,17 @@ impl Engine {
     /// due, and forgets long-lost tracks.
     fn sweep(&mut self, changes: &mut Vec<Change>) {
         let Engine {
-            geo, config, zone_rules, alerts, proximity, tracks, keys, deadlines, now, ..
+            geo,
+            config,
+            zone_rules,
+            alerts,
+            proximity,
+            tracks,
+            keys,
+            deadlines,
+            now,
+            fused,
+            ..
         } = self;
         let now = *now;
         let mut ctx = Ctx { geo, config, zones: zone_rules, alerts, changes };
@@ -329,6 +457,10 @@ impl Engine {
             if idle >= config.forget_after_ms {
                 if let Some(entry) = tracks.remove(&number) {
                     keys.remove(&entry.key);
+                    for alias in &entry.aliases {
+                        keys.remove(alias);
+                    }
+                    fused.remove(number);
                     ctx.alerts.clear_track(number, now, |_| true, ctx.changes);
                     proximity.remove(&mut ctx, number, now);
                     ctx.changes.push(Change::Track { id: entry.track.id, op: ChangeOp::Remove });
@@ -348,6 +480,7 @@ impl Engine {
                 ctx.changes
                     .push(Change::Track { id: entry.track.id.clone(), op: ChangeOp::Upsert });
                 if state == TrackState::Lost {
+                    fused.remove(number);
                     // A lost track's conditions have ended, but the silence an AIS gap is about.
                     ctx.alerts.clear_track(number, now, |r| r != Rule::AisGap, ctx.changes);
                     proximity.remove(&mut ctx, number, now);

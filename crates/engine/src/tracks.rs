@@ -16,6 +16,9 @@ pub struct TrackEntry {
     pub history: Vec<TrackPoint>,
     /// What associates observations to this track.
     pub(crate) key: AssocKey,
+    /// Keys of tracks fused into this one (a radar track adopted by position): they lead here.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) aliases: Vec<AssocKey>,
     /// What the rules remember about this track.
     #[serde(default)]
     pub(crate) rules: TrackRules,
@@ -138,6 +141,7 @@ pub(crate) fn new_entry(id: TrackId, key: AssocKey, obs: &Observation) -> TrackE
         track,
         history: vec![point(obs)],
         key,
+        aliases: Vec::new(),
         rules: TrackRules::default(),
         filed: Time(i64::MIN),
     }
@@ -190,6 +194,26 @@ pub(crate) fn update_entry(
         thin(&mut entry.history);
     }
     moved
+}
+
+/// Folds the track `from` into `into`: one object seen by both, so every observation,
+/// source and agency of `from` now counts for `into`.
+pub(crate) fn absorb(into: &mut TrackEntry, from: TrackEntry, config: &EngineConfig) {
+    let track = &mut into.track;
+    track.observations += from.track.observations;
+    track.contributors.extend(from.track.contributors);
+    track.sources.extend(from.track.sources);
+    track.source_kinds.extend(from.track.source_kinds);
+    track.marking = track.marking.combine(&from.track.marking);
+    merge_identity(&mut track.identity, &from.track.identity);
+    track.first_time = track.first_time.min(from.track.first_time);
+    into.history.extend(from.history);
+    into.history.sort_by_key(|p| p.time);
+    if into.history.len() > config.history_max {
+        thin(&mut into.history);
+    }
+    into.aliases.push(from.key);
+    into.aliases.extend(from.aliases);
 }
 
 /// Keeps the newer half whole and every other point of the older half.

@@ -57,6 +57,13 @@ pub(crate) struct TrackRules {
     /// The border this land track was pre-alerted for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub border: Option<String>,
+    /// The α-β filter's state, for gating.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kin: Option<crate::fusion::Kinematics>,
+    /// A radar-only track inside an identified track's gate: that track and for how many
+    /// consecutive fixes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fusing: Option<(u64, u32)>,
 }
 
 impl TrackRules {

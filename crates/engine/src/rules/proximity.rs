@@ -22,22 +22,23 @@ use crate::tracks::current;
 /// Metres per degree of longitude at 60° N or S: cells sized with it are wide enough up to 60°.
 const LON_METRES_AT_60: f64 = 55_660.0;
 
-type Cell = (i32, i32);
+pub(crate) type Cell = (i32, i32);
 
+/// Track numbers filed by cell.
 #[derive(Debug, Default)]
-struct Grid {
+pub(crate) struct Grid {
     cells: FxHashMap<Cell, Vec<u64>>,
     at: FxHashMap<u64, Cell>,
 }
 
-fn cell_of(lon: f64, lat: f64, metres: f64) -> Cell {
+pub(crate) fn cell_of(lon: f64, lat: f64, metres: f64) -> Cell {
     let deg = (metres / LON_METRES_AT_60).max(1e-4);
     // `as` saturates (NaN → 0): a bad position files somewhere harmless, never panics.
     ((lon / deg).floor() as i32, (lat / deg).floor() as i32)
 }
 
 impl Grid {
-    fn put(&mut self, n: u64, cell: Cell) {
+    pub fn put(&mut self, n: u64, cell: Cell) {
         if self.at.get(&n) == Some(&cell) {
             return;
         }
@@ -46,7 +47,7 @@ impl Grid {
         self.at.insert(n, cell);
     }
 
-    fn remove(&mut self, n: u64) {
+    pub fn remove(&mut self, n: u64) {
         let Some(cell) = self.at.remove(&n) else { return };
         if let Some(list) = self.cells.get_mut(&cell) {
             list.retain(|x| *x != n);
@@ -57,7 +58,7 @@ impl Grid {
     }
 
     /// Tracks filed in the 3 × 3 cells around `cell`, but `n`, ascending.
-    fn near(&self, cell: Cell, n: u64) -> Vec<u64> {
+    pub fn near(&self, cell: Cell, n: u64) -> Vec<u64> {
         let mut out = Vec::new();
         for dx in -1..=1 {
             for dy in -1..=1 {

@@ -1,6 +1,7 @@
 //! The engine's fold: determinism, snapshot + tail = replay, lifecycle by event time, rules.
 
 mod fold;
+mod fusion;
 mod lifecycle;
 mod replay;
 mod rules_land;

@@ -1,0 +1,170 @@
+//! Fusion by position: observations that carry no identity (radar plots), and radar tracks
+//! seen for the first time, are associated to an existing track when they fall inside its
+//! gate around the position an α-β filter predicts; a radar-only track that keeps falling
+//! inside the gate of an identified track is merged into it, which then has both sources.
+//!
+//! Gating looks only at the 3 × 3 cells of a grid of live tracks around the observation (cells
+//! as wide as the largest gate), and picks the nearest candidate relative to its gate, ties to
+//! the oldest track, so the choice never depends on the order tracks were filed in.
+
+use geo::sphere::{M_PER_DEG, haversine_m};
+use model::{Observation, Time, TrackPoint, TrackState};
+use serde::{Deserialize, Serialize};
+
+use crate::TrackEntry;
+use crate::rules::proximity::Grid;
+
+/// How positions associate observations to tracks.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FusionConfig {
+    pub enabled: bool,
+    /// Gate radius around the predicted position for a fresh track ...
+    pub gate_m: f64,
+    /// ... growing this much per second since the track's last fix ...
+    pub gate_growth_mps: f64,
+    /// ... up to this.
+    pub max_gate_m: f64,
+    /// Tracks not heard from for longer are not gated against.
+    pub max_age_ms: i64,
+    /// α-β filter gains.
+    pub alpha: f64,
+    pub beta: f64,
+    /// Consecutive radar fixes inside an identified track's gate before the radar track is
+    /// merged into it.
+    pub fuse_after: u32,
+}
+
+impl Default for FusionConfig {
+    fn default() -> FusionConfig {
+        FusionConfig {
+            enabled: true,
+            gate_m: 500.0,
+            gate_growth_mps: 10.0,
+            max_gate_m: 5_000.0,
+            max_age_ms: 5 * Time::MS_PER_MINUTE,
+            alpha: 0.5,
+            beta: 0.3,
+            fuse_after: 2,
+        }
+    }
+}
+
+/// The α-β filter's state: a smoothed position and a velocity in metres per second.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Kinematics {
+    pub time: Time,
+    pub lon: f64,
+    pub lat: f64,
+    pub east: f64,
+    pub north: f64,
+}
+
+impl Kinematics {
+    fn start(p: &TrackPoint) -> Kinematics {
+        let (east, north) = match (p.speed_mps, p.course_deg) {
+            (Some(s), Some(c)) => (s * c.to_radians().sin(), s * c.to_radians().cos()),
+            _ => (0.0, 0.0),
+        };
+        Kinematics { time: p.time, lon: p.lon, lat: p.lat, east, north }
+    }
+
+    /// Where the object should be at `t` (extrapolated at most an hour).
+    pub fn predict(&self, t: Time) -> [f64; 2] {
+        let dt = (t.since(self.time) as f64 / 1_000.0).clamp(0.0, 3_600.0);
+        let lat = self.lat + self.north * dt / M_PER_DEG;
+        let lon = self.lon + self.east * dt / (M_PER_DEG * self.lat.to_radians().cos().max(1e-6));
+        [lon, lat]
+    }
+
+    /// Folds a new fix into the filter.
+    pub fn update(state: &mut Option<Kinematics>, p: &TrackPoint, cfg: &FusionConfig) {
+        let Some(k) = state else {
+            *state = Some(Kinematics::start(p));
+            return;
+        };
+        let dt = p.time.since(k.time) as f64 / 1_000.0;
+        if dt <= 0.0 {
+            return;
+        }
+        let [plon, plat] = k.predict(p.time);
+        let scale = M_PER_DEG * plat.to_radians().cos().max(1e-6);
+        let (re, rn) = ((p.lon - plon) * scale, (p.lat - plat) * M_PER_DEG);
+        let next = Kinematics {
+            time: p.time,
+            lon: plon + cfg.alpha * re / scale,
+            lat: plat + cfg.alpha * rn / M_PER_DEG,
+            east: k.east + cfg.beta * re / dt,
+            north: k.north + cfg.beta * rn / dt,
+        };
+        let finite = [next.lon, next.lat, next.east, next.north].iter().all(|v| v.is_finite());
+        *state = Some(if finite { next } else { Kinematics::start(p) });
+    }
+}
+
+/// A fix to gate: where, when, how accurate, and whether exercise data.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Probe {
+    pub at: [f64; 2],
+    pub time: Time,
+    pub accuracy_m: f64,
+    pub exercise: bool,
+}
+
+impl Probe {
+    pub fn of(obs: &Observation) -> Probe {
+        Probe {
+            at: [obs.position.lon, obs.position.lat],
+            time: obs.time,
+            accuracy_m: obs.position.accuracy_m.filter(|a| a.is_finite()).unwrap_or(0.0),
+            exercise: obs.exercise,
+        }
+    }
+}
+
+/// The track whose gate the probe falls in best, among those `want` accepts, but `exclude`.
+pub(crate) fn gate(
+    tracks: &std::collections::BTreeMap<u64, TrackEntry>,
+    grid: &Grid,
+    cfg: &FusionConfig,
+    probe: Probe,
+    exclude: u64,
+    want: impl Fn(&TrackEntry) -> bool,
+) -> Option<u64> {
+    let Probe { at, accuracy_m: accuracy, .. } = probe;
+    let obs = probe;
+    let cell = crate::rules::proximity::cell_of(at[0], at[1], cfg.max_gate_m);
+    let mut best: Option<(f64, u64)> = None;
+    for n in grid.near(cell, exclude) {
+        let Some(e) = tracks.get(&n) else { continue };
+        let age = obs.time.since(e.track.last_time).abs();
+        if e.track.exercise != obs.exercise
+            || e.track.state == TrackState::Lost
+            || age > cfg.max_age_ms
+            || !want(e)
+        {
+            continue;
+        }
+        let predicted = e
+            .rules
+            .kin
+            .map_or([e.track.position.lon, e.track.position.lat], |k| k.predict(obs.time));
+        let gate = (cfg.gate_m + cfg.gate_growth_mps * age as f64 / 1_000.0 + accuracy)
+            .min(cfg.max_gate_m);
+        let score = haversine_m(predicted, at) / gate;
+        if score <= 1.0 && best.is_none_or(|(s, b)| score < s || (score == s && n < b)) {
+            best = Some((score, n));
+        }
+    }
+    best.map(|(_, n)| n)
+}
+
+/// Files a track in the fusion grid under its position, or takes it out once lost.
+pub(crate) fn file(grid: &mut Grid, cfg: &FusionConfig, n: u64, entry: &TrackEntry) {
+    if !cfg.enabled || entry.track.state == TrackState::Lost {
+        grid.remove(n);
+        return;
+    }
+    let p = &entry.track.position;
+    grid.put(n, crate::rules::proximity::cell_of(p.lon, p.lat, cfg.max_gate_m));
+}
