@@ -34,6 +34,14 @@ pub enum Rule {
     PositionJump,
     #[serde(rename = "convoy")]
     Convoy,
+    #[serde(rename = "rendezvous")]
+    Rendezvous,
+    #[serde(rename = "loitering")]
+    Loitering,
+    #[serde(rename = "port.visit")]
+    PortVisit,
+    #[serde(rename = "ais.disabling")]
+    AisDisabling,
 }
 
 /// What the catalogue says about a rule.
@@ -56,7 +64,7 @@ const fn info(
     RuleInfo { rule, id, title, title_ar, severity }
 }
 
-const CATALOGUE: [RuleInfo; 14] = [
+const CATALOGUE: [RuleInfo; 18] = [
     info(
         Rule::SarBeacon,
         "sar.beacon",
@@ -131,6 +139,22 @@ const CATALOGUE: [RuleInfo; 14] = [
         Severity::Medium,
     ),
     info(Rule::Convoy, "convoy", "convoy on land", "قافلة برية", Severity::High),
+    info(
+        Rule::Rendezvous,
+        "rendezvous",
+        "short rendezvous at sea",
+        "لقاء قصير في البحر",
+        Severity::Medium,
+    ),
+    info(Rule::Loitering, "loitering", "loitering offshore", "تسكع في عرض البحر", Severity::Low),
+    info(Rule::PortVisit, "port.visit", "port visit", "زيارة ميناء", Severity::Info),
+    info(
+        Rule::AisDisabling,
+        "ais.disabling",
+        "suspected AIS disabling",
+        "اشتباه في إيقاف نظام التعريف الآلي",
+        Severity::High,
+    ),
 ];
 
 /// Every rule the engine runs.

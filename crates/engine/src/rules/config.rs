@@ -36,6 +36,10 @@ pub struct RulesConfig {
     pub encounter: EncounterRules,
     pub position_jump: JumpRules,
     pub convoy: ConvoyRules,
+    pub rendezvous: RendezvousRules,
+    pub loitering: LoiterRules,
+    pub port_visit: PortVisitRules,
+    pub ais_disabling: DisablingRules,
     /// Zone id → a partial table of the fields above that applies inside that zone.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub zones: BTreeMap<String, serde_json::Value>,
@@ -218,6 +222,88 @@ impl Default for ConvoyRules {
             min_speed_mps: 1.0,
             max_fix_age_ms: minutes(1),
         }
+    }
+}
+
+/// `rendezvous`: a short meeting of two vessels (Skylight). It pairs vessels through the
+/// encounter grid, so it sees the same candidates (slow, away from ports).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RendezvousRules {
+    pub enabled: bool,
+    /// At most `encounter.max_distance_m` (the grid is sized by it).
+    pub max_distance_m: f64,
+    /// Longer than this.
+    pub min_duration_ms: i64,
+}
+
+impl Default for RendezvousRules {
+    fn default() -> RendezvousRules {
+        RendezvousRules { enabled: true, max_distance_m: 250.0, min_duration_ms: minutes(30) }
+    }
+}
+
+/// `loitering`: a slow average speed for long, far offshore (GFW).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LoiterRules {
+    pub enabled: bool,
+    /// Average speed over the window below this ...
+    pub max_avg_speed_mps: f64,
+    /// ... for at least this long ...
+    pub min_duration_ms: i64,
+    /// ... at least this far from Libya's coast.
+    pub min_offshore_m: f64,
+}
+
+impl Default for LoiterRules {
+    fn default() -> LoiterRules {
+        LoiterRules {
+            enabled: true,
+            max_avg_speed_mps: 2.0 * KN,
+            min_duration_ms: hours(4),
+            min_offshore_m: 20.0 * NM,
+        }
+    }
+}
+
+/// `port.visit`: in a port's anchorage, stopped (GFW).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PortVisitRules {
+    pub enabled: bool,
+    /// A visit starts within this distance of a port's centre ...
+    pub enter_m: f64,
+    /// ... and ends beyond this one.
+    pub leave_m: f64,
+    /// Stopped: slower than this.
+    pub max_speed_mps: f64,
+}
+
+impl Default for PortVisitRules {
+    fn default() -> PortVisitRules {
+        PortVisitRules {
+            enabled: true,
+            enter_m: 3_000.0,
+            leave_m: 4_000.0,
+            max_speed_mps: 0.2 * KN,
+        }
+    }
+}
+
+/// `ais.disabling`: a long gap that starts and ends far offshore (Welch et al. 2022).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DisablingRules {
+    pub enabled: bool,
+    pub min_gap_ms: i64,
+    /// Both ends of the gap at least this far from Libya's coast.
+    pub min_offshore_m: f64,
+}
+
+impl Default for DisablingRules {
+    fn default() -> DisablingRules {
+        DisablingRules { enabled: true, min_gap_ms: hours(12), min_offshore_m: 50.0 * NM }
     }
 }
 

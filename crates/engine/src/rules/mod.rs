@@ -21,13 +21,15 @@ mod config;
 mod crossing;
 mod identity;
 pub(crate) mod proximity;
+mod vessel;
 mod zone;
 
 pub use catalogue::{Rule, RuleInfo, rules};
 pub(crate) use coast::gap_check;
 pub use config::{
-    ConvoyRules, CrossingRules, DepartureRules, EncounterRules, GapRules, JumpRules, KN, NM,
-    OverrideError, RulesConfig, Toggle, ZoneRules,
+    ConvoyRules, CrossingRules, DepartureRules, DisablingRules, EncounterRules, GapRules,
+    JumpRules, KN, LoiterRules, NM, OverrideError, PortVisitRules, RendezvousRules, RulesConfig,
+    Toggle, ZoneRules,
 };
 pub(crate) use identity::consistent;
 
@@ -64,6 +66,12 @@ pub(crate) struct TrackRules {
     /// consecutive fixes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fusing: Option<(u64, u32)>,
+    /// The current loitering window.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loiter: Option<vessel::Loiter>,
+    /// The port whose anchorage the vessel is in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<String>,
 }
 
 impl TrackRules {
@@ -167,4 +175,5 @@ pub(crate) fn on_fix(
     zone::on_fix(ctx, number, entry, &watched);
     crossing::on_fix(ctx, rules, number, entry, prev);
     coast::on_fix(ctx, rules, number, entry, prev);
+    vessel::on_fix(ctx, rules, number, entry, prev);
 }

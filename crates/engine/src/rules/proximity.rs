@@ -77,6 +77,9 @@ impl Grid {
 struct Pair {
     since: Time,
     last: Time,
+    /// Since when within the rendezvous distance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    near_since: Option<Time>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -180,6 +183,7 @@ impl Proximity {
             }
         }
         ctx.clear(&EpisodeKey::pair(Rule::Encounter, a, b), time);
+        ctx.clear(&EpisodeKey::pair(Rule::Rendezvous, a, b), time);
     }
 
     fn encounter(
@@ -198,10 +202,11 @@ impl Proximity {
             self.sea.put(a, cell);
             for b in self.sea.near(cell, a) {
                 let Some(other) = tracks.get(&b) else { continue };
+                let d = distance(track, &other.track);
                 if t.since(other.track.last_time).abs() <= cfg.max_fix_age_ms
-                    && distance(track, &other.track) <= cfg.max_distance_m
+                    && d <= cfg.max_distance_m
                 {
-                    close.push((b, &other.track));
+                    close.push((b, &other.track, d));
                 }
             }
         } else {
@@ -216,20 +221,39 @@ impl Proximity {
                     .get(&b)
                     .is_some_and(|o| t.since(o.track.last_time).abs() > cfg.max_fix_age_ms);
             let keep =
-                close.iter().any(|(x, _)| *x == b) || (stale && self.sea.at.contains_key(&a));
+                close.iter().any(|(x, ..)| *x == b) || (stale && self.sea.at.contains_key(&a));
             if !keep {
                 self.unpair(ctx, a, b, t);
             }
         }
-        for (b, other) in close {
-            let pair = self.pairs.entry((a.min(b), a.max(b))).or_insert(Pair { since: t, last: t });
+        let rendezvous = &config.rules.rendezvous;
+        for (b, other, d) in close {
+            let pair = self.pairs.entry((a.min(b), a.max(b))).or_insert(Pair {
+                since: t,
+                last: t,
+                near_since: None,
+            });
             pair.last = pair.last.max(t);
             let since = pair.since;
+            let near = rendezvous.enabled && d <= rendezvous.max_distance_m;
+            let near_since = if near { Some(*pair.near_since.get_or_insert(t)) } else { None };
+            if !near {
+                pair.near_since = None;
+            }
             self.partners.entry(a).or_default().insert(b);
             self.partners.entry(b).or_default().insert(a);
+            let evidence = [current(track), current(other)];
             if t.since(since) >= min_duration {
                 let key = EpisodeKey::pair(Rule::Encounter, a, b);
-                ctx.raise(key, &[track, other], t, &[current(track), current(other)]);
+                ctx.raise(key, &[track, other], t, &evidence);
+            }
+            let key = EpisodeKey::pair(Rule::Rendezvous, a, b);
+            match near_since {
+                Some(s) if t.since(s) > rendezvous.min_duration_ms => {
+                    ctx.raise(key, &[track, other], t, &evidence);
+                }
+                Some(_) => {}
+                None => ctx.clear(&key, t),
             }
         }
     }

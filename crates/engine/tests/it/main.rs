@@ -5,6 +5,7 @@ mod fusion;
 mod lifecycle;
 mod replay;
 mod rules_land;
+mod rules_more;
 mod rules_sea;
 mod support;
 
