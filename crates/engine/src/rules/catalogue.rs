@@ -42,6 +42,8 @@ pub enum Rule {
     PortVisit,
     #[serde(rename = "ais.disabling")]
     AisDisabling,
+    #[serde(rename = "speed.range")]
+    SpeedRange,
 }
 
 /// What the catalogue says about a rule.
@@ -64,7 +66,7 @@ const fn info(
     RuleInfo { rule, id, title, title_ar, severity }
 }
 
-const CATALOGUE: [RuleInfo; 18] = [
+const CATALOGUE: [RuleInfo; 19] = [
     info(
         Rule::SarBeacon,
         "sar.beacon",
@@ -154,6 +156,13 @@ const CATALOGUE: [RuleInfo; 18] = [
         "suspected AIS disabling",
         "اشتباه في إيقاف نظام التعريف الآلي",
         Severity::High,
+    ),
+    info(
+        Rule::SpeedRange,
+        "speed.range",
+        "speed outside the zone's range",
+        "سرعة خارج النطاق المسموح في المنطقة",
+        Severity::Medium,
     ),
 ];
 

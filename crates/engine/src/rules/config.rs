@@ -40,6 +40,7 @@ pub struct RulesConfig {
     pub loitering: LoiterRules,
     pub port_visit: PortVisitRules,
     pub ais_disabling: DisablingRules,
+    pub speed_range: SpeedRangeRules,
     /// Zone id → a partial table of the fields above that applies inside that zone.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub zones: BTreeMap<String, serde_json::Value>,
@@ -304,6 +305,24 @@ pub struct DisablingRules {
 impl Default for DisablingRules {
     fn default() -> DisablingRules {
         DisablingRules { enabled: true, min_gap_ms: hours(12), min_offshore_m: 50.0 * NM }
+    }
+}
+
+/// `speed.range`: the average speed inside a watched zone outside a band. Off by default:
+/// a band means something only for a zone, so it is set in a zone's override.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SpeedRangeRules {
+    pub enabled: bool,
+    pub min_mps: f64,
+    pub max_mps: f64,
+    /// Speeds are averaged over windows at least this long.
+    pub window_ms: i64,
+}
+
+impl Default for SpeedRangeRules {
+    fn default() -> SpeedRangeRules {
+        SpeedRangeRules { enabled: false, min_mps: 0.0, max_mps: 1_000.0, window_ms: minutes(20) }
     }
 }
 

@@ -29,7 +29,7 @@ pub(crate) use coast::gap_check;
 pub use config::{
     ConvoyRules, CrossingRules, DepartureRules, DisablingRules, EncounterRules, GapRules,
     JumpRules, KN, LoiterRules, NM, OverrideError, PortVisitRules, RendezvousRules, RulesConfig,
-    Toggle, ZoneRules,
+    SpeedRangeRules, Toggle, ZoneRules,
 };
 pub(crate) use identity::consistent;
 

@@ -17,6 +17,9 @@ pub(crate) struct Membership {
     pub streak: u32,
     /// Time of the first fix inside of the current stay (or of the pending entry).
     pub since: Time,
+    /// The current speed window inside: its start, the path since, and the last point.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<(Time, f64, [f64; 2])>,
 }
 
 /// `watched` are the ids of the watched zones containing the track's new position.
@@ -32,6 +35,7 @@ pub(super) fn on_fix(ctx: &mut Ctx<'_>, number: u64, entry: &mut TrackEntry, wat
             inside: false,
             streak: 0,
             since: t,
+            window: None,
         });
         if m.inside {
             m.streak = 0;
@@ -55,6 +59,10 @@ pub(super) fn on_fix(ctx: &mut Ctx<'_>, number: u64, entry: &mut TrackEntry, wat
             let key = EpisodeKey::track(Rule::ZoneDwell, number, Some(zone));
             ctx.raise(key, &[&entry.track], t, &[p]);
         }
+        let band = &ctx.rules_of_zone(zone).speed_range;
+        if band.enabled {
+            speed_window(ctx, band, number, &entry.track, m, zone, p);
+        }
     }
     let outside: Vec<String> =
         entry.rules.zones.keys().filter(|z| !watched.contains(&z.as_str())).cloned().collect();
@@ -73,9 +81,42 @@ pub(super) fn on_fix(ctx: &mut Ctx<'_>, number: u64, entry: &mut TrackEntry, wat
         entry.rules.zones.remove(&zone);
         ctx.clear(&EpisodeKey::track(Rule::ZoneEntry, number, Some(&zone)), t);
         ctx.clear(&EpisodeKey::track(Rule::ZoneDwell, number, Some(&zone)), t);
+        ctx.clear(&EpisodeKey::track(Rule::SpeedRange, number, Some(&zone)), t);
         if rules.exit {
             let key = EpisodeKey::track(Rule::ZoneExit, number, Some(&zone));
             ctx.raise(key, &[&entry.track], t, &[p]);
         }
+    }
+}
+
+/// Tumbling windows of at least `band.window_ms` inside the zone: at each window's end the
+/// average speed over it raises `speed.range` if outside the band, or ends the episode.
+fn speed_window(
+    ctx: &mut Ctx<'_>,
+    band: &crate::rules::SpeedRangeRules,
+    number: u64,
+    track: &model::Track,
+    m: &mut Membership,
+    zone: &str,
+    p: model::TrackPoint,
+) {
+    let here = [p.lon, p.lat];
+    let Some((start, path, last)) = m.window.as_mut() else {
+        m.window = Some((p.time, 0.0, here));
+        return;
+    };
+    *path += geo::sphere::haversine_m(*last, here);
+    *last = here;
+    let elapsed = p.time.since(*start);
+    if elapsed < band.window_ms.max(1) {
+        return;
+    }
+    let average = *path / (elapsed as f64 / 1_000.0);
+    m.window = Some((p.time, 0.0, here));
+    let key = EpisodeKey::track(Rule::SpeedRange, number, Some(zone));
+    if (band.min_mps..=band.max_mps).contains(&average) {
+        ctx.clear(&key, p.time);
+    } else {
+        ctx.raise(key, &[track], p.time, &[p]);
     }
 }

@@ -185,3 +185,27 @@ fn convoy_of_three_after_three_minutes() {
         "too far apart"
     );
 }
+
+/// A vehicle crossing the test zone northward at `speed`, a fix a minute for 22 minutes, with
+/// a 1-2 m/s band set on the zone.
+fn through_zone(speed: f64) -> Feed {
+    let mut config = EngineConfig::default();
+    let band =
+        serde_json::json!({ "speed_range": { "enabled": true, "min_mps": 1.0, "max_mps": 2.0 } });
+    config.rules.zones.insert("aoi.test".into(), band);
+    let mut f = Feed::with_geography(config, with_zone());
+    for m in 0..=22 {
+        let lat = 26.5 - dlat(3_000.0) + dlat(speed * 60.0 * m as f64);
+        f.push(vehicle("LY-9", T0 + m * MINUTE, 14.5, lat, speed, 0.0));
+    }
+    f
+}
+
+#[test]
+fn speed_range_in_a_zone_averaged_over_twenty_minutes() {
+    assert!(through_zone(1.99).alerts("speed.range").is_empty());
+    assert_eq!(through_zone(2.01).alerts("speed.range").len(), 1);
+    assert_eq!(through_zone(0.99).alerts("speed.range").len(), 1);
+    let f = patrol(EngineConfig::default(), &[(0, true), (MINUTE, true), (30 * MINUTE, true)]);
+    assert!(f.alerts("speed.range").is_empty(), "no band, no rule");
+}
