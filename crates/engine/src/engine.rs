@@ -4,16 +4,20 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use geo::Geography;
-use model::{Event, EventKind, Observation, SourceKind, Time, Track, TrackId, TrackState};
+use model::{Event, EventKind, Observation, Time, Track, TrackId, TrackState};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use crate::alerts::{AlertEntry, Alerts, EpisodeKey};
+use crate::alerts::{AlertEntry, Alerts};
 use crate::fusion::{self, Probe};
 use crate::rules::proximity::Grid;
 use crate::rules::{self, Ctx, Rule, RulesConfig, proximity::Proximity};
 use crate::tracks::{AssocKey, current, new_entry, next_deadline, track_number, update_entry};
 use crate::{EngineConfig, TrackEntry};
+
+mod assoc;
+
+use assoc::Route;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -50,6 +54,8 @@ pub struct Engine {
     tracks: BTreeMap<u64, TrackEntry>,
     alerts: Alerts,
     proximity: Proximity,
+    /// Observations skipped because their position is impossible (NaN, out of range).
+    refused: u64,
     /// Association key → track number. Derived: rebuilt on restore, never iterated.
     #[serde(skip)]
     keys: FxHashMap<AssocKey, u64>,
@@ -74,28 +80,14 @@ struct Stored {
     tracks: BTreeMap<u64, TrackEntry>,
     alerts: Alerts,
     proximity: Proximity,
+    #[serde(default)]
+    refused: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum RestoreError {
     #[error("snapshot cannot be decoded: {0}")]
     Decode(String),
-}
-
-/// Where an observation goes.
-enum Route {
-    Track(u64),
-    /// A new track; `split_of` when it splits off an MMSI's track by an impossible jump.
-    New {
-        key: AssocKey,
-        split_of: Option<u64>,
-    },
-    /// A radar track seen for the first time inside an existing track's gate: its key now
-    /// leads to that track.
-    Adopt {
-        key: AssocKey,
-        number: u64,
-    },
 }
 
 impl Engine {
@@ -113,6 +105,7 @@ impl Engine {
             tracks: BTreeMap::new(),
             alerts: Alerts::default(),
             proximity: Proximity::default(),
+            refused: 0,
             keys: FxHashMap::default(),
             deadlines: BTreeSet::new(),
             fused: Grid::default(),
@@ -134,6 +127,7 @@ impl Engine {
         engine.alerts = stored.alerts;
         engine.alerts.rebuild();
         engine.proximity = stored.proximity;
+        engine.refused = stored.refused;
         let config = &engine.config;
         for entry in engine.tracks.values_mut() {
             entry.filed = next_deadline(entry, config);
@@ -197,6 +191,11 @@ impl Engine {
         self.alerts.get(id)
     }
 
+    /// Observations the fold skipped because their position was impossible.
+    pub fn refused(&self) -> u64 {
+        self.refused
+    }
+
     pub fn alert_count(&self) -> usize {
         self.alerts.len()
     }
@@ -236,53 +235,35 @@ impl Engine {
         serde_json::to_vec(self).unwrap_or_default()
     }
 
-    fn route(&self, seq: u64, obs: &Observation) -> Route {
-        let key = AssocKey::of(seq, obs);
-        let known = self.keys.get(&key).copied().filter(|n| self.tracks.contains_key(n));
-        let Some(number) = known else { return self.route_by_position(key, obs) };
-        if !matches!(key, AssocKey::Mmsi { .. }) {
-            return Route::Track(number);
-        }
-        let Some(primary) = self.tracks.get(&number) else { return Route::Track(number) };
-        let rules = &self.config.rules;
-        let candidates = std::iter::once(number).chain(primary.rules.splits.iter().copied());
-        for n in candidates {
-            if let Some(e) = self.tracks.get(&n)
-                && rules::consistent(e, obs, rules)
-            {
-                return Route::Track(n);
-            }
-        }
-        Route::New { key: AssocKey::Single { seq }, split_of: Some(number) }
-    }
-
-    /// A key not seen before: a plot without identity, or a radar's new track number, may
-    /// belong to a track already held (see [`crate::fusion`]).
-    fn route_by_position(&self, key: AssocKey, obs: &Observation) -> Route {
-        let cfg = &self.config.fusion;
-        let gate = |want: &dyn Fn(&TrackEntry) -> bool| {
-            fusion::gate(&self.tracks, &self.fused, cfg, Probe::of(obs), u64::MAX, want)
-        };
-        if cfg.enabled {
-            match &key {
-                AssocKey::Single { .. } => {
-                    if let Some(n) = gate(&|_| true) {
-                        return Route::Track(n);
-                    }
-                }
-                AssocKey::SourceTrack { source, .. } if obs.source_kind == SourceKind::Radar => {
-                    // Not another track of the same radar: two boats side by side stay two.
-                    if let Some(number) = gate(&|e| !e.track.sources.contains(source)) {
-                        return Route::Adopt { key, number };
-                    }
-                }
-                _ => {}
-            }
-        }
-        Route::New { key, split_of: None }
-    }
-
     fn observe(&mut self, seq: u64, obs: &Observation, changes: &mut Vec<Change>) {
+        // The edge validates, but the fold must not trust the log: an impossible position is
+        // counted and skipped, a non-finite speed or course is dropped.
+        let p = &obs.position;
+        if !(p.lon.is_finite() && p.lat.is_finite() && p.lon.abs() <= 180.0 && p.lat.abs() <= 90.0)
+        {
+            self.refused += 1;
+            return;
+        }
+        let finite = |v: Option<f64>| v.is_none_or(f64::is_finite);
+        if !(finite(obs.speed_mps)
+            && finite(obs.course_deg)
+            && finite(obs.heading_deg)
+            && finite(p.alt_m)
+            && finite(p.accuracy_m))
+        {
+            let keep = |v: Option<f64>| v.filter(|x| x.is_finite());
+            let mut clean = obs.clone();
+            clean.speed_mps = keep(obs.speed_mps);
+            clean.course_deg = keep(obs.course_deg);
+            clean.heading_deg = keep(obs.heading_deg);
+            clean.position.alt_m = keep(p.alt_m);
+            clean.position.accuracy_m = keep(p.accuracy_m);
+            return self.observe_valid(seq, &clean, changes);
+        }
+        self.observe_valid(seq, obs, changes);
+    }
+
+    fn observe_valid(&mut self, seq: u64, obs: &Observation, changes: &mut Vec<Change>) {
         let (number, prev) = match self.route(seq, obs) {
             Route::New { key, split_of } => {
                 let id = TrackId(format!("t{seq}"));
@@ -367,52 +348,6 @@ impl Engine {
         if let Some(into) = merge_into {
             self.merge(number, into, changes);
         }
-    }
-
-    /// The radar-only track `from` is the same object as the identified track `into`.
-    fn merge(&mut self, from: u64, into: u64, changes: &mut Vec<Change>) {
-        if from == into || !self.tracks.contains_key(&into) {
-            return;
-        }
-        let Some(mut gone) = self.tracks.remove(&from) else { return };
-        self.deadlines.remove(&(gone.filed, from));
-        self.fused.remove(from);
-        for key in std::iter::once(&gone.key).chain(&gone.aliases) {
-            self.keys.insert(key.clone(), into);
-        }
-        let now = self.now;
-        let Engine { geo, config, zone_rules, alerts, proximity, tracks, .. } = self;
-        let mut ctx = Ctx { geo, config, zones: zone_rules, alerts, changes };
-        ctx.alerts.clear_track(from, now, |_| true, ctx.changes);
-        proximity.remove(&mut ctx, from, now);
-        gone.rules = Default::default();
-        let id = gone.track.id.clone();
-        if let Some(entry) = tracks.get_mut(&into) {
-            crate::tracks::absorb(entry, gone, config);
-            changes.push(Change::Track { id: entry.track.id.clone(), op: ChangeOp::Upsert });
-        }
-        changes.push(Change::Track { id, op: ChangeOp::Remove });
-    }
-
-    /// Track `split` was split off `primary` by an impossible jump: suspected spoofing.
-    fn split(&mut self, primary: u64, split: u64, changes: &mut Vec<Change>) {
-        if let Some(entry) = self.tracks.get_mut(&primary) {
-            entry.rules.splits.retain(|n| *n != split);
-            entry.rules.splits.push(split);
-        }
-        let (Some(a), Some(b)) = (self.tracks.get(&primary), self.tracks.get(&split)) else {
-            return;
-        };
-        let evidence = [current(&a.track), current(&b.track)];
-        let key = EpisodeKey::track(Rule::PositionJump, primary, None);
-        let mut ctx = Ctx {
-            geo: &self.geo,
-            config: &self.config,
-            zones: &self.zone_rules,
-            alerts: &mut self.alerts,
-            changes,
-        };
-        ctx.raise(key, &[&a.track, &b.track], b.track.last_time, &evidence);
     }
 
     /// Moves tracks whose deadline has passed along their lifecycle, raises AIS gaps that came

@@ -137,7 +137,7 @@ pub(crate) fn gate(
     let mut best: Option<(f64, u64)> = None;
     for n in grid.near(cell, exclude) {
         let Some(e) = tracks.get(&n) else { continue };
-        let age = obs.time.since(e.track.last_time).abs();
+        let age = obs.time.since(e.track.last_time).saturating_abs();
         if e.track.exercise != obs.exercise
             || e.track.state == TrackState::Lost
             || age > cfg.max_age_ms

@@ -203,7 +203,7 @@ impl Proximity {
             for b in self.sea.near(cell, a) {
                 let Some(other) = tracks.get(&b) else { continue };
                 let d = distance(track, &other.track);
-                if t.since(other.track.last_time).abs() <= cfg.max_fix_age_ms
+                if t.since(other.track.last_time).saturating_abs() <= cfg.max_fix_age_ms
                     && d <= cfg.max_distance_m
                 {
                     close.push((b, &other.track, d));
@@ -217,9 +217,9 @@ impl Proximity {
             // A partner not heard from recently enough is not judged: one missed report does
             // not end a two-hour encounter. Its own silence (lost) or its own fix ends it.
             let stale = self.sea.at.contains_key(&b)
-                && tracks
-                    .get(&b)
-                    .is_some_and(|o| t.since(o.track.last_time).abs() > cfg.max_fix_age_ms);
+                && tracks.get(&b).is_some_and(|o| {
+                    t.since(o.track.last_time).saturating_abs() > cfg.max_fix_age_ms
+                });
             let keep =
                 close.iter().any(|(x, ..)| *x == b) || (stale && self.sea.at.contains_key(&a));
             if !keep {
@@ -282,7 +282,7 @@ impl Proximity {
             .into_iter()
             .filter_map(|b| tracks.get(&b).map(|e| &e.track))
             .filter(|o| {
-                t.since(o.last_time).abs() <= cfg.max_fix_age_ms
+                t.since(o.last_time).saturating_abs() <= cfg.max_fix_age_ms
                     && distance(track, o) <= cfg.max_distance_m
                     && angle_between(course, o.course_deg.unwrap_or(f64::NAN))
                         <= cfg.max_heading_diff_deg

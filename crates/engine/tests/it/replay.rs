@@ -177,3 +177,39 @@ proptest! {
         prop_assert_eq!(folded, plain.len() as u64);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Validation at the edge refuses these, but the fold must survive anything in the log:
+    /// NaN and infinite positions, absurd speeds, times out of order or at the extremes.
+    #[test]
+    fn bad_input_never_panics_and_still_replays(
+        items in proptest::collection::vec(
+            (any::<f64>(), any::<f64>(), any::<i64>(), any::<Option<f64>>(), 0u8..4),
+            1..40,
+        ),
+    ) {
+        let log: Vec<Event> = items
+            .iter()
+            .map(|&(lon, lat, t, speed, which)| {
+                let o = match which {
+                    0 => ais(642_600_001, t, lon, lat, 3.0),
+                    1 => radar("R", t, lon, lat, speed),
+                    2 => vehicle("P", t, lon, lat, speed.unwrap_or(f64::NAN), lat),
+                    _ => obs(model::Identity::default(), model::ObjectKind::Unknown, model::SourceKind::Radar, (t, lon, lat), speed, None),
+                };
+                Event::observation(Time(t), o)
+            })
+            .collect();
+        let config = config();
+        let full = replay(&config, &log).snapshot();
+        let half = log.len() / 2;
+        let head = replay(&config, &log[..half]);
+        let mut engine = Engine::restore(config.clone(), crate::geography(), &head.snapshot()).expect("restore");
+        for (seq, event) in log.iter().enumerate().skip(half) {
+            engine.apply(seq as u64, event);
+        }
+        prop_assert_eq!(engine.snapshot(), full);
+    }
+}

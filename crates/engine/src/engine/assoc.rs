@@ -1,0 +1,121 @@
+//! Association: which track an observation belongs to (identity, the jump check, gating),
+//! splitting an MMSI's impossible jumps off and merging a radar track into its AIS vessel.
+
+use model::{Observation, SourceKind};
+
+use super::{Change, ChangeOp, Engine};
+use crate::TrackEntry;
+use crate::alerts::EpisodeKey;
+use crate::fusion::{self, Probe};
+use crate::rules::{self, Ctx, Rule};
+use crate::tracks::{AssocKey, current};
+
+/// Where an observation goes.
+pub(super) enum Route {
+    Track(u64),
+    /// A new track; `split_of` when it splits off an MMSI's track by an impossible jump.
+    New {
+        key: AssocKey,
+        split_of: Option<u64>,
+    },
+    /// A radar track seen for the first time inside an existing track's gate: its key now
+    /// leads to that track.
+    Adopt {
+        key: AssocKey,
+        number: u64,
+    },
+}
+
+impl Engine {
+    pub(super) fn route(&self, seq: u64, obs: &Observation) -> Route {
+        let key = AssocKey::of(seq, obs);
+        let known = self.keys.get(&key).copied().filter(|n| self.tracks.contains_key(n));
+        let Some(number) = known else { return self.route_by_position(key, obs) };
+        if !matches!(key, AssocKey::Mmsi { .. }) {
+            return Route::Track(number);
+        }
+        let Some(primary) = self.tracks.get(&number) else { return Route::Track(number) };
+        let rules = &self.config.rules;
+        let candidates = std::iter::once(number).chain(primary.rules.splits.iter().copied());
+        for n in candidates {
+            if let Some(e) = self.tracks.get(&n)
+                && rules::consistent(e, obs, rules)
+            {
+                return Route::Track(n);
+            }
+        }
+        Route::New { key: AssocKey::Single { seq }, split_of: Some(number) }
+    }
+
+    /// A key not seen before: a plot without identity, or a radar's new track number, may
+    /// belong to a track already held (see [`crate::fusion`]).
+    fn route_by_position(&self, key: AssocKey, obs: &Observation) -> Route {
+        let cfg = &self.config.fusion;
+        let gate = |want: &dyn Fn(&TrackEntry) -> bool| {
+            fusion::gate(&self.tracks, &self.fused, cfg, Probe::of(obs), u64::MAX, want)
+        };
+        if cfg.enabled {
+            match &key {
+                AssocKey::Single { .. } => {
+                    if let Some(n) = gate(&|_| true) {
+                        return Route::Track(n);
+                    }
+                }
+                AssocKey::SourceTrack { source, .. } if obs.source_kind == SourceKind::Radar => {
+                    // Not another track of the same radar: two boats side by side stay two.
+                    if let Some(number) = gate(&|e| !e.track.sources.contains(source)) {
+                        return Route::Adopt { key, number };
+                    }
+                }
+                _ => {}
+            }
+        }
+        Route::New { key, split_of: None }
+    }
+
+    /// The radar-only track `from` is the same object as the identified track `into`.
+    pub(super) fn merge(&mut self, from: u64, into: u64, changes: &mut Vec<Change>) {
+        if from == into || !self.tracks.contains_key(&into) {
+            return;
+        }
+        let Some(mut gone) = self.tracks.remove(&from) else { return };
+        self.deadlines.remove(&(gone.filed, from));
+        self.fused.remove(from);
+        for key in std::iter::once(&gone.key).chain(&gone.aliases) {
+            self.keys.insert(key.clone(), into);
+        }
+        let now = self.now;
+        let Engine { geo, config, zone_rules, alerts, proximity, tracks, .. } = self;
+        let mut ctx = Ctx { geo, config, zones: zone_rules, alerts, changes };
+        ctx.alerts.clear_track(from, now, |_| true, ctx.changes);
+        proximity.remove(&mut ctx, from, now);
+        gone.rules = Default::default();
+        let id = gone.track.id.clone();
+        if let Some(entry) = tracks.get_mut(&into) {
+            crate::tracks::absorb(entry, gone, config);
+            changes.push(Change::Track { id: entry.track.id.clone(), op: ChangeOp::Upsert });
+        }
+        changes.push(Change::Track { id, op: ChangeOp::Remove });
+    }
+
+    /// Track `split` was split off `primary` by an impossible jump: suspected spoofing.
+    pub(super) fn split(&mut self, primary: u64, split: u64, changes: &mut Vec<Change>) {
+        if let Some(entry) = self.tracks.get_mut(&primary) {
+            entry.rules.splits.retain(|n| *n != split);
+            entry.rules.splits.push(split);
+        }
+        let (Some(a), Some(b)) = (self.tracks.get(&primary), self.tracks.get(&split)) else {
+            return;
+        };
+        let evidence = [current(&a.track), current(&b.track)];
+        let key = EpisodeKey::track(Rule::PositionJump, primary, None);
+        let mut ctx = Ctx {
+            geo: &self.geo,
+            config: &self.config,
+            zones: &self.zone_rules,
+            alerts: &mut self.alerts,
+            changes,
+        };
+        ctx.raise(key, &[&a.track, &b.track], b.track.last_time, &evidence);
+    }
+}
