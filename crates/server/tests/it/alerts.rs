@@ -137,3 +137,96 @@ async fn zones_are_a_feature_collection_with_arabic_names_and_impact() {
     assert!(section["properties"]["name_ar"].is_string());
     assert_eq!(find("border.ner")["geometry"]["type"], "LineString");
 }
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+async fn stream_of(c: &TestCentre, user: &str) -> (Socket, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let router = c.router.clone().into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let server = tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    let token = c.login(user).await;
+    let url = format!("ws://{addr}/api/v1/stream?access_token={token}");
+    let (socket, _) = tokio_tungstenite::connect_async(url).await.expect("connect stream");
+    (socket, server)
+}
+
+/// Stream messages up to and including the first one `until` accepts.
+async fn read_until(socket: &mut Socket, until: impl Fn(&Value) -> bool) -> Vec<Value> {
+    use futures_util::StreamExt;
+    use tokio_tungstenite::tungstenite::Message;
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    let mut seen = Vec::new();
+    loop {
+        let next = tokio::time::timeout_at(deadline, socket.next()).await.expect("stream quiet");
+        let Some(Ok(Message::Text(text))) = next else { panic!("stream ended: {next:?}") };
+        let m: Value = serde_json::from_str(&text).expect("json");
+        let done = until(&m);
+        seen.push(m);
+        if done {
+            return seen;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_stream_forwards_alerts_only_to_those_who_may_see_them() {
+    let c = TestCentre::new().await;
+    let (mut cgw, server) = stream_of(&c, "cgw.watch").await;
+    let (mut ars, _) = stream_of(&c, "ars.watch").await;
+    read_until(&mut cgw, |m| m["kind"] == "sync").await;
+    read_until(&mut ars, |m| m["kind"] == "sync").await;
+
+    let mut sart = crate::observation(970_123_456, 13.3, 33.3);
+    sart["identity"] = json!({ "mmsi": 970_123_456 });
+    c.post("/api/v1/observations", &json!([sart])).await;
+    let got = read_until(&mut cgw, |m| m["kind"] == "alert").await;
+    let alert = got.last().expect("alert");
+    assert_eq!(alert["data"]["rule"], "sar.beacon");
+
+    // ARS reports its own vehicle afterwards: by the time ARS hears of it, it has been
+    // passed (or not) everything published before, and no alert may be among it.
+    let ars_token = c.login("ars.watch").await;
+    let mut truck = crate::observation(0, 14.0, 26.0);
+    truck["agency"] = json!("ARS");
+    truck["kind"] = json!("vehicle");
+    truck["source_kind"] = json!("sensor");
+    truck["identity"] = json!({ "plate": "ARS-1" });
+    let (status, body) = c
+        .call_as(Some(&ars_token), "POST", "/api/v1/observations", json!([truck]).to_string())
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let got = read_until(&mut ars, |m| m["kind"] == "track").await;
+    assert!(got.iter().all(|m| m["kind"] != "alert"), "{got:?}");
+
+    // CGW shares its maritime picture and alerts with ARS: the stream resynchronises and
+    // now carries the alert.
+    let now = server::http::now();
+    let agreement = model::Agreement {
+        id: "cgw-ars".into(),
+        from: model::AgencyId::new("CGW"),
+        to: model::AgencyId::new("ARS"),
+        scope: model::AgreementScope {
+            tracks: Some(model::TrackScope::default()),
+            alerts: true,
+            incidents: None,
+            units: false,
+        },
+        areas: Vec::new(),
+        ceiling: model::Classification::Restricted,
+        valid_from: now,
+        valid_until: None,
+        revoked: None,
+    };
+    let kind = model::EventKind::AgreementSet { agreement, actor: "test".into() };
+    c.centre.append_folded(vec![model::Event { time: now, kind }]).await.expect("agreement");
+    let got = read_until(&mut ars, |m| m["kind"] == "sync").await;
+    assert!(
+        got.iter().any(|m| m["kind"] == "alert" && m["data"]["rule"] == "sar.beacon"),
+        "{got:?}"
+    );
+    server.abort();
+}
