@@ -87,6 +87,10 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             post(api::alerts::acknowledge),
         ),
         (
+            r("get", "/api/v1/rules", "the rule catalogue and its thresholds", false),
+            get(api::alerts::list_rules),
+        ),
+        (
             r("get", "/api/v1/zones", "the geography's zones, as GeoJSON", false),
             get(api::zones::list_zones),
         ),

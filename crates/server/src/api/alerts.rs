@@ -114,3 +114,10 @@ pub async fn acknowledge(
         .map(axum::Json)
         .ok_or_else(unknown)
 }
+
+/// `GET /api/v1/rules`: the rule catalogue (stable ids, English and Arabic titles, default
+/// severities) and the thresholds the engine runs with.
+pub async fn list_rules(State(state): State<AppState>) -> axum::Json<Value> {
+    let config = state.centre.read(|engine| engine.config().rules.clone());
+    axum::Json(json!({ "rules": engine::rules::rules(), "config": config }))
+}

@@ -121,6 +121,17 @@ async fn a_sart_alert_is_published_to_live_subscribers() {
 }
 
 #[tokio::test]
+async fn the_rule_catalogue_has_ids_titles_and_thresholds() {
+    let c = TestCentre::new().await;
+    let (status, body) = c.get("/api/v1/rules").await;
+    assert_eq!(status, 200);
+    let rules = body["rules"].as_array().expect("rules");
+    let encounter = rules.iter().find(|r| r["id"] == "encounter").expect("encounter");
+    assert!(encounter["title_ar"].as_str().is_some_and(|t| !t.is_empty()));
+    assert_eq!(body["config"]["encounter"]["max_distance_m"], 500.0);
+}
+
+#[tokio::test]
 async fn zones_are_a_feature_collection_with_arabic_names_and_impact() {
     let c = TestCentre::new().await;
     let (status, body) = c.get("/api/v1/zones").await;
