@@ -78,7 +78,10 @@ fn port_visit(
     p: TrackPoint,
 ) {
     let cfg = &rules.port_visit;
-    if !cfg.enabled {
+    let stopped = entry.track.speed_mps.is_some_and(|s| s < cfg.max_speed_mps);
+    // Only a stopped vessel starts a visit and only one in a port ends one: the nearest-port
+    // scan is skipped for every vessel under way, the common case.
+    if !cfg.enabled || !(stopped || entry.rules.port.is_some()) {
         return;
     }
     let nearest = ctx.geo.nearest_port(p.lon, p.lat);
@@ -93,7 +96,6 @@ fn port_visit(
     if entry.rules.port.is_none() {
         entry.rules.port = Some(zone.id.clone());
     }
-    let stopped = entry.track.speed_mps.is_some_and(|s| s < cfg.max_speed_mps);
     let key = EpisodeKey::track(Rule::PortVisit, number, Some(&zone.id));
     if stopped && entry.rules.port.as_deref() == Some(zone.id.as_str()) && d <= cfg.leave_m {
         ctx.raise(key, &[&entry.track], p.time, &[p]);
