@@ -417,7 +417,8 @@ impl Engine {
                 if state == TrackState::Lost {
                     fused.remove(number);
                     // A lost track's conditions have ended, but the silence an AIS gap is about.
-                    ctx.alerts.clear_track(number, now, |r| r != Rule::AisGap, ctx.changes);
+                    let silence = |r| matches!(r, Rule::AisGap | Rule::AisGapInCoverage);
+                    ctx.alerts.clear_track(number, now, |r| !silence(r), ctx.changes);
                     proximity.remove(&mut ctx, number, now);
                 }
             }

@@ -44,6 +44,8 @@ pub enum Rule {
     AisDisabling,
     #[serde(rename = "speed.range")]
     SpeedRange,
+    #[serde(rename = "ais.gap_in_coverage")]
+    AisGapInCoverage,
 }
 
 /// What the catalogue says about a rule.
@@ -66,7 +68,7 @@ const fn info(
     RuleInfo { rule, id, title, title_ar, severity }
 }
 
-const CATALOGUE: [RuleInfo; 19] = [
+const CATALOGUE: [RuleInfo; 20] = [
     info(
         Rule::SarBeacon,
         "sar.beacon",
@@ -163,6 +165,13 @@ const CATALOGUE: [RuleInfo; 19] = [
         "speed outside the zone's range",
         "سرعة خارج النطاق المسموح في المنطقة",
         Severity::Medium,
+    ),
+    info(
+        Rule::AisGapInCoverage,
+        "ais.gap_in_coverage",
+        "AIS gap inside coastal coverage",
+        "انقطاع إشارة التعريف الآلي داخل نطاق التغطية الساحلية",
+        Severity::Low,
     ),
 ];
 

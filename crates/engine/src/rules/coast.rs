@@ -64,29 +64,37 @@ fn departure(
     }
 }
 
-/// A fix of an AIS vessel: a gap alert, if any, ends; the gap is watched for if the vessel is
-/// in the area.
+/// A fix of an AIS vessel: gap alerts, if any, end; gaps are watched for if the vessel is in
+/// the area (and, for the short warning, inside the coastal receivers' coverage).
 fn gap_seen(ctx: &mut Ctx<'_>, rules: &RulesConfig, number: u64, entry: &mut TrackEntry) {
     let p = crate::tracks::current(&entry.track);
-    if entry.rules.gap_raised {
-        entry.rules.gap_raised = false;
-        let key = EpisodeKey::track(Rule::AisGap, number, None);
-        if let Some(no) = Some(&key).filter(|k| ctx.alerts.is_open(k)) {
+    for (raised, rule) in [
+        (&mut entry.rules.gap_raised, Rule::AisGap),
+        (&mut entry.rules.cover_raised, Rule::AisGapInCoverage),
+    ] {
+        if !std::mem::take(raised) {
+            continue;
+        }
+        let key = EpisodeKey::track(rule, number, None);
+        if ctx.alerts.is_open(&key) {
             // The reappearance is part of the evidence of the gap.
-            ctx.raise(no.clone(), &[&entry.track], p.time, &[p]);
+            ctx.raise(key.clone(), &[&entry.track], p.time, &[p]);
         }
         ctx.clear(&key, p.time);
     }
     let cfg = &rules.ais_gap;
-    entry.rules.gap_watch = cfg.enabled
+    let ais_vessel = cfg.enabled
         && entry.track.kind == ObjectKind::Vessel
         && entry.track.identity.mmsi.is_some()
-        && entry.track.source_kinds.contains(&SourceKind::Ais)
-        && ctx.geo.near_coast(p.lon, p.lat, cfg.area_m);
+        && entry.track.source_kinds.contains(&SourceKind::Ais);
+    entry.rules.gap_watch = ais_vessel && ctx.geo.near_coast(p.lon, p.lat, cfg.area_m);
+    entry.rules.cover_watch = entry.rules.gap_watch
+        && cfg.coverage_gap_ms > 0
+        && ctx.geo.near_coast(p.lon, p.lat, cfg.coverage_m);
 }
 
-/// From the sweep: raises `ais.gap` for a watched vessel silent since its last fix for the
-/// gap time. Returns whether it raised.
+/// From the sweep: raises `ais.gap` (and the shorter `ais.gap_in_coverage` warning) for a
+/// watched vessel silent since its last fix for the gap time. Returns whether it raised.
 pub(crate) fn gap_check(
     ctx: &mut Ctx<'_>,
     config: &EngineConfig,
@@ -94,13 +102,20 @@ pub(crate) fn gap_check(
     entry: &mut TrackEntry,
     now: Time,
 ) -> bool {
-    let Some(due) = entry.rules.gap_due(entry.track.last_time, config) else { return false };
-    if due > now {
-        return false;
-    }
-    entry.rules.gap_raised = true;
     let last = crate::tracks::current(&entry.track);
-    let key = EpisodeKey::track(Rule::AisGap, number, None);
-    ctx.raise(key, &[&entry.track], now, &[last]);
-    true
+    let (dark, cover) = entry.rules.gap_dues(entry.track.last_time, config);
+    let mut raised = false;
+    if cover.is_some_and(|due| due <= now) {
+        entry.rules.cover_raised = true;
+        let key = EpisodeKey::track(Rule::AisGapInCoverage, number, None);
+        ctx.raise(key, &[&entry.track], now, &[last]);
+        raised = true;
+    }
+    if dark.is_some_and(|due| due <= now) {
+        entry.rules.gap_raised = true;
+        let key = EpisodeKey::track(Rule::AisGap, number, None);
+        ctx.raise(key, &[&entry.track], now, &[last]);
+        raised = true;
+    }
+    raised
 }

@@ -137,11 +137,23 @@ pub struct GapRules {
     pub gap_ms: i64,
     /// ... from a vessel last seen this close to Libya's coast ("in the area").
     pub area_m: f64,
+    /// `ais.gap_in_coverage`: a shorter silence (a warning) from a vessel last seen inside the
+    /// coastal receivers' coverage; 0 turns it off.
+    pub coverage_gap_ms: i64,
+    /// The coverage, as a distance from Libya's coast (VHF range of a coastal receiver).
+    /// [proposal]
+    pub coverage_m: f64,
 }
 
 impl Default for GapRules {
     fn default() -> GapRules {
-        GapRules { enabled: true, gap_ms: hours(6), area_m: 24.0 * NM }
+        GapRules {
+            enabled: true,
+            gap_ms: hours(6),
+            area_m: 24.0 * NM,
+            coverage_gap_ms: hours(1),
+            coverage_m: 20.0 * NM,
+        }
     }
 }
 

@@ -50,6 +50,11 @@ pub(crate) struct TrackRules {
     pub gap_watch: bool,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub gap_raised: bool,
+    /// Last seen inside the coastal receivers' coverage: the short gap warning is watched for.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub cover_watch: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub cover_raised: bool,
     /// Tracks split off this one by impossible jumps (suspected spoofing).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub splits: Vec<u64>,
@@ -75,11 +80,22 @@ pub(crate) struct TrackRules {
 }
 
 impl TrackRules {
-    /// When an AIS gap comes due, if one is watched for.
-    pub fn gap_due(&self, last_time: Time, config: &EngineConfig) -> Option<Time> {
+    /// When the AIS gap and the coverage warning come due, if they are watched for.
+    pub fn gap_dues(&self, last_time: Time, config: &EngineConfig) -> (Option<Time>, Option<Time>) {
         let gap = &config.rules.ais_gap;
-        (self.gap_watch && !self.gap_raised && gap.enabled)
-            .then(|| last_time.plus_millis(gap.gap_ms.max(1)))
+        let dark = (self.gap_watch && !self.gap_raised && gap.enabled)
+            .then(|| last_time.plus_millis(gap.gap_ms.max(1)));
+        let cover = (self.cover_watch && !self.cover_raised && gap.enabled)
+            .then(|| last_time.plus_millis(gap.coverage_gap_ms.max(1)));
+        (dark, cover)
+    }
+
+    /// The earlier of the two.
+    pub fn gap_due(&self, last_time: Time, config: &EngineConfig) -> Option<Time> {
+        match self.gap_dues(last_time, config) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 }
 

@@ -157,6 +157,22 @@ fn ais_gap_after_six_hours_of_silence_and_closed_when_heard_again() {
     assert_eq!(past.alerts("ais.gap")[0].state, AlertState::Closed);
 }
 
+#[test]
+fn a_gap_inside_coastal_coverage_warns_after_an_hour() {
+    // SEA is ~24 nm out, outside the 20 nm coverage; 10 km off Tripoli is inside.
+    let near = |after: i64| {
+        let mut f = Feed::default_rules();
+        f.push(ais(642_100_003, T0, 13.2, 33.0, 5.0));
+        f.push(ais(642_100_004, T0 + after, 15.0, 33.5, 5.0));
+        f
+    };
+    assert!(near(59 * MINUTE).alerts("ais.gap_in_coverage").is_empty());
+    let past = near(61 * MINUTE);
+    assert_eq!(past.alerts("ais.gap_in_coverage").len(), 1);
+    assert!(past.alerts("ais.gap").is_empty(), "the dark-vessel gap takes 6 h");
+    assert!(gap(2 * HOUR).alerts("ais.gap_in_coverage").is_empty(), "outside coverage");
+}
+
 /// Two vessels `metres` apart at 1 kn, fixes every 10 min, then both at `last`.
 fn encounter(metres: f64, last: i64) -> Feed {
     let mut f = Feed::default_rules();

@@ -284,6 +284,8 @@ pub fn track_feature(track: &Track) -> Value {
             "heading_deg": track.heading_deg,
             "observations": track.observations,
             "exercise": track.exercise,
+            // Radar only, nothing identifies it: what the departure rule watches for.
+            "unidentified": engine::rules::is_unidentified(track),
         }
     })
 }
