@@ -41,7 +41,7 @@ impl Default for FusionConfig {
             enabled: true,
             gate_m: 500.0,
             gate_growth_mps: 10.0,
-            max_gate_m: 5_000.0,
+            max_gate_m: 2_000.0,
             max_age_ms: 5 * Time::MS_PER_MINUTE,
             alpha: 0.5,
             beta: 0.3,

@@ -87,10 +87,11 @@ fn gap_seen(ctx: &mut Ctx<'_>, rules: &RulesConfig, number: u64, entry: &mut Tra
         && entry.track.kind == ObjectKind::Vessel
         && entry.track.identity.mmsi.is_some()
         && entry.track.source_kinds.contains(&SourceKind::Ais);
-    entry.rules.gap_watch = ais_vessel && ctx.geo.near_coast(p.lon, p.lat, cfg.area_m);
+    let (geo, memo, at) = (ctx.geo, &mut entry.rules.coast, [p.lon, p.lat]);
+    entry.rules.gap_watch = ais_vessel && super::near_coast(geo, memo, at, cfg.area_m);
     entry.rules.cover_watch = entry.rules.gap_watch
         && cfg.coverage_gap_ms > 0
-        && ctx.geo.near_coast(p.lon, p.lat, cfg.coverage_m);
+        && super::near_coast(geo, memo, at, cfg.coverage_m);
 }
 
 /// From the sweep: raises `ais.gap` (and the shorter `ais.gap_in_coverage` warning) for a

@@ -74,6 +74,9 @@ pub(crate) struct TrackRules {
     /// The current loitering window.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loiter: Option<vessel::Loiter>,
+    /// The last exact distance to Libya's coast and where it was measured (see [`near_coast`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coast: Option<([f64; 2], f64)>,
     /// The port whose anchorage the vessel is in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<String>,
@@ -152,6 +155,37 @@ impl<'a> Ctx<'a> {
 
     pub fn clear(&mut self, key: &EpisodeKey, time: Time) {
         self.alerts.clear(key, time, self.changes);
+    }
+}
+
+/// Whether the point `p` of a track is within `metres` of Libya's coast. Answered from the
+/// track's last exact measurement while it has not moved far enough to change the answer
+/// (the distance changes at most by the distance moved); measured again otherwise. Several
+/// rules ask this on every fix of every vessel, and most vessels are far from every threshold.
+pub(crate) fn near_coast(
+    geo: &Geography,
+    memo: &mut Option<([f64; 2], f64)>,
+    p: [f64; 2],
+    metres: f64,
+) -> bool {
+    if let Some((at, d)) = *memo {
+        let moved = geo::sphere::haversine_m(at, p);
+        if d - moved > metres {
+            return false;
+        }
+        if d + moved <= metres {
+            return true;
+        }
+    }
+    match geo.distance_to_coast_m(p[0], p[1]).filter(|d| d.is_finite()) {
+        Some(d) => {
+            *memo = Some((p, d));
+            d <= metres
+        }
+        None => {
+            *memo = None;
+            false
+        }
     }
 }
 

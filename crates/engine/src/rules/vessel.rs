@@ -46,7 +46,8 @@ fn loitering(
     let cfg = &rules.loitering;
     let key = EpisodeKey::track(Rule::Loitering, number, None);
     let here = [p.lon, p.lat];
-    if !cfg.enabled || ctx.geo.near_coast(p.lon, p.lat, cfg.min_offshore_m) {
+    if !cfg.enabled || super::near_coast(ctx.geo, &mut entry.rules.coast, here, cfg.min_offshore_m)
+    {
         entry.rules.loiter = None;
         ctx.clear(&key, p.time);
         return;
@@ -116,7 +117,12 @@ fn disabling(
         && entry.track.source_kinds.contains(&SourceKind::Ais)
         && p.time.since(prev.time) >= cfg.min_gap_ms
         && !geo.near_coast(prev.lon, prev.lat, cfg.min_offshore_m)
-        && !geo.near_coast(p.lon, p.lat, cfg.min_offshore_m)
+        && !super::near_coast(
+            geo,
+            &mut entry.rules.coast.clone(),
+            [p.lon, p.lat],
+            cfg.min_offshore_m,
+        )
     {
         let key = EpisodeKey::track(Rule::AisDisabling, number, None);
         ctx.raise(key, &[&entry.track], p.time, &[prev, p]);
