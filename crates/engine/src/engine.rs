@@ -264,6 +264,7 @@ impl Engine {
     }
 
     fn observe_valid(&mut self, seq: u64, obs: &Observation, changes: &mut Vec<Change>) {
+        let mut conflict = None;
         let (number, prev) = match self.route(seq, obs) {
             Route::New { key, split_of } => {
                 let id = TrackId(format!("t{seq}"));
@@ -278,8 +279,12 @@ impl Engine {
                 }
                 (seq, None)
             }
-            route @ (Route::Track(_) | Route::Adopt { .. }) => {
+            route @ (Route::Track(_) | Route::Adopt { .. } | Route::Split { .. }) => {
                 let number = match route {
+                    Route::Split { primary, number } => {
+                        conflict = Some((primary, number));
+                        number
+                    }
                     Route::Adopt { key, number } => {
                         self.keys.insert(key.clone(), number);
                         if let Some(e) = self.tracks.get_mut(&number) {
@@ -294,6 +299,9 @@ impl Engine {
                 let prev = current(&entry.track);
                 let moved = update_entry(entry, obs, &self.config);
                 changes.push(Change::Track { id: entry.track.id.clone(), op: ChangeOp::Upsert });
+                if let Some((primary, split)) = conflict {
+                    self.conflict(primary, split, changes);
+                }
                 if !moved {
                     return;
                 }

@@ -24,6 +24,11 @@ pub(super) enum Route {
         key: AssocKey,
         number: u64,
     },
+    /// A fix of an MMSI consistent with one of the tracks split off its primary.
+    Split {
+        primary: u64,
+        number: u64,
+    },
 }
 
 impl Engine {
@@ -41,7 +46,11 @@ impl Engine {
             if let Some(e) = self.tracks.get(&n)
                 && rules::consistent(e, obs, rules)
             {
-                return Route::Track(n);
+                return if n == number {
+                    Route::Track(n)
+                } else {
+                    Route::Split { primary: number, number: n }
+                };
             }
         }
         Route::New { key: AssocKey::Single { seq }, split_of: Some(number) }
@@ -109,6 +118,30 @@ impl Engine {
         };
         let evidence = [current(&a.track), current(&b.track)];
         let key = EpisodeKey::track(Rule::PositionJump, primary, None);
+        let mut ctx = Ctx {
+            geo: &self.geo,
+            config: &self.config,
+            zones: &self.zone_rules,
+            alerts: &mut self.alerts,
+            changes,
+        };
+        ctx.raise(key, &[&a.track, &b.track], b.track.last_time, &evidence);
+    }
+
+    /// A split-off track heard again while its primary still reports after the split: two
+    /// transmitters with one MMSI that cannot be one vessel.
+    pub(super) fn conflict(&mut self, primary: u64, split: u64, changes: &mut Vec<Change>) {
+        let (Some(a), Some(b)) = (self.tracks.get(&primary), self.tracks.get(&split)) else {
+            return;
+        };
+        let both = a.track.last_time > b.track.first_time
+            && a.track.state != model::TrackState::Lost
+            && self.config.rules.identity_conflict.enabled;
+        if !both {
+            return;
+        }
+        let evidence = [current(&a.track), current(&b.track)];
+        let key = EpisodeKey::track(Rule::IdentityConflict, primary, None);
         let mut ctx = Ctx {
             geo: &self.geo,
             config: &self.config,

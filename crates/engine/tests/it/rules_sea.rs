@@ -98,6 +98,20 @@ fn a_split_mmsi_keeps_feeding_both_tracks_without_new_alerts() {
     assert_eq!(f.alerts("position.jump").len(), 1);
 }
 
+#[test]
+fn one_mmsi_on_two_vessels_is_an_identity_conflict() {
+    let mut f = jump(60.0);
+    assert!(f.alerts("identity.conflict").is_empty(), "one jump is a jump, not yet two vessels");
+    let far = SEA.1 + dlat(60.0 * KNOT * 600.0);
+    for i in 3..6 {
+        f.push(ais(642_123_456, T0 + i * 5 * MINUTE, SEA.0, SEA.1, 10.0));
+        f.push(ais(642_123_456, T0 + i * 5 * MINUTE + SECOND, SEA.0, far, 10.0));
+    }
+    let conflicts = f.alerts("identity.conflict");
+    assert_eq!(conflicts.len(), 1, "one episode however many fixes");
+    assert_eq!(conflicts[0].tracks.len(), 2);
+}
+
 /// A radar-only contact 1 km off the coast near Zuwara, moving north at `knots`, with fixes
 /// every 30 s until `until_s` and one at `last_s`.
 fn departure(knots: f64, until_s: i64, last_s: i64, identified: bool) -> Feed {
