@@ -18,29 +18,46 @@ const REQUEST: usize = 100;
 /// AIS targets at once), each reporting many times.
 const VESSELS: u64 = 20_000;
 
+/// `n` reports from `VESSELS` vessels sailing straight at 5-15 kn from random points of the
+/// central Mediterranean, one report every 10 ms in all (a real picture's motion: no
+/// teleports, so no vessel is split as a suspected spoof), MMSIs under real MIDs.
 fn observations(n: usize) -> Vec<Observation> {
     let mut state = 0x9e3779b97f4a7c15u64;
+    let mut next = move || {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        state >> 33
+    };
     let t0 = 1_790_000_000_000i64;
+    let mids = [636u32, 538, 215, 642, 247, 256];
+    let vessels: Vec<(f64, f64, f64, f64, u32)> = (0..VESSELS)
+        .map(|v| {
+            let lon = 11.0 + (next() % 100_000) as f64 * 1e-4;
+            let lat = 33.0 + (next() % 40_000) as f64 * 1e-4;
+            let course = (next() % 3600) as f64 / 10.0;
+            let speed_mps = (5.0 + (next() % 100) as f64 / 10.0) * 0.514_444;
+            (lon, lat, course, speed_mps, mids[v as usize % mids.len()] * 1_000_000 + v as u32)
+        })
+        .collect();
     (0..n)
         .map(|i| {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            let r = state >> 33;
+            let r = next();
+            let (lon0, lat0, course, speed_mps, mmsi) = vessels[(r % VESSELS) as usize];
+            let t = t0 + i as i64 * 10;
+            let d = speed_mps * (t - t0) as f64 / 1_000.0;
+            let (s, c) = course.to_radians().sin_cos();
+            let lat = lat0 + d * c / 111_320.0;
+            let lon = lon0 + d * s / (111_320.0 * lat0.to_radians().cos());
             Observation {
                 source: format!("ais-{}", r % 8),
                 source_kind: SourceKind::Ais,
                 agency: AgencyId::new("CGW"),
                 marking: Marking::default(),
-                time: Time(t0 + i as i64 * 10),
-                position: Position {
-                    lon: 11.0 + (r % 100_000) as f64 * 1e-4,
-                    lat: 32.0 + ((r >> 17) % 50_000) as f64 * 1e-4,
-                    alt_m: None,
-                    accuracy_m: Some(10.0),
-                },
-                speed_mps: Some((r % 150) as f64 / 10.0),
-                course_deg: Some((r % 3600) as f64 / 10.0),
-                heading_deg: Some((r % 360) as f64),
-                identity: Identity { mmsi: Some(200_000_000 + (r % VESSELS) as u32), ..Identity::default() },
+                time: Time(t),
+                position: Position { lon, lat, alt_m: None, accuracy_m: Some(10.0) },
+                speed_mps: Some(speed_mps),
+                course_deg: Some(course),
+                heading_deg: Some(course.round()),
+                identity: Identity { mmsi: Some(mmsi), ..Identity::default() },
                 kind: ObjectKind::Vessel,
                 exercise: false,
             }

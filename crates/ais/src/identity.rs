@@ -1,6 +1,6 @@
 //! Identity checks at the edge: MMSI structure and Maritime Identification Digits (ITU-R
 //! M.585, MID table kept as data in `data/mid.csv`), distress beacons (AIS-SART, MOB, EPIRB)
-//! and navigational status 14. Pure functions, no allocation.
+//! and navigational status 14. Pure functions; the MID table is parsed once, on first use.
 
 const MID_TABLE: &str = include_str!("../data/mid.csv");
 
@@ -15,16 +15,31 @@ pub struct Mid {
     pub name: &'static str,
 }
 
+/// The table parsed once, indexed by MID. Scanning the text on every call showed up as the
+/// top cost of folding tracks with many distinct MMSIs.
+fn table() -> &'static [Option<Mid>] {
+    static TABLE: std::sync::OnceLock<Vec<Option<Mid>>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = vec![None; 1_000];
+        for line in MID_TABLE.lines().filter(|l| !l.starts_with('#')) {
+            let mut f = line.splitn(3, ',');
+            let parsed = (|| {
+                let m: u16 = f.next()?.parse().ok()?;
+                Some(Mid { mid: m, iso: f.next()?, name: f.next()? })
+            })();
+            if let Some(entry) = parsed
+                && let Some(slot) = table.get_mut(usize::from(entry.mid))
+            {
+                *slot = Some(entry);
+            }
+        }
+        table
+    })
+}
+
 /// Look up a MID in the ITU table; `None` if unallocated.
 pub fn mid(mid: u16) -> Option<Mid> {
-    MID_TABLE.lines().filter(|l| !l.starts_with('#')).find_map(|line| {
-        let mut f = line.splitn(3, ',');
-        let m: u16 = f.next()?.parse().ok()?;
-        if m != mid {
-            return None;
-        }
-        Some(Mid { mid: m, iso: f.next()?, name: f.next()? })
-    })
+    table().get(usize::from(mid)).copied().flatten()
 }
 
 /// Distress and safety devices with their own MMSI ranges (ITU-R M.585 Annex 2).
