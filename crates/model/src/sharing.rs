@@ -39,6 +39,18 @@ pub struct AgreementScope {
 pub enum Area {
     Bbox([f64; 4]),
     Polygon(Vec<[f64; 2]>),
+    /// A named zone's shape, copied when the agreement is made: rings combined even-odd, so
+    /// holes and several parts work.
+    Zone {
+        id: String,
+        rings: Vec<Vec<[f64; 2]>>,
+    },
+    /// A named circular zone (an anchorage, a crossing point).
+    Circle {
+        id: String,
+        center: [f64; 2],
+        radius_m: f64,
+    },
 }
 
 impl Area {
@@ -48,8 +60,19 @@ impl Area {
                 (*x0..=*x1).contains(&lon) && (*y0..=*y1).contains(&lat)
             }
             Area::Polygon(ring) => point_in_ring(ring, lon, lat),
+            Area::Zone { rings, .. } => {
+                rings.iter().filter(|ring| point_in_ring(ring, lon, lat)).count() % 2 == 1
+            }
+            Area::Circle { center, radius_m, .. } => haversine_m(*center, [lon, lat]) <= *radius_m,
         }
     }
+}
+
+fn haversine_m(a: [f64; 2], b: [f64; 2]) -> f64 {
+    let (la1, la2) = (a[1].to_radians(), b[1].to_radians());
+    let h = ((la2 - la1) / 2.0).sin().powi(2)
+        + la1.cos() * la2.cos() * ((b[0] - a[0]).to_radians() / 2.0).sin().powi(2);
+    2.0 * 6_371_008.8 * h.sqrt().min(1.0).asin()
 }
 
 /// Even-odd ray casting; points on the boundary may fall either way.

@@ -250,6 +250,9 @@ struct AgreementInput {
     scope: AgreementScope,
     #[serde(default)]
     areas: Vec<Area>,
+    /// Zone ids (see `GET /api/v1/zones`) whose shapes limit the agreement, added to `areas`.
+    #[serde(default)]
+    zones: Vec<String>,
     ceiling: Classification,
     #[serde(default)]
     valid_from: Option<Time>,
@@ -284,6 +287,8 @@ fn check_input(
             Area::Polygon(ring) => {
                 ring.len() >= 3 && ring.iter().all(|[x, y]| x.is_finite() && y.is_finite())
             }
+            // Named shapes come only from `zones`, copied from the geography.
+            Area::Zone { .. } | Area::Circle { .. } => false,
         };
         if !ok {
             return Err(ApiError::bad_request(
@@ -293,6 +298,29 @@ fn check_input(
         }
     }
     Ok(())
+}
+
+/// The shapes of the named zones, as agreement areas; a line or an unknown id is refused.
+fn zone_areas(geography: &engine::geo::Geography, ids: &[String]) -> Result<Vec<Area>, ApiError> {
+    ids.iter()
+        .map(|id| {
+            let zone = geography.zone(id).ok_or_else(|| {
+                ApiError::bad_request("bad_agreement", format!("unknown zone {id}"))
+            })?;
+            match &zone.geometry {
+                model::ZoneGeometry::Polygon { rings } => {
+                    Ok(Area::Zone { id: id.clone(), rings: rings.clone() })
+                }
+                model::ZoneGeometry::Circle { center, radius_m } => {
+                    Ok(Area::Circle { id: id.clone(), center: *center, radius_m: *radius_m })
+                }
+                model::ZoneGeometry::LineString { .. } => Err(ApiError::bad_request(
+                    "bad_agreement",
+                    format!("zone {id} is a line, not an area"),
+                )),
+            }
+        })
+        .collect()
 }
 
 async fn set_agreement(
@@ -313,6 +341,9 @@ async fn set_agreement(
         (known, current)
     });
     check_input(&input, viewer, &known)?;
+    let mut input = input;
+    let zone_areas = state.centre.read(|engine| zone_areas(engine.geography(), &input.zones))?;
+    input.areas.extend(zone_areas);
     let id = match (&existing, &current) {
         (Some(id), Some(agreement)) if agreement.from == viewer.agency => {
             if agreement.revoked.is_some() {

@@ -315,3 +315,44 @@ async fn reading_another_agencys_restricted_history_is_audited() {
     assert_eq!(reads[0]["detail"]["actor"], "joc.watch");
     assert_eq!(reads[0]["detail"]["object"], id.as_str());
 }
+
+#[tokio::test]
+async fn an_agreement_can_be_limited_to_named_zones() {
+    let c = TestCentre::new().await;
+    // One vessel inside the territorial sea off Zuwara (about 5 nm out), one far offshore.
+    let inside = observation(642000021, 12.08, 33.02);
+    let outside = observation(642000022, 14.0, 35.5);
+    assert_eq!(c.post("/api/v1/observations", &json!([inside, outside])).await.0, 200);
+    c.folded(2).await;
+    let duty = c.login("cgw.duty").await;
+    let agreement = json!({
+        "id": "cgw-joc-territorial", "to": "JOC", "scope": { "tracks": {} },
+        "zones": ["sea.territorial"], "ceiling": "secret"
+    });
+    let (status, body) =
+        c.call_as(Some(&duty), "POST", "/api/v1/sharing-agreements", agreement.to_string()).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let joc = c.login("joc.watch").await;
+    let (_, list) = c.call_as(Some(&joc), "GET", "/api/v1/tracks", "").await;
+    let mmsis: Vec<u64> = list["features"]
+        .as_array()
+        .expect("features")
+        .iter()
+        .filter_map(|f| f["properties"]["identity"]["mmsi"].as_u64())
+        .collect();
+    assert_eq!(mmsis, vec![642000021], "only the vessel inside the zone is released");
+    for (zones, what) in
+        [(json!(["border.ner"]), "a line"), (json!(["sea.atlantis"]), "unknown zone")]
+    {
+        let bad =
+            json!({ "to": "JOC", "scope": { "tracks": {} }, "zones": zones, "ceiling": "secret" });
+        let (status, body) =
+            c.call_as(Some(&duty), "POST", "/api/v1/sharing-agreements", bad.to_string()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{what}: {body}");
+    }
+    let forged = json!({ "to": "JOC", "scope": { "tracks": {} }, "ceiling": "secret",
+        "areas": [{ "circle": { "id": "x", "center": [12.0, 33.0], "radius_m": 1e9 } }] });
+    let (status, _) =
+        c.call_as(Some(&duty), "POST", "/api/v1/sharing-agreements", forged.to_string()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "named shapes only through `zones`");
+}
