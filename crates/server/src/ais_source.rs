@@ -37,22 +37,19 @@ use std::path::Path;
 use std::time::Duration;
 
 use ais::MAX_LINE_BYTES;
-use model::{AgencyId, Event, Marking, Observation, Time, ValidationLimits};
+use model::{AgencyId, Marking, ValidationLimits};
 use serde::Deserialize;
 use tokio::io::AsyncReadExt;
-use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
-use crate::centre::{AppendError, Centre};
+use crate::centre::Centre;
 use crate::metrics::SourceLabels;
-use crate::sources::SourceError;
+use crate::sources::{SourceError, forward};
 use edge::Edge;
 
 /// Observations a source may hold while the log catches up.
 const QUEUE: usize = 16_384;
-/// Most observations the forwarder appends in one request.
-const BATCH: usize = 1_000;
 /// MMSIs whose static data one source remembers.
 pub const STATIC_CAPACITY: usize = 50_000;
 /// A gap between consecutive `c:` times longer than this is a break in a recording.
@@ -392,31 +389,6 @@ fn emit(line: &[u8], each: &mut impl FnMut(Piece<'_>)) {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     if !line.is_empty() {
         each(Piece::Line(line));
-    }
-}
-
-/// Drains the source's queue into the log, a batch at a time, retrying while the log is busy.
-/// Each event is timed by its observation's receive time.
-async fn forward(id: String, mut rx: mpsc::Receiver<(Time, Observation)>, centre: Centre) {
-    let mut batch = Vec::with_capacity(BATCH);
-    while rx.recv_many(&mut batch, BATCH).await > 0 {
-        let events: Vec<_> = batch.drain(..).map(|(t, o)| Event::observation(t, o)).collect();
-        let n = events.len() as u64;
-        let mut pending = Some(events);
-        while let Some(events) = pending.take() {
-            match centre.append(events).await {
-                Ok(_) => centre.metrics().accepted(&id, n),
-                Err(AppendError::Busy(events)) => {
-                    tokio::time::sleep(Duration::from_millis(5)).await;
-                    pending = Some(events);
-                }
-                Err(AppendError::Stopping) => return,
-                Err(error) => {
-                    tracing::error!(%error, source = %id, "append failed; batch dropped");
-                    centre.metrics().rejected(&id, "store");
-                }
-            }
-        }
     }
 }
 

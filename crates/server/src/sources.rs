@@ -188,7 +188,7 @@ async fn receive_json_udp(
     stamp: SourceStamp,
     centre: Centre,
     limits: model::ValidationLimits,
-    tx: mpsc::Sender<Observation>,
+    tx: mpsc::Sender<(model::Time, Observation)>,
 ) {
     let mut buf = vec![0u8; MAX_DATAGRAM];
     let metrics = centre.metrics();
@@ -217,7 +217,7 @@ async fn receive_json_udp(
             metrics.rejected(&stamp.source, r.reason);
         }
         for observation in observations {
-            if tx.try_send(observation).is_err() {
+            if tx.try_send((now, observation)).is_err() {
                 metrics.full(&format!("source:{}", stamp.source));
                 metrics.rejected(&stamp.source, "queue_full");
             }
@@ -225,12 +225,17 @@ async fn receive_json_udp(
     }
 }
 
-/// Drains the source's queue into the log, a batch at a time, retrying while the log is busy.
-async fn forward(id: String, mut rx: mpsc::Receiver<Observation>, centre: Centre) {
+/// Drains a source's queue into the log, a batch at a time, retrying while the log is busy.
+/// Each event is timed by its observation's receive time at the edge.
+pub(crate) async fn forward(
+    id: String,
+    mut rx: mpsc::Receiver<(model::Time, Observation)>,
+    centre: Centre,
+) {
     let mut batch = Vec::with_capacity(FORWARD_BATCH);
     while rx.recv_many(&mut batch, FORWARD_BATCH).await > 0 {
-        let now = crate::http::now();
-        let events: Vec<_> = batch.drain(..).map(|o| model::Event::observation(now, o)).collect();
+        let events: Vec<_> =
+            batch.drain(..).map(|(t, o)| model::Event::observation(t, o)).collect();
         let n = events.len() as u64;
         let mut pending = Some(events);
         while let Some(events) = pending.take() {
