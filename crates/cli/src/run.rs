@@ -40,7 +40,7 @@ pub fn demo(port: u16, speed: f64, data: PathBuf) -> anyhow::Result<ExitCode> {
         say("    cgw.watch    coast guard, western region (CGW)  watch officer");
         say("    army.south   army, southern region (ARS)        watch officer");
         say("    moi.analyst  interior ministry (MOI)            analyst");
-        say("  The Libya scenario simulator is not in yet: the picture starts empty.");
+        say("  The simulator (tansiq sim) is not fed into the demo yet: the picture starts empty.");
         say("  Stop with Ctrl-C; a restart with the same --data continues from the log.");
     })
 }
