@@ -73,7 +73,8 @@ impl Directory {
             EventKind::Observation(_)
             | EventKind::LoginFailed { .. }
             | EventKind::Accessed { .. }
-            | EventKind::AlertAcknowledged { .. } => None,
+            | EventKind::AlertAcknowledged { .. }
+            | EventKind::Incident(_) => None,
             EventKind::AgencyRegistered(agency) => {
                 self.agencies.insert(agency.id.clone(), agency.clone());
                 Some(DirectoryChange::Agencies)

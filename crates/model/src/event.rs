@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use std::collections::BTreeSet;
 
+use crate::incident::IncidentEvent;
 use crate::{Agency, AgencyId, Agreement, Observation, Role, Time};
 
 /// One entry of the log. `time` is when the edge accepted it (the receiver's clock, read once
@@ -73,6 +74,8 @@ pub enum EventKind {
         id: String,
         actor: String,
     },
+    /// An incident or unit decision (issue 7); see [`IncidentEvent`].
+    Incident(IncidentEvent),
 }
 
 /// A user as the log knows them. The password is an Argon2id PHC string, never the password.
@@ -102,6 +105,7 @@ impl EventKind {
             EventKind::AgreementRevoked { .. } => "agreement_revoked",
             EventKind::Accessed { .. } => "accessed",
             EventKind::AlertAcknowledged { .. } => "alert_acknowledged",
+            EventKind::Incident(event) => event.name(),
         }
     }
 
@@ -120,6 +124,7 @@ impl EventKind {
             | EventKind::AgreementRevoked { .. }
             | EventKind::Accessed { .. }
             | EventKind::AlertAcknowledged { .. } => true,
+            EventKind::Incident(event) => event.is_audit(),
         }
     }
 }

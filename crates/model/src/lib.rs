@@ -10,6 +10,7 @@
 
 mod access;
 mod event;
+pub mod incident;
 mod objects;
 mod observation;
 mod sharing;
