@@ -36,6 +36,7 @@ mod stream;
 mod tables;
 pub mod text;
 mod truncated;
+pub mod ttm;
 
 pub use decode::PayloadError;
 pub use decoder::{Counts, Decoded, Decoder, LineError, RejectReason};
