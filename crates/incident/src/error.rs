@@ -3,7 +3,7 @@
 use model::{AgencyId, IncidentState, UnitStatus};
 use thiserror::Error;
 
-use crate::lifecycle::{state_name, state_list};
+use crate::lifecycle::{state_list, state_name};
 
 /// Why a command was refused. The messages are lowercase and name the offending value, so the
 /// API can show them as they are (with a 4xx status: none of these is the server's fault).

@@ -21,14 +21,22 @@
 //! Ids of incidents are `i{seq}`, given by the fold from the log position of the `Opened` event,
 //! so that concurrent openings can never collide and replay names them the same.
 
+mod auto;
 mod calendar;
 mod error;
 mod lifecycle;
+mod metrics;
+mod playbook;
 mod recommend;
+mod reminders;
+mod sar;
 mod state;
 mod taxonomy;
 mod units;
 
+pub use auto::{
+    AutoConfig, CorrelateRule, OpenRule, auto_incident, default_correlate_rules, default_open_rules,
+};
 pub use calendar::{utc_date, utc_minute};
 pub use error::IncidentError;
 pub use lifecycle::{
@@ -36,10 +44,21 @@ pub use lifecycle::{
     decide_handover_decline, decide_handover_offer, decide_link_alert, decide_link_track,
     decide_open, decide_transition, decide_update, default_confidence, is_closed, state_name,
 };
+pub use metrics::{
+    GroupStats, IncidentTimes, Measure, MetricsQuery, NO_SECTION, ResponseMetrics, ResponseTargets,
+    Stat, percentile, response_metrics,
+};
 pub use model::incident::IncidentEvent;
+pub use playbook::{DEFAULT_PLAYBOOK, Playbook, PlaybookError, Playbooks, Step, decide_step};
 pub use recommend::{
     EtaMethod, Intercept, RecommendConfig, Recommendation, Target, default_max_results,
     default_terrain_factor, intercept, local_offset, recommend_units,
+};
+pub use reminders::{
+    FIRST_REPORT_MS, Reminder, ReminderKind, SAR_CLOSURE_REPORT_MS, reminders, reminders_with,
+};
+pub use sar::{
+    Lang, decide_report, decide_sar_details, decide_sar_phase, factor_name, phase_name, sitrep,
 };
 pub use state::{
     Changed, IncidentRecord, Incidents, PendingHandover, SYSTEM_USER, SarCase, StepRecord,

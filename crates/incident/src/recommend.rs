@@ -63,7 +63,11 @@ pub struct Target {
 impl Target {
     /// A linked track's current position and velocity.
     pub fn from_track(track: &Track) -> Target {
-        Target { position: track.position, speed_mps: track.speed_mps, course_deg: track.course_deg }
+        Target {
+            position: track.position,
+            speed_mps: track.speed_mps,
+            course_deg: track.course_deg,
+        }
     }
 
     /// The incident's point, or the mean of its area's vertices; stationary.
@@ -198,12 +202,12 @@ pub fn recommend_units(
     permission: TaskPermission,
 ) -> Result<Vec<Recommendation>, IncidentError> {
     let record = crate::lifecycle::open_incident(state, id)?;
-    let target = target.or_else(|| record.location.as_ref().and_then(Target::from_location)).ok_or(
-        IncidentError::InvalidValue {
+    let target = target
+        .or_else(|| record.location.as_ref().and_then(Target::from_location))
+        .ok_or(IncidentError::InvalidValue {
             field: "location",
             problem: format!("incident `{id}` has no location and no target was given"),
-        },
-    )?;
+        })?;
     let domain = taxonomy.get(&record.category).map_or(Domain::Any, |c| c.domain);
     let required = config.required_capabilities.get(&record.category);
     let mut out: Vec<Recommendation> = state
@@ -216,14 +220,15 @@ pub fn recommend_units(
             let from = u.position();
             let p = local_offset(from, target.position);
             let speed = u.registration.max_speed_mps;
-            let (method, eta_s, distance_m, course_deg, meet) = if u.registration.kind == UnitKind::Vehicle {
-                let d = p[0].hypot(p[1]);
-                let course = p[0].atan2(p[1]).to_degrees().rem_euclid(360.0);
-                (EtaMethod::Land, d * config.terrain_factor / speed, d, course, p)
-            } else {
-                let i = intercept(p, target.velocity(), speed)?;
-                (EtaMethod::Intercept, i.time_s, i.time_s * speed, i.course_deg, i.point)
-            };
+            let (method, eta_s, distance_m, course_deg, meet) =
+                if u.registration.kind == UnitKind::Vehicle {
+                    let d = p[0].hypot(p[1]);
+                    let course = p[0].atan2(p[1]).to_degrees().rem_euclid(360.0);
+                    (EtaMethod::Land, d * config.terrain_factor / speed, d, course, p)
+                } else {
+                    let i = intercept(p, target.velocity(), speed)?;
+                    (EtaMethod::Intercept, i.time_s, i.time_s * speed, i.course_deg, i.point)
+                };
             Some(Recommendation {
                 unit: u.registration.id.clone(),
                 name: u.registration.name.clone(),

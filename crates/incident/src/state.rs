@@ -292,7 +292,8 @@ fn fold_incident(r: &mut IncidentRecord, seq: u64, time: Time, event: &IncidentE
         IncidentEvent::AlertLinked { alert, tracks, alert_time, actor, .. } => {
             r.alerts.insert(alert.clone());
             r.tracks.extend(tracks.iter().cloned());
-            r.timeline.detected = Some(r.timeline.detected.map_or(*alert_time, |d| d.min(*alert_time)));
+            r.timeline.detected =
+                Some(r.timeline.detected.map_or(*alert_time, |d| d.min(*alert_time)));
             r.touched_by(actor, time);
         }
         IncidentEvent::TrackLinked { track, actor, .. } => {

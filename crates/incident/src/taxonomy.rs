@@ -128,8 +128,10 @@ mod tests {
 
     #[test]
     fn bad_files_are_refused_by_name() {
-        let err = Taxonomy::parse("[[category]]\ncode = \"x\"\nen = \"x\"\nar = \"س\"\nimpact = \"huge\"\n")
-            .unwrap_err();
+        let err = Taxonomy::parse(
+            "[[category]]\ncode = \"x\"\nen = \"x\"\nar = \"س\"\nimpact = \"huge\"\n",
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("huge"), "{err}");
         let twice = "[[category]]\ncode = \"x\"\nen = \"x\"\nar = \"س\"\nimpact = \"low\"\n";
         let err = Taxonomy::parse(&format!("{twice}{twice}")).unwrap_err();

@@ -209,7 +209,10 @@ pub fn decide_unit_status(
             from: record.state,
             to,
             actor: actor.clone(),
-            reason: format!("unit {unit} {}", if to == IncidentState::OnScene { "on scene" } else { "en route" }),
+            reason: format!(
+                "unit {unit} {}",
+                if to == IncidentState::OnScene { "on scene" } else { "en route" }
+            ),
             closure: None,
             id,
         });
@@ -305,7 +308,9 @@ pub(crate) fn apply(state: &mut Incidents, time: Time, event: &IncidentEvent) ->
             }
             changed
         }
-        IncidentEvent::UnitPositionSet { unit, position, speed_mps, course_deg, source, .. } => {
+        IncidentEvent::UnitPositionSet {
+            unit, position, speed_mps, course_deg, source, ..
+        } => {
             let Some(u) = state.units.get_mut(unit) else { return Vec::new() };
             u.fix = Some(UnitFix {
                 time,

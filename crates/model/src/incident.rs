@@ -242,9 +242,16 @@ pub struct UnitRegistration {
 #[serde(rename_all = "snake_case")]
 pub enum IncidentEvent {
     Opened(Box<IncidentOpened>),
-    Updated { id: String, patch: IncidentPatch, actor: Actor },
+    Updated {
+        id: String,
+        patch: IncidentPatch,
+        actor: Actor,
+    },
     /// A person took notice of the incident (the first one sets "acknowledged").
-    Acknowledged { id: String, actor: Actor },
+    Acknowledged {
+        id: String,
+        actor: Actor,
+    },
     Transitioned {
         id: String,
         from: IncidentState,
@@ -254,9 +261,22 @@ pub enum IncidentEvent {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         closure: Option<ClosureReason>,
     },
-    HandoverOffered { id: String, from: AgencyId, to: AgencyId, actor: Actor, reason: String },
-    HandoverAccepted { id: String, actor: Actor },
-    HandoverDeclined { id: String, actor: Actor, reason: String },
+    HandoverOffered {
+        id: String,
+        from: AgencyId,
+        to: AgencyId,
+        actor: Actor,
+        reason: String,
+    },
+    HandoverAccepted {
+        id: String,
+        actor: Actor,
+    },
+    HandoverDeclined {
+        id: String,
+        actor: Actor,
+        reason: String,
+    },
     AlertLinked {
         id: String,
         alert: String,
@@ -266,7 +286,11 @@ pub enum IncidentEvent {
         alert_time: Time,
         actor: Actor,
     },
-    TrackLinked { id: String, track: TrackId, actor: Actor },
+    TrackLinked {
+        id: String,
+        track: TrackId,
+        actor: Actor,
+    },
     StepCompleted {
         id: String,
         step: String,
@@ -289,7 +313,11 @@ pub enum IncidentEvent {
         actor: Actor,
         reason: String,
     },
-    SarDetailsSet { id: String, details: SarDetails, actor: Actor },
+    SarDetailsSet {
+        id: String,
+        details: SarDetails,
+        actor: Actor,
+    },
     UnitRegistered(Box<UnitRegistration>),
     UnitTasked {
         incident: String,
@@ -300,7 +328,11 @@ pub enum IncidentEvent {
         #[serde(default)]
         cross_agency: bool,
     },
-    UnitAcknowledged { incident: String, unit: String, actor: Actor },
+    UnitAcknowledged {
+        incident: String,
+        unit: String,
+        actor: Actor,
+    },
     UnitStatusChanged {
         unit: String,
         status: UnitStatus,
