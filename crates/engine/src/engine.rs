@@ -10,7 +10,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::alerts::{AlertEntry, Alerts};
 use crate::fusion::{self, Probe};
-use crate::rules::proximity::Grid;
 use crate::rules::{self, Ctx, Rule, RulesConfig, proximity::Proximity};
 use crate::tracks::{AssocKey, current, new_entry, next_deadline, track_number, update_entry};
 use crate::{EngineConfig, TrackEntry};
@@ -68,7 +67,7 @@ pub struct Engine {
     deadlines: BTreeSet<(Time, u64)>,
     /// Live tracks by cell, for gating. Derived: rebuilt on restore.
     #[serde(skip)]
-    fused: Grid,
+    fused: fusion::FusionGrid,
 }
 
 /// The serialized part of [`Engine`], field for field.
@@ -108,7 +107,7 @@ impl Engine {
             refused: 0,
             keys: FxHashMap::default(),
             deadlines: BTreeSet::new(),
-            fused: Grid::default(),
+            fused: fusion::FusionGrid::default(),
         }
     }
 

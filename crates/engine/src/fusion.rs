@@ -11,8 +11,10 @@ use geo::sphere::{M_PER_DEG, haversine_m};
 use model::{Observation, Time, TrackPoint, TrackState};
 use serde::{Deserialize, Serialize};
 
+use rustc_hash::FxHashMap;
+
 use crate::TrackEntry;
-use crate::rules::proximity::Grid;
+use crate::rules::proximity::Cell;
 
 /// How positions associate observations to tracks.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -122,10 +124,58 @@ impl Probe {
     }
 }
 
+/// What gating needs of one live track, kept in its grid cell: a candidate too far away is
+/// rejected without looking the track up.
+#[derive(Clone, Copy, Debug)]
+struct Filed {
+    n: u64,
+    last: Time,
+    exercise: bool,
+    /// Predicted from here, or the last fix when the filter has not started.
+    kin: Option<Kinematics>,
+    at: [f64; 2],
+}
+
+/// Live tracks by grid cell (cells as wide as the largest gate), for gating.
+#[derive(Debug, Default)]
+pub(crate) struct FusionGrid {
+    cells: FxHashMap<Cell, Vec<Filed>>,
+    at: FxHashMap<u64, Cell>,
+}
+
+impl FusionGrid {
+    fn put(&mut self, filed: Filed, cell: Cell) {
+        match self.at.get(&filed.n) {
+            Some(c) if *c == cell => {
+                if let Some(slot) =
+                    self.cells.get_mut(&cell).and_then(|l| l.iter_mut().find(|f| f.n == filed.n))
+                {
+                    *slot = filed;
+                    return;
+                }
+            }
+            Some(_) => self.remove(filed.n),
+            None => {}
+        }
+        self.cells.entry(cell).or_default().push(filed);
+        self.at.insert(filed.n, cell);
+    }
+
+    pub fn remove(&mut self, n: u64) {
+        let Some(cell) = self.at.remove(&n) else { return };
+        if let Some(list) = self.cells.get_mut(&cell) {
+            list.retain(|f| f.n != n);
+            if list.is_empty() {
+                self.cells.remove(&cell);
+            }
+        }
+    }
+}
+
 /// The track whose gate the probe falls in best, among those `want` accepts, but `exclude`.
 pub(crate) fn gate(
     tracks: &std::collections::BTreeMap<u64, TrackEntry>,
-    grid: &Grid,
+    grid: &FusionGrid,
     cfg: &FusionConfig,
     probe: Probe,
     exclude: u64,
@@ -135,36 +185,48 @@ pub(crate) fn gate(
     let obs = probe;
     let cell = crate::rules::proximity::cell_of(at[0], at[1], cfg.max_gate_m);
     let mut best: Option<(f64, u64)> = None;
-    for n in grid.near(cell, exclude) {
-        let Some(e) = tracks.get(&n) else { continue };
-        let age = obs.time.since(e.track.last_time).saturating_abs();
-        if e.track.exercise != obs.exercise
-            || e.track.state == TrackState::Lost
-            || age > cfg.max_age_ms
-            || !want(e)
-        {
-            continue;
-        }
-        let predicted = e
-            .rules
-            .kin
-            .map_or([e.track.position.lon, e.track.position.lat], |k| k.predict(obs.time));
-        let gate = (cfg.gate_m + cfg.gate_growth_mps * age as f64 / 1_000.0 + accuracy)
-            .min(cfg.max_gate_m);
-        let score = haversine_m(predicted, at) / gate;
-        if score <= 1.0 && best.is_none_or(|(s, b)| score < s || (score == s && n < b)) {
-            best = Some((score, n));
+    for dx in -1..=1 {
+        for dy in -1..=1 {
+            let c = (cell.0.saturating_add(dx), cell.1.saturating_add(dy));
+            let Some(list) = grid.cells.get(&c) else { continue };
+            for f in list {
+                let n = f.n;
+                let age = obs.time.since(f.last).saturating_abs();
+                if n == exclude || f.exercise != obs.exercise || age > cfg.max_age_ms {
+                    continue;
+                }
+                let predicted = f.kin.map_or(f.at, |k| k.predict(obs.time));
+                let gate = (cfg.gate_m + cfg.gate_growth_mps * age as f64 / 1_000.0 + accuracy)
+                    .min(cfg.max_gate_m);
+                let score = haversine_m(predicted, at) / gate;
+                // The order cells and lists are visited in cannot change the choice: the
+                // smallest (score, track number) wins.
+                if score > 1.0 || best.is_some_and(|(s, b)| score > s || (score == s && n > b)) {
+                    continue;
+                }
+                let Some(e) = tracks.get(&n) else { continue };
+                if e.track.state != TrackState::Lost && want(e) {
+                    best = Some((score, n));
+                }
+            }
         }
     }
     best.map(|(_, n)| n)
 }
 
 /// Files a track in the fusion grid under its position, or takes it out once lost.
-pub(crate) fn file(grid: &mut Grid, cfg: &FusionConfig, n: u64, entry: &TrackEntry) {
+pub(crate) fn file(grid: &mut FusionGrid, cfg: &FusionConfig, n: u64, entry: &TrackEntry) {
     if !cfg.enabled || entry.track.state == TrackState::Lost {
         grid.remove(n);
         return;
     }
     let p = &entry.track.position;
-    grid.put(n, crate::rules::proximity::cell_of(p.lon, p.lat, cfg.max_gate_m));
+    let filed = Filed {
+        n,
+        last: entry.track.last_time,
+        exercise: entry.track.exercise,
+        kin: entry.rules.kin,
+        at: [p.lon, p.lat],
+    };
+    grid.put(filed, crate::rules::proximity::cell_of(p.lon, p.lat, cfg.max_gate_m));
 }

@@ -94,7 +94,7 @@ impl Engine {
             self.keys.insert(key.clone(), into);
         }
         let now = self.now;
-        let Engine { geo, config, zone_rules, alerts, proximity, tracks, .. } = self;
+        let Engine { geo, config, zone_rules, alerts, proximity, tracks, fused, .. } = self;
         let mut ctx = Ctx { geo, config, zones: zone_rules, alerts, changes };
         ctx.alerts.clear_track(from, now, |_| true, ctx.changes);
         proximity.remove(&mut ctx, from, now);
@@ -102,6 +102,8 @@ impl Engine {
         let id = gone.track.id.clone();
         if let Some(entry) = tracks.get_mut(&into) {
             crate::tracks::absorb(entry, gone, config);
+            // The gate keeps a copy of what it needs; absorbing may have moved the track.
+            fusion::file(fused, &config.fusion, into, entry);
             changes.push(Change::Track { id: entry.track.id.clone(), op: ChangeOp::Upsert });
         }
         changes.push(Change::Track { id, op: ChangeOp::Remove });
