@@ -5,6 +5,19 @@ use thiserror::Error;
 
 use crate::lifecycle::{state_list, state_name};
 
+/// What kind of refusal an error is, for the API's status code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// The incident or unit does not exist (404).
+    NotFound,
+    /// The request does not fit the current state: closed, pending, already done (409).
+    Conflict,
+    /// The caller's agency may not do this (403).
+    Forbidden,
+    /// The request itself is malformed or names something unknown (400 / 422).
+    Invalid,
+}
+
 /// Why a command was refused. The messages are lowercase and name the offending value, so the
 /// API can show them as they are (with a 4xx status: none of these is the server's fault).
 #[derive(Clone, Debug, PartialEq, Error)]
@@ -65,4 +78,63 @@ pub enum IncidentError {
     InvalidCoordinates { lon: f64, lat: f64 },
     #[error("invalid {field}: {problem}")]
     InvalidValue { field: &'static str, problem: String },
+}
+
+impl IncidentError {
+    pub fn kind(&self) -> ErrorKind {
+        use IncidentError as E;
+        match self {
+            E::UnknownIncident { .. } | E::UnknownUnit { .. } => ErrorKind::NotFound,
+            E::IncidentClosed { .. }
+            | E::InvalidTransition { .. }
+            | E::HandoverPending { .. }
+            | E::NoHandoverPending { .. }
+            | E::HandoverToOwner { .. }
+            | E::UnitAlreadyRegistered { .. }
+            | E::UnitAlreadyTasked { .. }
+            | E::UnitNotAvailable { .. }
+            | E::UnitNotTasked { .. }
+            | E::StepAlreadyCompleted { .. }
+            | E::AlreadyLinked { .. }
+            | E::ReportAlreadyFiled { .. } => ErrorKind::Conflict,
+            E::NotHandoverReceiver { .. } | E::CrossAgencyTasking { .. } => ErrorKind::Forbidden,
+            E::UnknownCategory { .. }
+            | E::ReasonRequired { .. }
+            | E::ClosureReasonRequired { .. }
+            | E::UnknownStep { .. }
+            | E::NotSar { .. }
+            | E::InvalidCoordinates { .. }
+            | E::InvalidValue { .. } => ErrorKind::Invalid,
+        }
+    }
+
+    /// A stable snake_case code for `{"error": {"code": …}}`.
+    pub fn code(&self) -> &'static str {
+        use IncidentError as E;
+        match self {
+            E::UnknownCategory { .. } => "unknown_category",
+            E::UnknownIncident { .. } => "unknown_incident",
+            E::UnknownUnit { .. } => "unknown_unit",
+            E::IncidentClosed { .. } => "incident_closed",
+            E::InvalidTransition { .. } => "invalid_transition",
+            E::ReasonRequired { .. } => "reason_required",
+            E::ClosureReasonRequired { .. } => "closure_reason_required",
+            E::HandoverPending { .. } => "handover_pending",
+            E::NoHandoverPending { .. } => "no_handover_pending",
+            E::HandoverToOwner { .. } => "handover_to_owner",
+            E::NotHandoverReceiver { .. } => "not_handover_receiver",
+            E::UnitAlreadyRegistered { .. } => "unit_already_registered",
+            E::UnitAlreadyTasked { .. } => "unit_already_tasked",
+            E::UnitNotAvailable { .. } => "unit_not_available",
+            E::UnitNotTasked { .. } => "unit_not_tasked",
+            E::CrossAgencyTasking { .. } => "cross_agency_tasking",
+            E::UnknownStep { .. } => "unknown_step",
+            E::StepAlreadyCompleted { .. } => "step_already_completed",
+            E::AlreadyLinked { .. } => "already_linked",
+            E::NotSar { .. } => "not_sar",
+            E::ReportAlreadyFiled { .. } => "report_already_filed",
+            E::InvalidCoordinates { .. } => "invalid_coordinates",
+            E::InvalidValue { .. } => "invalid_value",
+        }
+    }
 }

@@ -38,7 +38,7 @@ pub use auto::{
     AutoConfig, CorrelateRule, OpenRule, auto_incident, default_correlate_rules, default_open_rules,
 };
 pub use calendar::{utc_date, utc_minute};
-pub use error::IncidentError;
+pub use error::{ErrorKind, IncidentError};
 pub use lifecycle::{
     OpenRequest, allowed_transitions, decide_acknowledge, decide_handover_accept,
     decide_handover_decline, decide_handover_offer, decide_link_alert, decide_link_track,

@@ -210,10 +210,28 @@ impl Incidents {
     fn apply_to_incident(&mut self, seq: u64, time: Time, event: &IncidentEvent) -> Vec<Changed> {
         let Some(id) = incident_id(event) else { return Vec::new() };
         let Some(record) = self.incidents.get_mut(id) else { return Vec::new() };
+        let was_closed = record.is_closed();
         if !fold_incident(record, seq, time, event) {
             return Vec::new();
         }
-        vec![Changed::Incident(id.to_owned())]
+        let mut changed = vec![Changed::Incident(id.to_owned())];
+        if !was_closed && record.is_closed() {
+            self.release_units(id, time, &mut changed);
+        }
+        changed
+    }
+
+    /// Closing or dismissing an incident frees the units still tasked to it, as a dispatch
+    /// system clears units when the call is closed: they can be tasked again at once.
+    fn release_units(&mut self, id: &str, time: Time, changed: &mut Vec<Changed>) {
+        for unit in self.units.values_mut().filter(|u| u.incident.as_deref() == Some(id)) {
+            unit.incident = None;
+            if unit.status != model::UnitStatus::OutOfService {
+                unit.status = model::UnitStatus::Available;
+            }
+            unit.updated = time;
+            changed.push(Changed::Unit(unit.registration.id.clone()));
+        }
     }
 }
 

@@ -276,3 +276,37 @@ fn a_stale_event_in_the_log_changes_nothing() {
     assert!(log.state.apply(99, at(9999), &stale).is_empty());
     assert_eq!(log.state, before);
 }
+
+#[test]
+fn events_about_unknown_things_change_nothing() {
+    use model::incident::{IncidentEvent as E, ReportKind};
+    let (mut log, _) = incident_in(S::Verified);
+    let before = log.state.clone();
+    let ghost = || "ghost".to_owned();
+    let events = [
+        E::Acknowledged { id: ghost(), actor: cgw() },
+        E::HandoverAccepted { id: ghost(), actor: cgw() },
+        E::StepCompleted { id: ghost(), step: "x".into(), actor: cgw(), note: String::new() },
+        E::ReportFiled {
+            id: ghost(),
+            report: ReportKind::First,
+            actor: cgw(),
+            reference: String::new(),
+        },
+        E::UnitTasked { incident: ghost(), unit: ghost(), actor: cgw(), cross_agency: false },
+        E::UnitAcknowledged { incident: ghost(), unit: ghost(), actor: cgw() },
+        E::UnitStatusChanged {
+            unit: ghost(),
+            status: model::UnitStatus::OnScene,
+            actor: cgw(),
+            incident: None,
+        },
+    ];
+    for (i, event) in events.iter().enumerate() {
+        assert!(log.state.apply(100 + i as u64, at(5000), event).is_empty(), "{event:?}");
+    }
+    assert_eq!(log.state, before);
+    // A hand-over accepted by an agency it was not offered to changes nothing either.
+    let id = log.state.iter().next().unwrap().id.clone();
+    assert!(log.state.apply(200, at(5001), &E::HandoverAccepted { id, actor: joc() }).is_empty());
+}

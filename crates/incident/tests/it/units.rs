@@ -222,3 +222,30 @@ fn land_units_use_the_straight_line_and_the_terrain_factor() {
     assert!((ranked[0].eta_s - 778.4).abs() < 0.5, "{:?}", ranked[0]);
     assert!((ranked[0].course_deg - 180.0).abs() < 1e-6);
 }
+
+#[test]
+fn closing_an_incident_releases_its_units() {
+    let mut log = Log::default();
+    register(&mut log, "cg1", "CGW", UnitKind::Boat, 15.0, 12.0, 33.0);
+    let id = log.open("migration.departure", at(10), &cgw());
+    log.commit(at(20), decide_task(&log.state, &id, "cg1", &cgw(), TaskPermission::default()))
+        .unwrap();
+    log.commit(
+        at(30),
+        incident::decide_transition(
+            &log.state,
+            &id,
+            IncidentState::Dismissed,
+            &cgw(),
+            "duplicate",
+            None,
+        ),
+    )
+    .unwrap();
+    let unit = log.state.unit("cg1").unwrap();
+    assert_eq!((unit.status, unit.incident.as_deref()), (UnitStatus::Available, None));
+    let next = log.open("sar.distress", at(40), &cgw());
+    assert!(decide_task(&log.state, &next, "cg1", &cgw(), TaskPermission::default()).is_ok());
+    let err = decide_task(&log.state, &id, "cg1", &cgw(), TaskPermission::default()).unwrap_err();
+    assert_eq!((err.kind(), err.code()), (incident::ErrorKind::Conflict, "incident_closed"));
+}
