@@ -7,8 +7,9 @@ use quick_xml::Reader;
 use quick_xml::events::Event as XmlEvent;
 
 use crate::detail::{Link, RawElement};
+use crate::error::CotError;
 use crate::event::{Event, Point};
-use crate::frame::PROTOCOL_VERSION;
+use crate::frame::{PROTOCOL_VERSION, encode_stream_frame};
 use crate::read::attributes;
 
 pub const TYPE_VERSION_OFFER: &str = "t-x-takp-v";
@@ -151,4 +152,56 @@ pub fn disconnect(client_uid: &str, last_type: &str, uid: &str, now: Time) -> Ev
         extra: Vec::new(),
     });
     event
+}
+
+/// What a connection writes: XML until a negotiation switches it to protobuf frames.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Encoding {
+    #[default]
+    Xml,
+    Protobuf,
+}
+
+/// One connection's side of the negotiation, played as a TAK server plays it: offer once,
+/// answer a request in XML, then write protobuf frames only.
+#[derive(Clone, Debug, Default)]
+pub struct Negotiation {
+    encoding: Encoding,
+    offered: bool,
+}
+
+impl Negotiation {
+    pub fn encoding(&self) -> Encoding {
+        self.encoding
+    }
+
+    /// The offer, the first time only: TAK servers send it once per connection.
+    pub fn offer(&mut self, uid: &str, now: Time) -> Option<Event> {
+        (!std::mem::replace(&mut self.offered, true)).then(|| version_offer(uid, now))
+    }
+
+    /// Answers a client's request. The answer is encoded before the switch, so it goes out as
+    /// the client still expects; everything after it uses the new encoding.
+    pub fn answer(&mut self, requested: u32, uid: &str, now: Time) -> Result<Vec<u8>, CotError> {
+        let response = answer_request(uid, requested, now);
+        let bytes = self.encode(&response)?;
+        if requested == PROTOCOL_VERSION {
+            self.encoding = Encoding::Protobuf;
+        }
+        Ok(bytes)
+    }
+
+    /// A client that sends version 1 frames can read them (TAK's first ground rule), so it
+    /// gets them without negotiating.
+    pub fn protobuf_received(&mut self) {
+        self.encoding = Encoding::Protobuf;
+    }
+
+    /// The event as bytes in the encoding in force.
+    pub fn encode(&self, event: &Event) -> Result<Vec<u8>, CotError> {
+        match self.encoding {
+            Encoding::Xml => Ok(event.to_xml_document().into_bytes()),
+            Encoding::Protobuf => Ok(encode_stream_frame(&event.to_tak_message()?)),
+        }
+    }
 }

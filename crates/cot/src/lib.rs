@@ -24,14 +24,16 @@
 //!   as [`control::version_offer`] take the time as an argument. Sockets, TLS, routing and the
 //!   access policy belong to `server`.
 //!
-//! A server's connection loop, in outline: send [`control::version_offer`]; for each read,
-//! [`StreamDecoder::feed`] then drain [`StreamDecoder::next_frame`]. A
-//! [`FrameError::Skipped`] is counted and ignored; any other error closes the connection with
-//! [`FrameError::reason`]. For each event, [`control::classify`] it: a `VersionRequest` is
-//! answered with [`control::answer_request`] and, if accepted, the connection writes
-//! [`frame::encode_stream_frame`] from then on; a `Ping` is answered with [`control::pong`] to
-//! the sender only; anything else is routed, and atoms become observations through
-//! [`to_observation`]. Frames that arrive as protobuf without negotiation are accepted the same.
+//! A server's connection loop, in outline: keep a [`control::Negotiation`] and send its
+//! [`offer`](control::Negotiation::offer); for each read, [`StreamDecoder::feed`] then drain
+//! [`StreamDecoder::next_frame`]. A [`FrameError::Skipped`] is counted and ignored; any other
+//! error closes the connection with [`FrameError::reason`] as the counted cause. For each
+//! event, [`control::classify`] it: a `VersionRequest` gets
+//! [`answer`](control::Negotiation::answer), after which the connection writes protobuf frames;
+//! a `Ping` gets [`control::pong`], to the sender only; anything else is routed, written with
+//! [`encode`](control::Negotiation::encode), and atoms become observations through
+//! [`to_observation`]. A client that sends protobuf frames without negotiating is read the same
+//! and, by [`protobuf_received`](control::Negotiation::protobuf_received), answered in kind.
 
 mod cot_type;
 mod detail;

@@ -11,6 +11,8 @@ use crate::read::{Limits, attributes, parse_event};
 
 const EVENT_END: &[u8] = b"</event>";
 const AUTH_END: &[u8] = b"</auth>";
+/// A UTF-8 byte order mark, which some writers put before each document.
+const BOM: &[u8] = &[0xEF, 0xBB, 0xBF];
 
 /// How an event arrived.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -137,6 +139,13 @@ impl StreamDecoder {
             let skip = self.buf[self.pos..].iter().take_while(|b| b.is_ascii_whitespace()).count();
             self.pos += skip;
             let rest = &self.buf[self.pos..];
+            if rest.starts_with(BOM) {
+                self.pos += BOM.len();
+                continue;
+            }
+            if rest.len() < BOM.len() && BOM.starts_with(rest) {
+                return Ok(None);
+            }
             let Some(&first) = rest.first() else { return Ok(None) };
             if first == MAGIC {
                 return self.protobuf_frame();
@@ -170,11 +179,15 @@ impl StreamDecoder {
     fn xml_event(&mut self) -> Result<Option<Frame>, FrameError> {
         let from = self.scan.max(self.pos) - self.pos;
         let rest = &self.buf[self.pos..];
-        let Some(at) = find(rest, EVENT_END, from) else {
-            self.scan = self.pos + rest.len().saturating_sub(EVENT_END.len() - 1);
-            return self.need_more(rest.len());
+        let end = match (find(rest, EVENT_END, from), self_closed_event(rest)) {
+            // `<event …/>` has no `</event>`; without this it would swallow the next event.
+            (_, Some(end)) => end,
+            (Some(at), None) => at + EVENT_END.len(),
+            (None, None) => {
+                self.scan = self.pos + rest.len().saturating_sub(EVENT_END.len() - 1);
+                return self.need_more(rest.len());
+            }
         };
-        let end = at + EVENT_END.len();
         let chunk = &rest[..end];
         let parsed = parse_event(chunk, self.limits);
         self.pos += end;
@@ -227,6 +240,28 @@ impl StreamDecoder {
             (false, None) => Err(FrameError::Skipped(CotError::NoCotEvent)),
         }
     }
+}
+
+/// The length of a leading `<event …/>` start tag that closes itself, if `rest` begins with
+/// one. Quotes are honoured: `>` may appear inside attribute values.
+fn self_closed_event(rest: &[u8]) -> Option<usize> {
+    let tag = rest.strip_prefix(b"<event")?;
+    if !tag.first().is_some_and(|b| b.is_ascii_whitespace() || *b == b'/') {
+        return None;
+    }
+    let mut quote = None;
+    for (i, &b) in tag.iter().enumerate() {
+        match (quote, b) {
+            (None, b'"' | b'\'') => quote = Some(b),
+            (Some(q), _) if q == b => quote = None,
+            (None, b'>') => {
+                let closes = i > 0 && tag[i - 1] == b'/';
+                return closes.then_some(b"<event".len() + i + 1);
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 fn starts_with(rest: &[u8], prefix: &[u8]) -> bool {

@@ -66,3 +66,29 @@ fn pings_pongs_and_deletes_are_recognised() {
     let sa = Event::new("ANDROID-1", "a-f-G-U-C", "m-g", NOW, NOW);
     assert_eq!(control::classify(&sa), None);
 }
+
+#[test]
+fn a_negotiation_offers_once_answers_in_xml_then_switches_to_frames() {
+    use cot::control::{Encoding, Negotiation};
+    let mut negotiation = Negotiation::default();
+    assert!(negotiation.offer("tansiq", NOW).is_some());
+    assert!(negotiation.offer("tansiq", NOW).is_none(), "offered once per connection");
+    let refused = negotiation.answer(2, "tansiq", NOW).unwrap();
+    assert!(refused.starts_with(b"<?xml"));
+    assert_eq!(negotiation.encoding(), Encoding::Xml);
+    let accepted = negotiation.answer(1, "tansiq", NOW).unwrap();
+    let response = Event::from_xml(&accepted).unwrap();
+    assert_eq!(control::classify(&response), Some(Control::VersionResponse(true)));
+    assert_eq!(negotiation.encoding(), Encoding::Protobuf);
+    let sa = Event::new("tansiq", "a-f-G", "m-g", NOW, NOW);
+    let bytes = negotiation.encode(&sa).unwrap();
+    assert_eq!(bytes[0], 0xbf);
+    let mut decoder = StreamDecoder::new(Limits::default());
+    decoder.feed(&bytes);
+    let Some(Frame::Event { event, format, .. }) = decoder.next_frame().unwrap() else { panic!() };
+    assert_eq!((*event, format), (sa, cot::Format::Protobuf));
+
+    let mut silent = Negotiation::default();
+    silent.protobuf_received();
+    assert_eq!(silent.encoding(), Encoding::Protobuf);
+}

@@ -89,3 +89,35 @@ proptest! {
         prop_assert_eq!(&Event::from_tak_message(&message, Limits::default()).unwrap(), &event);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    /// A correctly framed body is never fatal, whatever it holds: the stream goes on.
+    #[test]
+    fn garbage_inside_a_well_formed_frame_is_never_fatal(
+        bodies in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..200), 1..8),
+    ) {
+        let mut stream = Vec::new();
+        for body in &bodies {
+            stream.push(0xbf);
+            cot::frame::put_varint(&mut stream, body.len() as u64);
+            stream.extend(body);
+        }
+        let mut decoder = StreamDecoder::new(Limits::default());
+        decoder.feed(&stream);
+        let mut frames = 0;
+        loop {
+            match decoder.next_frame() {
+                Ok(Some(_)) => frames += 1,
+                Ok(None) => break,
+                Err(error) => {
+                    prop_assert!(!error.is_fatal(), "{error}");
+                    frames += 1;
+                }
+            }
+        }
+        prop_assert_eq!(frames, bodies.len());
+        prop_assert_eq!(decoder.finish(), Ok(()));
+    }
+}

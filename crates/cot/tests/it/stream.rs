@@ -217,3 +217,17 @@ fn datagrams_hold_xml_or_a_mesh_frame() {
         Err(FrameError::Skipped(CotError::Protobuf(_)))
     ));
 }
+
+#[test]
+fn a_self_closed_event_is_skipped_alone_and_a_byte_order_mark_is_ignored() {
+    let stream = format!(
+        "<event uid='x' note='a > b' type='a-f-G' time='2024-01-01T00:00:00Z' \
+         start='2024-01-01T00:00:00Z' stale='2024-01-01T00:01:00Z'/>\u{feff}{ATAK_SA}"
+    );
+    for chunk in [1, 13, stream.len()] {
+        let frames = decode(stream.as_bytes(), chunk);
+        assert_eq!(frames[0], Err(FrameError::Skipped(CotError::MissingPoint)), "chunk {chunk}");
+        assert_eq!(event(&frames[1]).0.uid, "ANDROID-589520ccfcd20f01", "chunk {chunk}");
+        assert_eq!(frames.len(), 2, "chunk {chunk}");
+    }
+}
