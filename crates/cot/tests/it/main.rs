@@ -9,6 +9,7 @@ mod prop;
 mod proto;
 mod snapshots;
 mod stream;
+mod takproto;
 mod xml;
 
 pub const ATAK_SA: &str = include_str!("data/atak_sa.xml");
