@@ -11,6 +11,8 @@ pub enum CotError {
     DocType,
     #[error("invalid xml at byte {position}: {message}")]
     Xml { position: u64, message: String },
+    #[error("invalid xml attribute: {0}")]
+    Attribute(String),
     #[error("no <event> element")]
     NoEvent,
     #[error("root element is <{0}>, want <event>")]
@@ -54,6 +56,8 @@ pub enum FrameError {
     UnsupportedVersion(u64),
     #[error("stream ended inside a frame ({0} bytes left over)")]
     Truncated(usize),
+    #[error("datagram is empty")]
+    EmptyDatagram,
     #[error("decoder stopped after an earlier framing error")]
     Poisoned,
 }
@@ -76,6 +80,7 @@ impl FrameError {
             FrameError::MeshHeader => "mesh_header",
             FrameError::UnsupportedVersion(_) => "unsupported_version",
             FrameError::Truncated(_) => "truncated",
+            FrameError::EmptyDatagram => "empty_datagram",
             FrameError::Poisoned => "poisoned",
         }
     }

@@ -98,7 +98,7 @@ pub fn decode_datagram(datagram: &[u8], limits: Limits) -> Result<Event, FrameEr
         }
         Some(b'<') => parse_event(datagram, limits).map_err(FrameError::Skipped),
         Some(&other) => Err(FrameError::UnexpectedByte(other)),
-        None => Err(FrameError::Truncated(0)),
+        None => Err(FrameError::EmptyDatagram),
     }
 }
 

@@ -56,7 +56,7 @@ pub use detail::{
 };
 pub use error::{CotError, FrameError};
 pub use event::{Detail, Event, Point, UNKNOWN_THRESHOLD, UNKNOWN_VALUE, known};
-pub use observation::{NotAnObservation, SourceInfo, to_observation};
+pub use observation::{NotAnObservation, SourceInfo, to_observation, track_to_event};
 pub use read::{DEFAULT_MAX_EVENT_BYTES, Limits, parse_event};
 pub use stream::{Auth, Format, Frame, StreamDecoder};
 pub use time::{format_time, parse_time};

@@ -57,3 +57,37 @@ pub fn to_observation(event: &Event, from: &SourceInfo) -> Result<Observation, N
         exercise: from.exercise,
     })
 }
+
+/// A Tansiq track as a CoT SA event for TAK clients: uid `<prefix><track id>`, the type from
+/// [`type_for`](crate::type_for), `how` "m-f" (machine, fused), the call sign (or name, or
+/// track id) as the contact, course and speed as the track. Stale `stale_ms` after its last
+/// time.
+pub fn track_to_event(
+    track: &model::Track,
+    affiliation: crate::Affiliation,
+    uid_prefix: &str,
+    stale_ms: i64,
+) -> Event {
+    use crate::detail::{Contact, Track};
+    let uid = format!("{uid_prefix}{}", track.id);
+    let cot_type = crate::type_for(track.kind, affiliation);
+    let last = track.last_time;
+    let mut event = Event::new(uid, cot_type, "m-f", last, last.plus_millis(stale_ms));
+    let p = &track.position;
+    event.point =
+        crate::Point { hae: p.alt_m, ce: p.accuracy_m, ..crate::Point::new(p.lat, p.lon) };
+    let identity = &track.identity;
+    let callsign = identity.callsign.clone().or_else(|| identity.name.clone());
+    event.detail_mut().push(Contact {
+        callsign: Some(callsign.unwrap_or_else(|| track.id.to_string())),
+        ..Contact::default()
+    });
+    if track.course_deg.is_some() || track.speed_mps.is_some() {
+        event.detail_mut().push(Track {
+            course: track.course_deg,
+            speed: track.speed_mps,
+            extra: Vec::new(),
+        });
+    }
+    event
+}

@@ -27,8 +27,9 @@ impl Event {
         })
     }
 
-    /// The event as a protobuf `CotEvent`. Attributes of `<event>` outside the schema
-    /// ([`Event::extra`]) have no place in it and are dropped.
+    /// The event as a protobuf `CotEvent`. The protobuf has no place for the `version`
+    /// attribute (read back as `2.0`) nor for attributes outside the schema ([`Event::extra`]);
+    /// they are dropped. Everything under `<detail>` is kept.
     pub fn to_cot_event(&self) -> Result<CotEvent, CotError> {
         let millis = |field, time: Time| {
             u64::try_from(time.0)

@@ -79,11 +79,11 @@ pub(crate) fn element_name(start: &BytesStart<'_>) -> Result<String, CotError> {
 pub(crate) fn attributes(start: &BytesStart<'_>) -> Result<Vec<(String, String)>, CotError> {
     let mut out = Vec::new();
     for attr in start.attributes() {
-        let attr = attr.map_err(|e| CotError::Xml { position: 0, message: e.to_string() })?;
+        let attr = attr.map_err(|e| CotError::Attribute(e.to_string()))?;
         let key = std::str::from_utf8(attr.key.as_ref()).map_err(|_| CotError::NotUtf8)?;
         let value = attr
             .normalized_value(XmlVersion::Implicit1_0)
-            .map_err(|e| CotError::Xml { position: 0, message: e.to_string() })?;
+            .map_err(|e| CotError::Attribute(e.to_string()))?;
         out.push((key.to_owned(), value.into_owned()));
     }
     Ok(out)

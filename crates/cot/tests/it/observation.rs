@@ -46,3 +46,31 @@ fn a_chat_message_is_not_an_observation() {
         Err(NotAnObservation::NotAnAtom("b-t-f".into()))
     );
 }
+
+#[test]
+fn a_track_goes_out_as_an_sa_that_reads_back_as_the_same_object() {
+    // Built from JSON so that fields added to Track later with defaults do not break the test.
+    let track: model::Track = serde_json::from_value(serde_json::json!({
+        "id": "t42", "kind": "vessel", "state": "confirmed", "agency": "CGW",
+        "marking": {}, "identity": {"name": "AL MANARA", "mmsi": 642_123_456},
+        "contributors": ["CGW"], "sources": ["ais"], "source_kinds": ["ais"],
+        "first_time": 1_714_558_000_000_i64, "last_time": 1_714_558_530_123_i64,
+        "position": {"lon": 12.05, "lat": 32.91, "accuracy_m": 25.0},
+        "speed_mps": 6.5, "course_deg": 280.0, "heading_deg": null,
+        "observations": 12, "exercise": false
+    }))
+    .unwrap();
+    let event = cot::track_to_event(&track, cot::Affiliation::Suspect, "tansiq.", 120_000);
+    assert_eq!(
+        event.to_xml(),
+        "<event version=\"2.0\" uid=\"tansiq.t42\" type=\"a-s-S\" how=\"m-f\" \
+         time=\"2024-05-01T10:15:30.123Z\" start=\"2024-05-01T10:15:30.123Z\" \
+         stale=\"2024-05-01T10:17:30.123Z\"><point lat=\"32.91\" lon=\"12.05\" hae=\"9999999.0\" \
+         ce=\"25\" le=\"9999999.0\"/><detail><contact callsign=\"AL MANARA\"/>\
+         <track course=\"280\" speed=\"6.5\"/></detail></event>"
+    );
+    let obs = to_observation(&read(&event.to_xml()), &source()).unwrap();
+    assert_eq!(obs.kind, ObjectKind::Vessel);
+    assert_eq!((obs.speed_mps, obs.course_deg), (Some(6.5), Some(280.0)));
+    assert_eq!(obs.identity.callsign.as_deref(), Some("AL MANARA"));
+}

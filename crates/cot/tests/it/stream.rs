@@ -210,7 +210,7 @@ fn datagrams_hold_xml_or_a_mesh_frame() {
     assert_eq!(&mesh[..3], &[0xbf, 0x01, 0xbf]);
     assert_eq!(cot::frame::decode_datagram(&mesh, limits).map(|e| sorted(&e)), Ok(sorted(&sa)));
     assert_eq!(cot::frame::decode_datagram(ATAK_SA.as_bytes(), limits), Ok(sa));
-    assert_eq!(cot::frame::decode_datagram(b"   ", limits), Err(FrameError::Truncated(0)));
+    assert_eq!(cot::frame::decode_datagram(b"   ", limits), Err(FrameError::EmptyDatagram));
     assert_eq!(cot::frame::decode_datagram(b"{}", limits), Err(FrameError::UnexpectedByte(b'{')));
     assert!(matches!(
         cot::frame::decode_datagram(&[0xbf, 0x01, 0xbf, 0xff], limits),

@@ -123,7 +123,7 @@ fn typed_elements_that_do_not_fit_stay_verbatim() {
                 );
             }
             // Repeated attributes are malformed XML; refusing the event is also acceptable.
-            Err(error) => assert!(matches!(error, CotError::Xml { .. }), "{child}: {error}"),
+            Err(error) => assert!(matches!(error, CotError::Attribute(_)), "{child}: {error}"),
         }
     }
 }
@@ -149,7 +149,7 @@ fn entity_bombs_are_refused_before_any_expansion() {
     // Without the declaration the entity is simply undefined: an error, not an expansion.
     let undefined = r#"<event uid="&lol3;" type="a" time="2024-01-01T00:00:00Z"
         start="2024-01-01T00:00:00Z" stale="2024-01-01T00:01:00Z"><point lat="1" lon="2"/></event>"#;
-    assert!(matches!(Event::from_xml(undefined.as_bytes()), Err(CotError::Xml { .. })));
+    assert!(matches!(Event::from_xml(undefined.as_bytes()), Err(CotError::Attribute(_))));
 }
 
 #[test]
