@@ -65,6 +65,11 @@ impl Event {
                 .map_err(|_| CotError::TimeRange { field, value: i128::from(ms) })
         };
         let text = |s: &String| (!s.is_empty()).then(|| s.clone());
+        for (field, value) in [("lat", cot.lat), ("lon", cot.lon)] {
+            if !value.is_finite() {
+                return Err(CotError::InvalidNumber { field, value: value.to_string() });
+            }
+        }
         Ok(Event {
             version: "2.0".to_owned(),
             uid: cot.uid.clone(),

@@ -75,7 +75,12 @@ impl StreamDecoder {
         StreamDecoder { buf: Vec::new(), pos: 0, scan: 0, limits, poisoned: false }
     }
 
+    /// Appends what one read returned. After a fatal error the buffer stops growing past the
+    /// limit, so a caller that keeps reading cannot be made to hold an unbounded stream.
     pub fn feed(&mut self, bytes: &[u8]) {
+        if self.poisoned && self.buffered() + bytes.len() > self.limits.max_event_bytes {
+            return;
+        }
         if self.pos > 0 {
             self.buf.drain(..self.pos);
             self.scan = self.scan.saturating_sub(self.pos);

@@ -132,6 +132,11 @@ fn times_outside_the_wire_range_are_errors() {
         Event::from_tak_message(&TakMessage::default(), Limits::default()),
         Err(CotError::NoCotEvent)
     );
+    let cot = CotEvent { lat: f64::NAN, ..CotEvent::default() };
+    assert_eq!(
+        Event::from_cot_event(&cot, Limits::default()),
+        Err(CotError::InvalidNumber { field: "lat", value: "NaN".into() })
+    );
 }
 
 #[test]

@@ -104,6 +104,12 @@ fn an_invalid_varint_is_fatal_until_resynchronised() {
         (FrameError::InvalidVarint, true, "invalid_varint")
     );
     assert_eq!(decoder.next_frame(), Err(FrameError::Poisoned));
+    let held = decoder.buffered();
+    for _ in 0..64 {
+        decoder.feed(&[b'x'; 64 << 10]);
+    }
+    assert!(decoder.buffered() <= 1 << 20, "a poisoned decoder stops growing");
+    assert!(decoder.buffered() >= held, "but keeps what it had, for resynchronising");
     assert_eq!(decoder.resynchronise(), 11, "drops up to the next '<'");
     let frame = decoder.next_frame().unwrap().unwrap();
     assert!(
