@@ -57,7 +57,7 @@ pub enum CentreError {
     #[error("engine configuration: {0}")]
     Rules(#[from] engine::rules::OverrideError),
     #[error("geography: {0}")]
-    Geography(#[from] engine::geo::GeoError),
+    Geography(#[from] crate::geography::GeographyError),
 }
 
 /// Why an append was not acknowledged.
@@ -102,7 +102,7 @@ impl Centre {
         let snapshots = log.snapshots();
         let reader = log.reader();
         config.engine.check()?;
-        let geo = Arc::new(Geography::libya()?);
+        let geo = Arc::new(config.geography.build(&config.base_dir)?);
         let engine = rebuild(&log, &snapshots, &config.engine, &geo)?;
         let (folded_tx, folded) = watch::channel(engine.folded());
         tracing::info!(events = engine.folded(), tracks = engine.track_count(), "state rebuilt");

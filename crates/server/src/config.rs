@@ -21,9 +21,15 @@ pub struct Config {
     pub auth: AuthConfig,
     #[serde(default)]
     pub engine: engine::EngineConfig,
+    /// The shipped zones' options, edited border sections and user zones.
+    #[serde(default)]
+    pub geography: crate::geography::GeographyConfig,
     /// Configured sources (`[[sources]]` tables; `type` names the kind).
     #[serde(default)]
     pub sources: Vec<crate::sources::SourceConfig>,
+    /// The config file's folder: relative paths in it are read from here.
+    #[serde(skip)]
+    pub base_dir: PathBuf,
 }
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -91,7 +97,9 @@ impl Default for Config {
             ingest: IngestConfig::default(),
             auth: AuthConfig::default(),
             engine: engine::EngineConfig::default(),
+            geography: crate::geography::GeographyConfig::default(),
             sources: Vec::new(),
+            base_dir: PathBuf::from("."),
         }
     }
 }
@@ -135,10 +143,15 @@ pub enum ConfigError {
 
 impl Config {
     pub fn from_toml(path: &Path, text: &str) -> Result<Config, ConfigError> {
-        toml::from_str(text).map_err(|e| ConfigError::Parse {
+        let mut config: Config = toml::from_str(text).map_err(|e| ConfigError::Parse {
             path: path.to_path_buf(),
             message: e.message().to_string(),
-        })
+        })?;
+        config.base_dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        Ok(config)
     }
 
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
@@ -181,6 +194,8 @@ mod tests {
     fn an_empty_file_gives_the_defaults() {
         let config = Config::from_toml(Path::new("t.toml"), "").expect("empty config");
         assert_eq!(config, Config::default());
+        let config = Config::from_toml(Path::new("/etc/tansiq/t.toml"), "").expect("empty");
+        assert_eq!(config.base_dir, Path::new("/etc/tansiq"));
         assert_eq!(config.http.listen.port(), 8080);
     }
 

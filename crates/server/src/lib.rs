@@ -11,9 +11,11 @@ pub mod api;
 pub mod auth;
 pub mod centre;
 pub mod config;
+pub mod geography;
 pub mod http;
 pub mod ingest;
 pub mod metrics;
+pub mod radar_source;
 pub mod seed;
 pub mod sources;
 

@@ -5,8 +5,8 @@
 //! forwarder drains into the log in batches. A full queue drops the newest observation and
 //! counts it (`tansiq_pipeline_queue_full_total{stage="source:ID"}` and a `queue_full` reject):
 //! the sender of a datagram has no way to be told to slow down. The AIS sources (UDP, TCP
-//! client, file replay) live in [`crate::ais_source`]; CoT and radar sources plug in here as new
-//! variants of [`SourceConfig`].
+//! client, file replay) live in [`crate::ais_source`], the radar TTM source in
+//! [`crate::radar_source`]; others plug in here as new variants of [`SourceConfig`].
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -68,6 +68,16 @@ pub enum SourceConfig {
         #[serde(default = "ais_source::default_idle_timeout_ms")]
         idle_timeout_ms: u64,
     },
+    /// `$xxTTM` tracked targets from a radar's ARPA tracker in UDP datagrams, placed by range
+    /// and bearing from `site` (`[lon, lat]` of the antenna).
+    TtmUdp {
+        id: String,
+        listen: SocketAddr,
+        agency: AgencyId,
+        site: [f64; 2],
+        #[serde(default)]
+        marking: Marking,
+    },
     /// Replays a file of AIS lines once, at its tag-block pace or as fast as possible.
     AisFile {
         id: String,
@@ -90,7 +100,8 @@ impl SourceConfig {
             SourceConfig::JsonUdp { id, .. }
             | SourceConfig::AisUdp { id, .. }
             | SourceConfig::AisTcp { id, .. }
-            | SourceConfig::AisFile { id, .. } => id,
+            | SourceConfig::AisFile { id, .. }
+            | SourceConfig::TtmUdp { id, .. } => id,
         }
     }
 }
@@ -172,6 +183,17 @@ pub async fn start(
             };
             let (local_addr, tasks) =
                 ais_source::start_tcp(stamp, connect, backoff, centre, limits)?;
+            Ok(RunningSource { id: id.clone(), local_addr, tasks })
+        }
+        SourceConfig::TtmUdp { id, listen, agency, site, marking } => {
+            let radar = crate::radar_source::RadarSite {
+                id: id.clone(),
+                agency: agency.clone(),
+                marking: marking.clone(),
+                site: *site,
+            };
+            let (local_addr, tasks) =
+                crate::radar_source::start_ttm_udp(radar, *listen, centre, limits).await?;
             Ok(RunningSource { id: id.clone(), local_addr, tasks })
         }
         SourceConfig::AisFile { id, path, agency, marking, pace } => {

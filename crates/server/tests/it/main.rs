@@ -6,6 +6,7 @@ mod api;
 mod auth;
 mod bad_input;
 mod leaks;
+mod radar_sources;
 mod restart;
 mod sources;
 
