@@ -185,6 +185,12 @@ pub(crate) fn gate(
     let obs = probe;
     let cell = crate::rules::proximity::cell_of(at[0], at[1], cfg.max_gate_m);
     let mut best: Option<(f64, u64)> = None;
+    // Metres per degree of longitude a little under the least within the largest gate (a
+    // great circle is shorter than its parallel only to second order at these distances):
+    // with the latitude difference, a lower bound that rejects most candidates before any
+    // trigonometry.
+    let far_lat = (at[1].abs() + cfg.max_gate_m / M_PER_DEG).min(90.0);
+    let lon_m = M_PER_DEG * far_lat.to_radians().cos() * 0.99;
     for dx in -1..=1 {
         for dy in -1..=1 {
             let c = (cell.0.saturating_add(dx), cell.1.saturating_add(dy));
@@ -198,6 +204,11 @@ pub(crate) fn gate(
                 let predicted = f.kin.map_or(f.at, |k| k.predict(obs.time));
                 let gate = (cfg.gate_m + cfg.gate_growth_mps * age as f64 / 1_000.0 + accuracy)
                     .min(cfg.max_gate_m);
+                if (predicted[1] - at[1]).abs() * M_PER_DEG > gate
+                    || (predicted[0] - at[0]).abs() * lon_m > gate
+                {
+                    continue;
+                }
                 let score = haversine_m(predicted, at) / gate;
                 // The order cells and lists are visited in cannot change the choice: the
                 // smallest (score, track number) wins.
