@@ -9,7 +9,7 @@ use crate::event::{Detail, Event, Point, UNKNOWN_VALUE, known};
 use crate::read::{Limits, parse_event};
 
 /// The generated messages. Field numbers are TAK's; the `.proto` text is Tansiq's own.
-#[allow(clippy::all, clippy::pedantic, missing_docs, unused_qualifications)]
+#[allow(clippy::all, clippy::pedantic, missing_docs, unused_qualifications, rustdoc::all)]
 pub mod v1 {
     include!(concat!(env!("OUT_DIR"), "/atakmap.commoncommo.protobuf.v1.rs"));
 }
