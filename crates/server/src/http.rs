@@ -175,7 +175,7 @@ pub fn router(centre: Centre, config: &Config) -> Router {
     Router::new()
         .merge(public)
         .merge(protected)
-        .fallback(not_found)
+        .fallback(crate::web::fallback)
         .layer(DefaultBodyLimit::max(config.http.max_body_bytes))
         .with_state(state)
 }
@@ -215,10 +215,6 @@ impl IntoResponse for ApiError {
         }
         (self.status, axum::Json(body)).into_response()
     }
-}
-
-async fn not_found() -> ApiError {
-    ApiError::not_found("no such route")
 }
 
 async fn healthz() -> axum::Json<Value> {

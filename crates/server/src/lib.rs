@@ -18,6 +18,7 @@ pub mod metrics;
 pub mod radar_source;
 pub mod seed;
 pub mod sources;
+mod web;
 
 pub use centre::{Centre, CentreError, Update};
 pub use config::{Config, ConfigError};

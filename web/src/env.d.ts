@@ -1,0 +1,10 @@
+// Module declarations for imports Vite resolves through aliases (vite.config.ts).
+declare module 'maplibre-gl-css';
+declare module 'maplibre-gl-worker?url' {
+  const url: string;
+  export default url;
+}
+declare module '*.geojson?url' {
+  const url: string;
+  export default url;
+}

@@ -1,0 +1,341 @@
+// End-to-end test of the operator screen, run by scripts/test after the Rust tests.
+//
+// Starts `tansiq demo` on a free loopback port with a fresh data folder, feeds it a few
+// observations through the API (the demo does not feed live data yet), then drives Debian's
+// Chromium headless with playwright-core: signs in as cgw.watch and as army.south and checks
+// that each sees exactly what the API gives its agency, waits for the map's `idle`, sees a live
+// update arrive over the WebSocket, opens a track's detail, acknowledges an alert with the
+// keyboard, switches to Arabic (dir=rtl, Arabic text). Every request the browser makes is
+// recorded; the test fails if one leaves 127.0.0.1. Screenshots go to the artefacts folder.
+//
+// Usage: node tests/e2e.mjs [--bin PATH] [--artifacts DIR] [--docs-screenshot PATH]
+//   env TANSIQ_BIN, CHROMIUM (default /usr/bin/chromium)
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, copyFileSync, existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { chromium } from 'playwright-core';
+
+const args = process.argv.slice(2);
+const arg = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
+};
+const webDir = resolve(new URL('..', import.meta.url).pathname);
+const repo = resolve(webDir, '..');
+const targetDir = process.env.CARGO_TARGET_DIR ?? join(repo, 'target');
+const bin = resolve(arg('--bin', process.env.TANSIQ_BIN ?? join(targetDir, 'debug', 'tansiq')));
+const artifacts = resolve(arg('--artifacts', join(webDir, 'test-results')));
+const docsShot = arg('--docs-screenshot', null);
+const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const started = Date.now();
+
+const failures = [];
+const check = (ok, what) => {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
+  if (!ok) failures.push(what);
+};
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.once('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => res(port));
+    });
+  });
+}
+
+async function waitForHealth(base, child) {
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error(`tansiq exited early (${child.exitCode})`);
+    try {
+      const r = await fetch(`${base}/healthz`);
+      if (r.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  throw new Error('tansiq did not answer /healthz within 30 s');
+}
+
+async function login(base, username) {
+  const r = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: 'demo' }),
+  });
+  if (!r.ok) throw new Error(`login ${username}: ${r.status}`);
+  return (await r.json()).token;
+}
+
+async function apiGet(base, token, path) {
+  const r = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  if (!r.ok) throw new Error(`GET ${path}: ${r.status}`);
+  return r.json();
+}
+
+async function post(base, token, observations) {
+  const r = await fetch(`${base}/api/v1/observations`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(observations),
+  });
+  if (!r.ok) throw new Error(`POST observations: ${r.status} ${await r.text()}`);
+}
+
+/** A small picture: CGW's radar contact off Zuwara, an AIS merchant, an exercise SART; ARS's
+ * four vehicles near Tummo. CGW shares with JOC only, ARS with JOC and MOI: neither of the two
+ * watch officers sees the other's tracks. */
+async function seed(base, cgw, ars) {
+  const now = Date.now();
+  const sea = [];
+  for (let i = 0; i < 8; i++) {
+    sea.push({
+      source: 'radar-zuwara', source_kind: 'radar', agency: 'CGW', time: now - (8 - i) * 60000,
+      position: { lon: 12.08, lat: 32.93 + i * 0.0027 }, speed_mps: 5, course_deg: 0,
+      identity: { source_track: '17' }, kind: 'vessel',
+    });
+  }
+  for (let i = 0; i < 3; i++) {
+    const time = now - (3 - i) * 60000;
+    sea.push({
+      source: 'ais-zuwara', source_kind: 'ais', agency: 'CGW', time,
+      position: { lon: 12.6 + i * 0.006, lat: 33.3 }, speed_mps: 6, course_deg: 90,
+      identity: { mmsi: 636012345, name: 'MARIA K' }, kind: 'vessel',
+    });
+    sea.push({
+      source: 'ais-zuwara', source_kind: 'ais', agency: 'CGW', time, exercise: true,
+      position: { lon: 13.1, lat: 33.2 - i * 0.001 }, speed_mps: 2, course_deg: 180,
+      identity: { mmsi: 970123456 }, kind: 'vessel',
+    });
+  }
+  await post(base, cgw, sea);
+  const land = [];
+  for (let i = 0; i < 3; i++) {
+    for (let k = 0; k < 6; k++) {
+      land.push({
+        source: 'ugs-tummo', source_kind: 'sensor', agency: 'ARS', time: now - (3 - i) * 60000,
+        position: { lon: 13.6 + k * 0.01, lat: 22.9 + i * 0.004 }, speed_mps: 7, course_deg: 0,
+        identity: { source_track: `v${k}` }, kind: 'vehicle',
+      });
+    }
+  }
+  await post(base, ars, land);
+}
+
+async function signIn(page, base, username) {
+  await page.goto(base);
+  await page.fill('#username', username);
+  await page.fill('#password', 'demo');
+  await page.click('button[type=submit]');
+  await page.waitForSelector('.topbar .who .user');
+}
+
+async function waitForPicture(page, count) {
+  await page.waitForSelector('.live[data-stream="live"]', { timeout: 20000 });
+  await page.waitForFunction(
+    (n) => {
+      const map = document.getElementById('map');
+      return map?.dataset.trackCount === String(n) && map.dataset.mapIdle === 'true' && window.__map?.loaded();
+    },
+    count,
+    { timeout: 20000 },
+  );
+}
+
+async function main() {
+  if (!existsSync(bin)) throw new Error(`no tansiq binary at ${bin} (build it, or pass --bin)`);
+  rmSync(artifacts, { recursive: true, force: true });
+  mkdirSync(artifacts, { recursive: true });
+  const data = mkdtempSync(join(tmpdir(), 'tansiq-e2e-'));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const server = spawn(bin, ['demo', '--port', String(port), '--data', data], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let serverLog = '';
+  server.stderr.on('data', (chunk) => (serverLog += chunk));
+  let browser;
+  const requests = [];
+  try {
+    await waitForHealth(base, server);
+    const cgwToken = await login(base, 'cgw.watch');
+    const arsToken = await login(base, 'army.south');
+    await seed(base, cgwToken, arsToken);
+    const expected = {};
+    for (const [user, token] of [['cgw.watch', cgwToken], ['army.south', arsToken]]) {
+      const tracks = (await apiGet(base, token, '/api/v1/tracks')).features;
+      const alerts = (await apiGet(base, token, '/api/v1/alerts')).alerts.filter((a) => a.state !== 'closed');
+      expected[user] = { tracks: tracks.map((t) => t.id).sort(), alerts: alerts.length, feature: tracks[0] };
+    }
+    check(expected['cgw.watch'].tracks.length > 0 && expected['army.south'].tracks.length > 0, 'both agencies have tracks');
+    check(
+      expected['cgw.watch'].tracks.every((id) => !expected['army.south'].tracks.includes(id)),
+      'the API gives cgw.watch and army.south disjoint pictures',
+    );
+
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-quic',
+        '--no-first-run',
+        '--use-angle=swiftshader',
+        '--enable-unsafe-swiftshader',
+        // Nothing but loopback resolves; the request log below checks IP literals too.
+        '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+        '--proxy-server=http://127.0.0.1:9',
+        '--proxy-bypass-list=127.0.0.1',
+      ],
+    });
+    const pageErrors = [];
+    const newPage = async () => {
+      const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
+      context.on('request', (r) => requests.push(r.url()));
+      const page = await context.newPage();
+      page.on('websocket', (ws) => requests.push(ws.url()));
+      page.on('pageerror', (e) => pageErrors.push(String(e)));
+      page.on('console', (m) => {
+        if (m.type() === 'error') pageErrors.push(`console: ${m.text()}`);
+      });
+      return page;
+    };
+
+    // Coast guard west: its maritime picture, with alerts (an exercise SART).
+    const cgw = await newPage();
+    await signIn(cgw, base, 'cgw.watch');
+    await waitForPicture(cgw, expected['cgw.watch'].tracks.length);
+    const who = await cgw.textContent('.topbar .who');
+    check(/cgw\.watch/.test(who) && /CGW/.test(who) && /watch officer/.test(who), `header shows user, agency and role (${who})`);
+    const shown = await cgw.$$eval('.alert-list .alert', (els) => els.length);
+    check(shown === expected['cgw.watch'].alerts, `cgw.watch's alert queue shows the API's ${expected['cgw.watch'].alerts} alerts (${shown})`);
+    const order = await cgw.$$eval('.alert-list .alert time', (els) => els.map((e) => Date.parse(e.getAttribute('datetime'))));
+    check(order.every((t, i) => i === 0 || order[i - 1] >= t), 'alerts are listed newest first');
+    check(await cgw.isVisible('.topbar .exercise-badge'), 'exercise data is marked in the header');
+    check((await cgw.$$('.alert.exercise .exercise-badge')).length > 0, 'exercise alerts carry the exercise badge');
+    await cgw.screenshot({ path: join(artifacts, 'cgw-map.png') });
+
+    // A live update: a new contact appears through the WebSocket, without a reload.
+    await post(base, cgwToken, [
+      {
+        source: 'radar-tripoli', source_kind: 'radar', agency: 'CGW', time: Date.now(),
+        position: { lon: 13.4, lat: 33.05 }, speed_mps: 3, course_deg: 30,
+        identity: { source_track: '88' }, kind: 'vessel',
+      },
+    ]);
+    const live = (await apiGet(base, cgwToken, '/api/v1/tracks')).features.length;
+    await waitForPicture(cgw, live);
+    check(live === expected['cgw.watch'].tracks.length + 1, `a new track arrives over the stream (${live} tracks)`);
+
+    // Track detail: click the merchant's symbol where the map draws it.
+    const merchant = (await apiGet(base, cgwToken, '/api/v1/tracks')).features.find((f) => f.properties.identity?.mmsi === 636012345);
+    if (merchant) {
+      await cgw.evaluate((c) => window.__map.jumpTo({ center: c, zoom: 9 }), merchant.geometry.coordinates);
+      await cgw.waitForFunction(() => document.getElementById('map')?.dataset.mapIdle === 'true' && window.__map.loaded());
+      const point = await cgw.evaluate((c) => window.__map.project(c), merchant.geometry.coordinates);
+      const box = await cgw.locator('#map').boundingBox();
+      await cgw.mouse.click(box.x + point.x, box.y + point.y);
+      await cgw.waitForSelector('.track-detail:not([hidden])', { timeout: 5000 });
+      const detail = await cgw.textContent('.track-detail');
+      check(/MARIA K/.test(detail) && /636012345/.test(detail), 'clicking a track opens its detail');
+      await cgw.screenshot({ path: join(artifacts, 'cgw-track-detail.png') });
+      await cgw.keyboard.press('Escape');
+    } else {
+      check(false, 'the merchant track exists');
+    }
+
+    // Acknowledge with the keyboard: j selects the newest alert, a acknowledges it.
+    const open = await cgw.$$eval('.alert-list .alert[data-state="open"]', (els) => els.map((e) => e.dataset.alertId));
+    if (open.length > 0) {
+      await cgw.locator('#map').click({ position: { x: 5, y: 400 } });
+      await cgw.keyboard.press('j');
+      const selected = await cgw.$eval('.alert-list .alert.selected', (e) => e.dataset.alertId);
+      await cgw.keyboard.press('a');
+      await cgw.waitForSelector(`.alert-list .alert[data-alert-id="${selected}"][data-state="acknowledged"]`, { timeout: 10000 });
+      const after = (await apiGet(base, cgwToken, '/api/v1/alerts')).alerts.find((a) => a.id === selected);
+      check(after?.state === 'acknowledged' && after.acknowledged_by === 'cgw.watch', `alert ${selected} acknowledged through the UI`);
+      await cgw.screenshot({ path: join(artifacts, 'cgw-acknowledged.png') });
+    } else {
+      console.log('note: no open alert to acknowledge');
+    }
+
+    // Arabic: rtl, Arabic strings, mirrored layout.
+    await cgw.click('.topbar .lang-switch');
+    await cgw.waitForFunction(() => document.documentElement.dir === 'rtl');
+    const lang = await cgw.evaluate(() => ({ dir: document.documentElement.dir, lang: document.documentElement.lang }));
+    check(lang.dir === 'rtl' && lang.lang === 'ar', 'Arabic sets dir=rtl and lang=ar on <html>');
+    const title = await cgw.textContent('#alerts-title');
+    check(title === 'قائمة الإنذارات', `the alert queue's title is Arabic (${title})`);
+    const mapBox = await cgw.locator('.map-wrap').boundingBox();
+    const sideBox = await cgw.locator('.side').boundingBox();
+    check(sideBox.x < mapBox.x, 'in Arabic the alert queue moves to the left of the map');
+    await cgw.waitForFunction(() => document.getElementById('map')?.dataset.mapIdle === 'true');
+    await cgw.screenshot({ path: join(artifacts, 'cgw-arabic.png') });
+    await cgw.click('.topbar .lang-switch');
+    await cgw.waitForFunction(() => document.documentElement.dir === 'ltr');
+
+    // Army south: its land picture only.
+    const ars = await newPage();
+    await signIn(ars, base, 'army.south');
+    await waitForPicture(ars, expected['army.south'].tracks.length);
+    const arsWho = await ars.textContent('.topbar .who');
+    check(/army\.south/.test(arsWho) && /ARS/.test(arsWho), `army.south's header (${arsWho})`);
+    const arsIds = await ars.evaluate(() => window.__tansiq.trackIds());
+    const cgwIds = await cgw.evaluate(() => window.__tansiq.trackIds());
+    const cgwApi = (await apiGet(base, cgwToken, '/api/v1/tracks')).features.map((f) => f.id).sort();
+    check(JSON.stringify(arsIds) === JSON.stringify(expected['army.south'].tracks), `army.south's screen holds exactly its API picture (${arsIds.length} tracks)`);
+    check(JSON.stringify(cgwIds) === JSON.stringify(cgwApi), `cgw.watch's screen holds exactly its API picture (${cgwIds.length} tracks)`);
+    check(arsIds.length !== cgwIds.length && arsIds.every((id) => !cgwIds.includes(id)), `the two agencies see different pictures (${arsIds.length} vs ${cgwIds.length} tracks, none shared)`);
+    const arsAlerts = await ars.$$eval('.alert-list .alert', (els) => els.length);
+    check(arsAlerts === expected['army.south'].alerts, `army.south sees ${arsAlerts} alerts, as the API says`);
+    await ars.screenshot({ path: join(artifacts, 'ars-map.png') });
+
+    // The picture for the README: the coast guard's view of the western coast.
+    await cgw.evaluate(() => window.__map.jumpTo({ center: [13.0, 32.0], zoom: 6.3 }));
+    await cgw.waitForFunction(() => document.getElementById('map')?.dataset.mapIdle === 'true' && window.__map.loaded());
+    await cgw.screenshot({ path: join(artifacts, 'live-map.png') });
+    if (docsShot) copyFileSync(join(artifacts, 'live-map.png'), resolve(docsShot));
+
+    // An expired session goes back to sign-in, once.
+    await fetch(`${base}/api/v1/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${arsToken}` } });
+    const arsSession = await ars.evaluate(() => JSON.parse(sessionStorage.getItem('tansiq.session')).token);
+    await fetch(`${base}/api/v1/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${arsSession}` } });
+    await ars.waitForSelector('.login-page', { timeout: 10000 });
+    check(await ars.isVisible('.login-error:not(:empty)'), 'an ended session returns to sign-in with a notice');
+
+    check(pageErrors.length === 0, `no page errors${pageErrors.length ? `: ${pageErrors.join(' | ')}` : ''}`);
+  } finally {
+    await browser?.close();
+    server.kill('SIGTERM');
+    await sleep(200);
+    rmSync(data, { recursive: true, force: true });
+  }
+  const outside = requests.filter((u) => {
+    try {
+      const { hostname, protocol } = new URL(u);
+      if (protocol === 'data:' || protocol === 'blob:') return false;
+      return hostname !== '127.0.0.1';
+    } catch {
+      return true;
+    }
+  });
+  check(requests.length > 0 && outside.length === 0, `${requests.length} requests, none leaves 127.0.0.1${outside.length ? `: ${outside.slice(0, 5).join(', ')}` : ''}`);
+  console.log(`screenshots in ${artifacts}; ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (failures.length) {
+    console.error(`\n${failures.length} check(s) failed`);
+    if (serverLog) console.error(serverLog.split('\n').slice(-20).join('\n'));
+    process.exit(1);
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
