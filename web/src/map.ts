@@ -113,7 +113,6 @@ export class LiveMap {
   private selected: string | null = null;
   private offsets = new Map<string, [number, number]>();
   private pending = false;
-  private zonesData: GeoJSON.FeatureCollection = EMPTY;
   private popup: Popup;
 
   constructor(
@@ -183,15 +182,27 @@ export class LiveMap {
       .filter((f) => Array.isArray(f.properties?.center))
       .map((f) => ({ type: 'Feature', geometry: { type: 'Point', coordinates: f.properties?.center as number[] }, properties: f.properties }));
     zones = { type: 'FeatureCollection', features: [...zones.features, ...markers] };
-    this.zonesData = zones;
     this.whenLoaded(() => (this.map.getSource('zones') as GeoJSONSource).setData(zones));
   }
 
+  /** Recolours the layers in place (a new style would drop the sources' data and images). */
   setTheme(theme: Theme): void {
     this.theme = theme;
-    this.map.setStyle(style(theme));
-    this.map.once('style.load', () => {
-      (this.map.getSource('zones') as GeoJSONSource).setData(this.zonesData);
+    const c = COLORS[theme];
+    type Paint = Parameters<MapLibre['setPaintProperty']>;
+    const paint: Array<[string, Paint[1], Paint[2]]> = [
+      ['sea', 'background-color', c.sea],
+      ['land', 'fill-color', ['case', ['==', ['get', 'iso_a3'], 'LBY'], c.home, c.land]],
+      ['land-line', 'line-color', c.landLine],
+      ['belts', 'fill-color', c.belt],
+      ['belts-line', 'line-color', c.belt],
+      ['land-borders', 'line-color', c.border],
+      ['trail', 'line-color', c.trail],
+      ['headings', 'line-color', c.heading],
+      ['selected', 'circle-stroke-color', c.trail],
+    ];
+    this.whenLoaded(() => {
+      for (const [layer, property, value] of paint) this.map.setPaintProperty(layer, property, value);
       this.refresh();
     });
   }

@@ -120,12 +120,34 @@ async function seed(base, cgw, ars) {
     for (let k = 0; k < 6; k++) {
       land.push({
         source: 'ugs-tummo', source_kind: 'sensor', agency: 'ARS', time: now - (3 - i) * 60000,
-        position: { lon: 13.6 + k * 0.01, lat: 22.9 + i * 0.004 }, speed_mps: 7, course_deg: 0,
+        position: { lon: 13.6 + k * 0.01, lat: 23.3 + i * 0.004 }, speed_mps: 7, course_deg: 0,
         identity: { source_track: `v${k}` }, kind: 'vehicle',
       });
     }
   }
   await post(base, ars, land);
+}
+
+/** Background merchant traffic off the western coast (for the README's picture only). */
+function traffic() {
+  const names = ['AL HANI', 'SABRATHA STAR', 'MEDITERRANEAN PRIDE', 'NOUR', 'CAPO BIANCO', 'ZAWIYA 3', 'ELENI', 'TRIPOLI GAS', 'OCEAN GRACE', 'MISRATA'];
+  const now = Date.now();
+  const out = [];
+  names.forEach((name, k) => {
+    const lon0 = 11.9 + k * 0.19;
+    const lat0 = 33.25 + ((k * 37) % 10) * 0.045;
+    const course = [75, 255, 95, 280, 60, 240, 110, 300, 85, 265][k];
+    for (let i = 0; i < 2; i++) {
+      const d = i * 0.01;
+      out.push({
+        source: 'ais-zuwara', source_kind: 'ais', agency: 'CGW', time: now - (2 - i) * 60000,
+        position: { lon: lon0 + d * Math.sin((course * Math.PI) / 180), lat: lat0 + d * Math.cos((course * Math.PI) / 180) },
+        speed_mps: 5 + (k % 4), course_deg: course,
+        identity: { mmsi: 636019000 + k, name }, kind: 'vessel',
+      });
+    }
+  });
+  return out;
 }
 
 async function signIn(page, base, username) {
@@ -297,8 +319,23 @@ async function main() {
     check(arsAlerts === expected['army.south'].alerts, `army.south sees ${arsAlerts} alerts, as the API says`);
     await ars.screenshot({ path: join(artifacts, 'ars-map.png') });
 
-    // The picture for the README: the coast guard's view of the western coast.
-    await cgw.evaluate(() => window.__map.jumpTo({ center: [13.0, 32.0], zoom: 6.3 }));
+    // The day theme.
+    await cgw.click('.topbar .theme-switch');
+    await cgw.waitForFunction(() => document.documentElement.dataset.theme === 'light');
+    await cgw.waitForFunction(() => document.getElementById('map')?.dataset.mapIdle === 'true' && window.__map.loaded());
+    await cgw.screenshot({ path: join(artifacts, 'cgw-day.png') });
+    await cgw.click('.topbar .theme-switch');
+    await cgw.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
+    check(true, 'the day and night themes switch');
+
+    // The picture for the README: the coast guard's view of the western coast, with some
+    // background traffic when asked for it.
+    if (docsShot) {
+      await post(base, cgwToken, traffic());
+      const n = (await apiGet(base, cgwToken, '/api/v1/tracks')).features.length;
+      await waitForPicture(cgw, n);
+    }
+    await cgw.evaluate(() => window.__map.jumpTo({ center: [12.9, 33.05], zoom: 7.4 }));
     await cgw.waitForFunction(() => document.getElementById('map')?.dataset.mapIdle === 'true' && window.__map.loaded());
     await cgw.screenshot({ path: join(artifacts, 'live-map.png') });
     if (docsShot) copyFileSync(join(artifacts, 'live-map.png'), resolve(docsShot));
