@@ -23,9 +23,11 @@
 //! the alert itself is released to the viewer *and* every track it names is visible. So
 //! fusing or alerting never carries an agency's data past what that agency shared.
 
+mod incident;
 mod policy;
 mod viewer;
 
 pub use model::{Agreement, AgreementScope, Area, Role, TrackScope};
+pub use incident::{IncidentFacts, UnitFacts, can_see_incident, can_see_unit, may_task_unit};
 pub use policy::{Decision, Reason, Subject, SubjectKind, can_see, can_see_alert, can_see_track};
 pub use viewer::Viewer;

@@ -47,6 +47,8 @@ pub enum Reason {
     AboveCeiling { owner: AgencyId, level: Classification },
     /// A derived object with a part the viewer may not see.
     Part { part: Box<Reason> },
+    /// A unit tasked to an incident the viewer may see (the incident releases it).
+    Tasked,
 }
 
 impl fmt::Display for Reason {
@@ -68,6 +70,7 @@ impl fmt::Display for Reason {
                 write!(f, "{owner} does not share data classified {level:?}")
             }
             Reason::Part { part } => write!(f, "a part of it may not be seen: {part}"),
+            Reason::Tasked => f.write_str("tasked to an incident the viewer may see"),
         }
     }
 }

@@ -179,18 +179,50 @@ impl Incidents {
         self.units.values()
     }
 
+    /// A copy with only the incidents `keep` selects (units kept): for derived views such as
+    /// metrics and reminders that must cover only what one viewer may see.
+    pub fn filtered(&self, keep: impl Fn(&IncidentRecord) -> bool) -> Incidents {
+        Incidents {
+            incidents: self
+                .incidents
+                .iter()
+                .filter(|(_, r)| keep(r))
+                .map(|(id, r)| (id.clone(), r.clone()))
+                .collect(),
+            units: self.units.clone(),
+        }
+    }
+
     /// The id the fold gives an incident opened by the event at `seq`.
     pub fn id_for(seq: u64) -> String {
         format!("i{seq}")
+    }
+
+    /// The id of the `rank`-th incident a fold derives while folding the event at `seq`
+    /// (automatic incidents): `i{seq}` for rank 0, `i{seq}.{rank}` after, as alerts are named.
+    pub fn id_for_rank(seq: u64, rank: u32) -> String {
+        if rank == 0 { Incidents::id_for(seq) } else { format!("i{seq}.{rank}") }
     }
 
     /// Folds one event logged at `seq` with the envelope time `time`. Pure and total: an event
     /// that does not fit the state (unknown id, a transition no longer allowed) changes nothing,
     /// so replay is deterministic even over a log written by older rules.
     pub fn apply(&mut self, seq: u64, time: Time, event: &IncidentEvent) -> Vec<Changed> {
+        self.apply_ranked(seq, 0, time, event)
+    }
+
+    /// As [`Incidents::apply`], naming an `Opened` incident [`Incidents::id_for_rank`]: for
+    /// events the fold derives itself (several may open incidents while one event is folded).
+    pub fn apply_ranked(
+        &mut self,
+        seq: u64,
+        rank: u32,
+        time: Time,
+        event: &IncidentEvent,
+    ) -> Vec<Changed> {
         match event {
             IncidentEvent::Opened(opened) => {
-                let id = Incidents::id_for(seq);
+                let id = Incidents::id_for_rank(seq, rank);
                 if self.incidents.contains_key(&id) {
                     return Vec::new();
                 }
