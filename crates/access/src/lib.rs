@@ -27,7 +27,7 @@ mod incident;
 mod policy;
 mod viewer;
 
-pub use model::{Agreement, AgreementScope, Area, Role, TrackScope};
 pub use incident::{IncidentFacts, UnitFacts, can_see_incident, can_see_unit, may_task_unit};
+pub use model::{Agreement, AgreementScope, Area, Role, TrackScope};
 pub use policy::{Decision, Reason, Subject, SubjectKind, can_see, can_see_alert, can_see_track};
 pub use viewer::Viewer;
