@@ -73,10 +73,11 @@ async function showShell(session: Session): Promise<void> {
   root.replaceChildren(h('div', { class: 'shell' }, header, main));
 
   // For tests and the console: what this client holds.
-  (window as unknown as { __tansiq: object }).__tansiq = {
+  const debug: Record<string, () => unknown> = {
     trackIds: () => [...picture.tracks.keys()].sort(),
     alertIds: () => picture.sortedAlerts().map((a) => a.id),
   };
+  (window as unknown as { __tansiq: object }).__tansiq = debug;
   const liveMap = new LiveMap(mapBox, picture, session.agency, theme, (id) => select(id));
   const queue = new AlertQueue(picture, canAck, (id) => liveMap.flyTo(id));
   alertsSlot.append(queue.element);
@@ -173,7 +174,9 @@ async function showShell(session: Session): Promise<void> {
       notice = t('login.expired');
       showLogin();
     },
+    () => api('/api/v1/agencies'),
   );
+  debug.dropStream = () => stream.drop();
   const timer = window.setInterval(tick, 1000);
   teardown = () => {
     stream.stop();

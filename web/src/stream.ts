@@ -18,6 +18,8 @@ export class Stream {
     private readonly picture: Picture,
     private readonly onStatus: (status: StreamStatus) => void,
     private readonly onSessionEnded: () => void,
+    /** Asked when the server refused the upgrade: a REST call that ends an expired session. */
+    private readonly verifySession: () => Promise<unknown>,
   ) {}
 
   start(): void {
@@ -32,13 +34,20 @@ export class Stream {
     this.socket = null;
   }
 
+  /** Drops the connection as a network failure would (tests use it); it reconnects. */
+  drop(): void {
+    this.socket?.close(4000, 'dropped by the client');
+  }
+
   private connect(): void {
     this.onStatus('connecting');
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
     const url = `${scheme}://${location.host}/api/v1/stream?access_token=${encodeURIComponent(this.token)}`;
     const socket = new WebSocket(url);
     this.socket = socket;
+    let opened = false;
     socket.onopen = () => {
+      opened = true;
       this.delay = 1000;
       this.picture.beginResync();
     };
@@ -51,6 +60,9 @@ export class Stream {
         return;
       }
       if (this.stopped) return;
+      // A refused upgrade may be an expired token: the REST check then ends the session
+      // (back to sign-in, once) instead of reconnecting forever.
+      if (!opened) void this.verifySession().catch(() => {});
       this.onStatus('offline');
       this.timer = window.setTimeout(() => this.connect(), this.delay);
       this.delay = Math.min(this.delay * 2, 15000);

@@ -159,14 +159,14 @@ async function signIn(page, base, username) {
 }
 
 async function waitForPicture(page, count) {
-  await page.waitForSelector('.live[data-stream="live"]', { timeout: 20000 });
+  await page.waitForSelector('.live[data-stream="live"]', { timeout: 30000 });
   await page.waitForFunction(
     (n) => {
       const map = document.getElementById('map');
       return map?.dataset.trackCount === String(n) && map.dataset.mapIdle === 'true' && window.__map?.loaded();
     },
     count,
-    { timeout: 20000 },
+    { timeout: 30000 },
   );
 }
 
@@ -255,6 +255,22 @@ async function main() {
     const live = (await apiGet(base, cgwToken, '/api/v1/tracks')).features.length;
     await waitForPicture(cgw, live);
     check(live === expected['cgw.watch'].tracks.length + 1, `a new track arrives over the stream (${live} tracks)`);
+
+
+    // A dropped stream reconnects and resynchronises: what changed meanwhile arrives, nothing twice.
+    await cgw.evaluate(() => window.__tansiq.dropStream());
+    await cgw.waitForSelector('.live:not([data-stream="live"])', { timeout: 5000 }).catch(() => {});
+    await post(base, cgwToken, [
+      {
+        source: 'radar-tripoli', source_kind: 'radar', agency: 'CGW', time: Date.now(),
+        position: { lon: 13.7, lat: 33.1 }, speed_mps: 2, course_deg: 300,
+        identity: { source_track: '89' }, kind: 'vessel',
+      },
+    ]);
+    const afterDrop = (await apiGet(base, cgwToken, '/api/v1/tracks')).features.map((f) => f.id).sort();
+    await waitForPicture(cgw, afterDrop.length);
+    const held = await cgw.evaluate(() => window.__tansiq.trackIds());
+    check(JSON.stringify(held) === JSON.stringify(afterDrop), `after a dropped stream the screen holds the API's ${afterDrop.length} tracks, no more`);
 
     // Track detail: click the merchant's symbol where the map draws it.
     const merchant = (await apiGet(base, cgwToken, '/api/v1/tracks')).features.find((f) => f.properties.identity?.mmsi === 636012345);
