@@ -159,6 +159,7 @@ async function showShell(session: Session): Promise<void> {
     renderHeader();
     queue.render();
     detail.render();
+    liveMap.setLanguage();
     tick();
   });
 

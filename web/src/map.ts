@@ -29,6 +29,9 @@ const IMPACT: ExpressionSpecification = [
   '#2a9d8f',
 ];
 
+/** Above this many tracks, symbols are drawn without their labels. */
+const MAX_LABELLED = 2000;
+
 const EMPTY = { type: 'FeatureCollection' as const, features: [] };
 
 function style(theme: Theme): StyleSpecification {
@@ -36,7 +39,7 @@ function style(theme: Theme): StyleSpecification {
   return {
     version: 8,
     sources: {
-      countries: { type: 'geojson', data: countriesUrl, attribution: t('map.attribution') },
+      countries: { type: 'geojson', data: countriesUrl },
       zones: { type: 'geojson', data: EMPTY },
       trail: { type: 'geojson', data: EMPTY },
       headings: { type: 'geojson', data: EMPTY },
@@ -114,6 +117,7 @@ export class LiveMap {
   private offsets = new Map<string, [number, number]>();
   private pending = false;
   private popup: Popup;
+  private attribution: AttributionControl;
 
   constructor(
     private readonly container: HTMLElement,
@@ -136,7 +140,8 @@ export class LiveMap {
     });
     this.map.addControl(new NavigationControl({ showCompass: false }), 'top-left');
     this.map.addControl(new ScaleControl({ unit: 'nautical' }), 'bottom-left');
-    this.map.addControl(new AttributionControl({ compact: true }), 'bottom-right');
+    this.attribution = new AttributionControl({ compact: true, customAttribution: t('map.attribution') });
+    this.map.addControl(this.attribution, 'bottom-right');
     this.popup = new Popup({ closeButton: false, closeOnClick: false, className: 'zone-popup' });
     (window as unknown as { __map: MapLibre }).__map = this.map;
 
@@ -183,6 +188,13 @@ export class LiveMap {
       .map((f) => ({ type: 'Feature', geometry: { type: 'Point', coordinates: f.properties?.center as number[] }, properties: f.properties }));
     zones = { type: 'FeatureCollection', features: [...zones.features, ...markers] };
     this.whenLoaded(() => (this.map.getSource('zones') as GeoJSONSource).setData(zones));
+  }
+
+  /** The map's own strings follow the language. */
+  setLanguage(): void {
+    this.map.removeControl(this.attribution);
+    this.attribution = new AttributionControl({ compact: true, customAttribution: t('map.attribution') });
+    this.map.addControl(this.attribution, 'bottom-right');
   }
 
   /** Recolours the layers in place (a new style would drop the sources' data and images). */
@@ -248,12 +260,15 @@ export class LiveMap {
     const headings = this.map.getSource('headings') as GeoJSONSource | undefined;
     if (!tracks || !headings) return;
     const alerted = this.picture.alertedTracks();
+    const labelled = this.picture.tracks.size <= MAX_LABELLED;
     const features: GeoJSON.Feature[] = [];
     const vectors: GeoJSON.Feature[] = [];
     for (const f of this.picture.tracks.values()) {
       const p = f.properties;
       const code = sidc(p, affiliation(p, alerted.has(p.id), this.agency));
-      const icon = `t|${code}|${label(p)}|${this.theme}`;
+      // Each labelled symbol is its own image; past a few thousand tracks only the symbol
+      // (one image per SIDC) is drawn, until the viewport-thinned stream arrives.
+      const icon = `t|${code}|${labelled ? label(p) : ''}|${this.theme}`;
       const [lon, lat] = f.geometry.coordinates;
       features.push({
         type: 'Feature',

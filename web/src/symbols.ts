@@ -59,7 +59,7 @@ export function drawSymbol(code: string, text: string, dark: boolean): SymbolIma
   try {
     const symbol = new ms.Symbol(code, {
       size: 16,
-      uniqueDesignation: text,
+      ...(text ? { uniqueDesignation: text } : {}),
       infoColor: dark ? '#e6edf3' : '#111111',
       infoSize: 60,
       outlineWidth: 3,
