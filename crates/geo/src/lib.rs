@@ -30,6 +30,7 @@ mod grid;
 mod index;
 mod shape;
 pub mod sphere;
+pub mod thin;
 mod user;
 mod validate;
 

@@ -220,10 +220,16 @@ pub async fn get_track(
 pub struct HistoryQuery {
     from: Option<i64>,
     to: Option<i64>,
+    /// At most this many points, chosen to keep the trail's shape (for display).
+    max_points: Option<usize>,
 }
 
+/// Points a history answer holds unless `max_points` asks for fewer.
+const HISTORY_MAX_POINTS: usize = 2_000;
+
 /// A track's kept history as a GeoJSON LineString feature whose `times` run beside the
-/// coordinates (the history is thinned: see the engine's `history_max`).
+/// coordinates (the history is thinned: see the engine's `history_max`), downsampled for
+/// display to `max_points` (default and ceiling 2,000) keeping the turns.
 pub async fn track_history(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
@@ -240,6 +246,10 @@ pub async fn track_history(
             .filter(|p| query.to.is_none_or(|t| p.time.0 <= t))
             .copied()
             .collect::<Vec<_>>();
+        let max = query.max_points.unwrap_or(HISTORY_MAX_POINTS).min(HISTORY_MAX_POINTS);
+        let trail: Vec<[f64; 2]> = points.iter().map(|p| [p.lon, p.lat]).collect();
+        let points: Vec<_> =
+            engine::geo::thin::keep_shape(&trail, max).into_iter().map(|i| points[i]).collect();
         (points, entry.track.agency.clone(), entry.track.marking.level)
     })
     .ok_or_else(|| unknown_track(&track_id.0))?;

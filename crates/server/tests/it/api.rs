@@ -54,6 +54,33 @@ async fn observations_become_tracks_with_history() {
 }
 
 #[tokio::test]
+async fn history_is_downsampled_for_display_keeping_the_ends() {
+    let c = TestCentre::new().await;
+    let t0 = now_ms() - 60_000;
+    let fixes: Vec<_> = (0..20)
+        .map(|i| {
+            let mut o = observation(642000003, 12.0 + f64::from(i) * 0.000_05, 33.0);
+            o["time"] = json!(t0 + i64::from(i) * 1_000);
+            o
+        })
+        .collect();
+    assert_eq!(c.post("/api/v1/observations", &json!(fixes)).await.0, 200);
+    c.folded(20).await;
+    let (_, tracks) = c.get("/api/v1/tracks").await;
+    let id = tracks["features"][0]["id"].as_str().expect("id").to_string();
+    let (_, whole) = c.get(&format!("/api/v1/tracks/{id}/history")).await;
+    assert_eq!(whole["properties"]["times"].as_array().map(Vec::len), Some(20));
+    let (status, few) = c.get(&format!("/api/v1/tracks/{id}/history?max_points=4")).await;
+    assert_eq!(status, 200);
+    let times = few["properties"]["times"].as_array().expect("times");
+    assert_eq!(times.len(), 4);
+    assert_eq!(times[0], json!(t0));
+    assert_eq!(times[3], json!(t0 + 19_000));
+    let (status, _) = c.get(&format!("/api/v1/tracks/{id}/history?max_points=lots")).await;
+    assert_eq!(status, 400);
+}
+
+#[tokio::test]
 async fn track_filters_by_bbox_kind_and_time() {
     let c = TestCentre::new().await;
     let mut truck = observation(1, 14.0, 25.0);
