@@ -178,6 +178,8 @@ async function showShell(session: Session): Promise<void> {
     () => api('/api/v1/agencies'),
   );
   debug.dropStream = () => stream.drop();
+  debug.receive = ((raw: unknown) => stream.receive(raw)) as () => unknown;
+  debug.malformed = () => stream.malformed;
   const timer = window.setInterval(tick, 1000);
   teardown = () => {
     stream.stop();

@@ -51,7 +51,7 @@ export class Stream {
       this.delay = 1000;
       this.picture.beginResync();
     };
-    socket.onmessage = (event) => this.handle(event.data);
+    socket.onmessage = (event) => this.receive(event.data);
     socket.onclose = (event) => {
       if (this.socket !== socket) return;
       this.socket = null;
@@ -69,7 +69,8 @@ export class Stream {
     };
   }
 
-  private handle(raw: unknown): void {
+  /** One message from the server; public so that tests can feed it garbage. */
+  receive(raw: unknown): void {
     let message: StreamMessage;
     try {
       message = JSON.parse(String(raw)) as StreamMessage;

@@ -34,7 +34,7 @@ const started = Date.now();
 
 const failures = [];
 const check = (ok, what) => {
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}  [${((Date.now() - started) / 1000).toFixed(1)} s]`);
   if (!ok) failures.push(what);
 };
 
@@ -219,7 +219,7 @@ async function main() {
     });
     const pageErrors = [];
     const newPage = async () => {
-      const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
+      const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
       context.on('request', (r) => requests.push(r.url()));
       const page = await context.newPage();
       page.on('websocket', (ws) => requests.push(ws.url()));
@@ -272,6 +272,17 @@ async function main() {
     const held = await cgw.evaluate(() => window.__tansiq.trackIds());
     check(JSON.stringify(held) === JSON.stringify(afterDrop), `after a dropped stream the screen holds the API's ${afterDrop.length} tracks, no more`);
 
+    // Malformed stream messages are skipped and counted; the picture stays.
+    const before = await cgw.evaluate(() => window.__tansiq.trackIds().length);
+    await cgw.evaluate(() => {
+      for (const raw of ['{not json', '[]', '{"kind":"track","op":"upsert","data":{"id":5}}', '{"kind":"track","op":"upsert","data":{"id":"x","geometry":{"coordinates":["a",1]},"properties":{}}}', '{"kind":"alert","op":"upsert","data":{"id":"a0"}}']) {
+        window.__tansiq.receive(raw);
+      }
+    });
+    const skipped = await cgw.evaluate(() => window.__tansiq.malformed());
+    const after = await cgw.evaluate(() => window.__tansiq.trackIds().length);
+    check(skipped === 5 && after === before && (await cgw.isVisible('#map canvas')), `malformed stream messages are skipped (${skipped}), the picture stays (${after} tracks)`);
+
     // Track detail: click the merchant's symbol where the map draws it.
     const merchant = (await apiGet(base, cgwToken, '/api/v1/tracks')).features.find((f) => f.properties.identity?.mmsi === 636012345);
     if (merchant) {
@@ -283,6 +294,9 @@ async function main() {
       await cgw.waitForSelector('.track-detail:not([hidden])', { timeout: 5000 });
       const detail = await cgw.textContent('.track-detail');
       check(/MARIA K/.test(detail) && /636012345/.test(detail), 'clicking a track opens its detail');
+      await cgw.waitForFunction(() => window.__map.getSource('trail').serialize().data?.features?.length === 1, null, { timeout: 5000 }).catch(() => {});
+      const trail = await cgw.evaluate(() => window.__map.getSource('trail').serialize().data?.features?.[0]?.geometry?.coordinates?.length ?? 0);
+      check(trail >= 2, `the selected track's history trail is drawn (${trail} points)`);
       await cgw.screenshot({ path: join(artifacts, 'cgw-track-detail.png') });
       await cgw.keyboard.press('Escape');
     } else {
