@@ -62,17 +62,28 @@ fn main() {
     println!("cargo:rustc-env=TANSIQ_WEB_DIST={}", embed.display());
 }
 
-/// A lock file held while npm runs; a lock older than ten minutes is taken as abandoned.
+/// A lock file held while npm runs. It names the build script's process; a lock whose process
+/// is gone (a build interrupted with Ctrl-C) or that is older than ten minutes is abandoned.
 struct Lock(Option<PathBuf>);
 
 impl Lock {
     fn acquire(path: &Path) -> Lock {
         for _ in 0..600 {
             match std::fs::File::create_new(path) {
-                Ok(_) => return Lock(Some(path.to_path_buf())),
+                Ok(mut file) => {
+                    use std::io::Write;
+                    let _ = write!(file, "{}", std::process::id());
+                    return Lock(Some(path.to_path_buf()));
+                }
                 Err(_) => {
                     let age = modified(path).and_then(|t| t.elapsed().ok());
-                    if age.is_some_and(|a| a.as_secs() > 600) {
+                    let owner = std::fs::read_to_string(path).ok();
+                    let gone =
+                        owner.and_then(|pid| pid.trim().parse::<u32>().ok()).is_some_and(|pid| {
+                            Path::new("/proc/self").exists()
+                                && !Path::new(&format!("/proc/{pid}")).exists()
+                        });
+                    if gone || age.is_some_and(|a| a.as_secs() > 600) {
                         let _ = std::fs::remove_file(path);
                         continue;
                     }

@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 use crate::alerts::{AlertEntry, Alerts};
 use crate::fusion::{self, Probe};
 use crate::rules::{self, Ctx, Rule, RulesConfig, proximity::Proximity};
-use crate::tracks::{AssocKey, current, new_entry, next_deadline, track_number, update_entry};
+use crate::tracks::{
+    AssocKey, Folded, current, new_entry, next_deadline, track_number, update_entry,
+};
 use crate::{EngineConfig, TrackEntry};
 
 mod assoc;
@@ -55,6 +57,13 @@ pub struct Engine {
     proximity: Proximity,
     /// Observations skipped because their position is impossible (NaN, out of range).
     refused: u64,
+    /// Observations older than their track's newest fix: kept in the history only.
+    #[serde(default)]
+    late: u64,
+    /// Observations repeating their track's newest fix (same time and place, e.g. one AIS
+    /// report heard by two receivers): they add their source, nothing else.
+    #[serde(default)]
+    duplicates: u64,
     /// Association key → track number. Derived: rebuilt on restore, never iterated.
     #[serde(skip)]
     keys: FxHashMap<AssocKey, u64>,
@@ -81,6 +90,10 @@ struct Stored {
     proximity: Proximity,
     #[serde(default)]
     refused: u64,
+    #[serde(default)]
+    late: u64,
+    #[serde(default)]
+    duplicates: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -105,6 +118,8 @@ impl Engine {
             alerts: Alerts::default(),
             proximity: Proximity::default(),
             refused: 0,
+            late: 0,
+            duplicates: 0,
             keys: FxHashMap::default(),
             deadlines: BTreeSet::new(),
             fused: fusion::FusionGrid::default(),
@@ -127,6 +142,8 @@ impl Engine {
         engine.alerts.rebuild();
         engine.proximity = stored.proximity;
         engine.refused = stored.refused;
+        engine.late = stored.late;
+        engine.duplicates = stored.duplicates;
         let config = &engine.config;
         for entry in engine.tracks.values_mut() {
             entry.filed = next_deadline(entry, config);
@@ -193,6 +210,16 @@ impl Engine {
     /// Observations the fold skipped because their position was impossible.
     pub fn refused(&self) -> u64 {
         self.refused
+    }
+
+    /// Observations older than their track's newest fix (kept in the history only).
+    pub fn late(&self) -> u64 {
+        self.late
+    }
+
+    /// Observations that repeated their track's newest fix.
+    pub fn duplicates(&self) -> u64 {
+        self.duplicates
     }
 
     pub fn alert_count(&self) -> usize {
@@ -296,7 +323,13 @@ impl Engine {
                 };
                 let Some(entry) = self.tracks.get_mut(&number) else { return };
                 let prev = current(&entry.track);
-                let moved = update_entry(entry, obs, &self.config);
+                let folded = update_entry(entry, obs, &self.config);
+                match folded {
+                    Folded::Late => self.late += 1,
+                    Folded::Duplicate => self.duplicates += 1,
+                    Folded::Moved => {}
+                }
+                let moved = folded == Folded::Moved;
                 changes.push(Change::Track { id: entry.track.id.clone(), op: ChangeOp::Upsert });
                 if let Some((primary, split)) = conflict {
                     self.conflict(primary, split, changes);

@@ -147,13 +147,23 @@ pub(crate) fn new_entry(id: TrackId, key: AssocKey, obs: &Observation) -> TrackE
     }
 }
 
-/// Folds an observation into its track. Returns whether it moved the track (a fix newer than
-/// the current one) rather than only filling in history.
+/// What an observation did to its track.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Folded {
+    /// A fix at or after the newest: the track moved.
+    Moved,
+    /// Older than the newest fix: filled into the history only.
+    Late,
+    /// The newest fix again (same time and place): only its source and identity count.
+    Duplicate,
+}
+
+/// Folds an observation into its track.
 pub(crate) fn update_entry(
     entry: &mut TrackEntry,
     obs: &Observation,
     config: &EngineConfig,
-) -> bool {
+) -> Folded {
     let track = &mut entry.track;
     track.observations += 1;
     // Check before inserting: the common case is a known agency and source, and cloning their
@@ -171,6 +181,12 @@ pub(crate) fn update_entry(
     merge_identity(&mut track.identity, &obs.identity);
     if track.kind == model::ObjectKind::Unknown {
         track.kind = obs.kind;
+    }
+    if obs.time == track.last_time
+        && obs.position.lon == track.position.lon
+        && obs.position.lat == track.position.lat
+    {
+        return Folded::Duplicate;
     }
     let moved = obs.time >= track.last_time;
     if moved {
@@ -193,7 +209,7 @@ pub(crate) fn update_entry(
     if entry.history.len() > config.history_max {
         thin(&mut entry.history);
     }
-    moved
+    if moved { Folded::Moved } else { Folded::Late }
 }
 
 /// Folds the track `from` into `into`: one object seen by both, so every observation,

@@ -301,6 +301,7 @@ impl Folder {
                     }
                 }
                 self.metrics.tracks.set(engine.track_count() as i64);
+                self.metrics.skipped(&engine);
                 self.folded.send_replace(engine.folded());
             }
             self.metrics.events_folded.inc_by(committed.events.len() as u64);

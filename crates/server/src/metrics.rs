@@ -19,6 +19,11 @@ pub struct RejectLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct SkipLabels {
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct StageLabels {
     pub stage: String,
 }
@@ -36,6 +41,9 @@ pub struct Metrics {
     pub subscriber_lagged: Counter,
     pub events_folded: Counter,
     pub tracks: Gauge,
+    /// Observations in the log the fold did not move a track with, by reason (`impossible`,
+    /// `late`, `duplicate`); derived from the state, so it survives restarts.
+    pub observations_skipped: Family<SkipLabels, Gauge>,
     pub snapshots_written: Counter,
     pub unauthorized: Counter,
     pub ais: AisMetrics,
@@ -89,6 +97,18 @@ impl AisMetrics {
 }
 
 impl Metrics {
+    /// Copies the engine's skip counts into their gauges.
+    pub fn skipped(&self, engine: &engine::Engine) {
+        for (reason, n) in [
+            ("impossible", engine.refused()),
+            ("late", engine.late()),
+            ("duplicate", engine.duplicates()),
+        ] {
+            let labels = SkipLabels { reason: reason.into() };
+            self.observations_skipped.get_or_create(&labels).set(n as i64);
+        }
+    }
+
     pub fn new() -> Metrics {
         let mut registry = Registry::with_prefix("tansiq");
         let events_appended = Counter::default();
@@ -147,6 +167,12 @@ impl Metrics {
         );
         let tracks = Gauge::default();
         registry.register("engine_tracks", "tracks in the picture", tracks.clone());
+        let observations_skipped = Family::<SkipLabels, Gauge>::default();
+        registry.register(
+            "engine_observations_skipped",
+            "observations that did not move a track: impossible position, late or duplicate",
+            observations_skipped.clone(),
+        );
         let snapshots_written = Counter::default();
         registry.register(
             "engine_snapshots_written",
@@ -172,6 +198,7 @@ impl Metrics {
             subscriber_lagged,
             events_folded,
             tracks,
+            observations_skipped,
             snapshots_written,
             unauthorized,
             ais,
