@@ -128,3 +128,31 @@ proptest! {
         prop_assert_eq!(snapshot_then_tail(&config, &log, split).snapshot(), full);
     }
 }
+
+#[test]
+fn late_and_duplicate_fixes_are_counted_and_survive_a_snapshot() {
+    let geo = crate::geography();
+    let mut engine = Engine::new(EngineConfig::default(), geo.clone());
+    let base = events(1, 7).remove(0);
+    let model::EventKind::Observation(first) = &base.kind else { panic!("observation") };
+    let mut first = first.clone();
+    first.identity = Identity { mmsi: Some(642_999_001), ..Identity::default() };
+    first.source_kind = SourceKind::Ais;
+    first.kind = ObjectKind::Vessel;
+    let mut again = first.clone();
+    again.source = "another-receiver".into();
+    let mut older = first.clone();
+    older.time = Time(first.time.0 - 10_000);
+    older.position.lon -= 0.0001;
+    for (seq, o) in [first.clone(), again, older].into_iter().enumerate() {
+        engine.apply(seq as u64, &Event::observation(o.time, o));
+    }
+    assert_eq!((engine.duplicates(), engine.late(), engine.refused()), (1, 1, 0));
+    let id = engine.tracks().next().expect("one track").id.clone();
+    let entry = engine.track(&id).expect("entry");
+    assert!(entry.track.sources.contains("another-receiver"), "the duplicate's source counts");
+    assert_eq!(entry.history.len(), 2, "the duplicate adds no history point");
+    let restored =
+        Engine::restore(EngineConfig::default(), geo, &engine.snapshot()).expect("restore");
+    assert_eq!((restored.duplicates(), restored.late()), (1, 1));
+}
