@@ -124,6 +124,27 @@ fn rules_at<'a>(
 }
 
 impl<'a> Ctx<'a> {
+    /// The rules at a point: see [`rules_at`]. Free when no zone has an override.
+    pub fn rules_here(&self, lon: f64, lat: f64) -> &'a RulesConfig {
+        let (zones, geo, global) = (self.zones, self.geo, &self.config.rules);
+        if zones.is_empty() {
+            return global;
+        }
+        let mut containing: Vec<&str> = Vec::new();
+        geo.for_each_containing(lon, lat, |z| {
+            if zones.contains_key(&z.id) {
+                containing.push(z.id.as_str());
+            }
+        });
+        rules_at(zones, global, &containing)
+    }
+
+    /// The largest value of a setting over the global rules and every override: what a grid
+    /// must be sized for so that no zone's threshold reaches past the 3 × 3 cells.
+    pub fn widest(&self, f: impl Fn(&RulesConfig) -> f64) -> f64 {
+        self.zones.values().map(&f).fold(f(&self.config.rules), f64::max)
+    }
+
     /// The rules for one zone: its override, else the global rules.
     pub fn rules_of_zone(&self, zone: &str) -> &'a RulesConfig {
         let (zones, config) = (self.zones, self.config);

@@ -107,7 +107,7 @@ pub(crate) struct Proximity {
 }
 
 fn encounter_candidate(ctx: &Ctx<'_>, track: &Track) -> bool {
-    let cfg = &ctx.config.rules.encounter;
+    let cfg = &ctx.rules_here(track.position.lon, track.position.lat).encounter;
     cfg.enabled
         && track.kind == ObjectKind::Vessel
         && track.state != TrackState::Lost
@@ -119,12 +119,21 @@ fn encounter_candidate(ctx: &Ctx<'_>, track: &Track) -> bool {
 }
 
 fn convoy_candidate(ctx: &Ctx<'_>, track: &Track) -> bool {
-    let cfg = &ctx.config.rules.convoy;
+    let cfg = &ctx.rules_here(track.position.lon, track.position.lat).convoy;
     cfg.enabled
         && matches!(track.kind, ObjectKind::Vehicle | ObjectKind::Person)
         && track.state != TrackState::Lost
         && track.course_deg.is_some()
         && track.speed_mps.is_some_and(|s| s >= cfg.min_speed_mps)
+}
+
+/// Cell sizes: the widest distance any zone's rules use, so the 3 × 3 cells hold every pair.
+fn sea_cell_m(ctx: &Ctx<'_>) -> f64 {
+    ctx.widest(|r| r.encounter.max_distance_m.max(r.rendezvous.max_distance_m))
+}
+
+fn land_cell_m(ctx: &Ctx<'_>) -> f64 {
+    ctx.widest(|r| r.convoy.max_distance_m)
 }
 
 fn angle_between(a: f64, b: f64) -> f64 {
@@ -146,12 +155,10 @@ impl Proximity {
         for (n, e) in tracks {
             let p = &e.track.position;
             if encounter_candidate(ctx, &e.track) {
-                let metres = ctx.config.rules.encounter.max_distance_m;
-                self.sea.put(*n, cell_of(p.lon, p.lat, metres));
+                self.sea.put(*n, cell_of(p.lon, p.lat, sea_cell_m(ctx)));
             }
             if convoy_candidate(ctx, &e.track) {
-                let metres = ctx.config.rules.convoy.max_distance_m;
-                self.land.put(*n, cell_of(p.lon, p.lat, metres));
+                self.land.put(*n, cell_of(p.lon, p.lat, land_cell_m(ctx)));
             }
         }
     }
@@ -193,12 +200,13 @@ impl Proximity {
         a: u64,
         track: &Track,
     ) {
-        let config = ctx.config;
-        let cfg = &config.rules.encounter;
+        // The rules where the moving track is: a zone's override judges the pairs it makes.
+        let rules = ctx.rules_here(track.position.lon, track.position.lat);
+        let cfg = &rules.encounter;
         let t = track.last_time;
         let mut close = Vec::new();
         if encounter_candidate(ctx, track) {
-            let cell = cell_of(track.position.lon, track.position.lat, cfg.max_distance_m);
+            let cell = cell_of(track.position.lon, track.position.lat, sea_cell_m(ctx));
             self.sea.put(a, cell);
             for b in self.sea.near(cell, a) {
                 let Some(other) = tracks.get(&b) else { continue };
@@ -226,7 +234,7 @@ impl Proximity {
                 self.unpair(ctx, a, b, t);
             }
         }
-        let rendezvous = &config.rules.rendezvous;
+        let rendezvous = &rules.rendezvous;
         for (b, other, d) in close {
             let pair = self.pairs.entry((a.min(b), a.max(b))).or_insert(Pair {
                 since: t,
@@ -265,15 +273,14 @@ impl Proximity {
         a: u64,
         track: &Track,
     ) {
-        let config = ctx.config;
-        let cfg = &config.rules.convoy;
+        let cfg = &ctx.rules_here(track.position.lon, track.position.lat).convoy;
         let t = track.last_time;
         if !convoy_candidate(ctx, track) {
             self.land.remove(a);
             self.leave_convoy(ctx, a, t);
             return;
         }
-        let cell = cell_of(track.position.lon, track.position.lat, cfg.max_distance_m);
+        let cell = cell_of(track.position.lon, track.position.lat, land_cell_m(ctx));
         self.land.put(a, cell);
         let (course, speed) = (track.course_deg.unwrap_or(0.0), track.speed_mps.unwrap_or(0.0));
         let group: Vec<&Track> = self

@@ -247,3 +247,28 @@ fn an_acknowledged_alert_stays_acknowledged_until_it_closes() {
     assert_eq!(f.engine.alert(&id).map(|e| e.alert.state), Some(AlertState::Acknowledged));
     f.ack("a999999", T0 + 131 * MINUTE);
 }
+
+/// [`encounter`] with an override on the contiguous zone, where `SEA` lies.
+fn encounter_with_override(metres: f64, patch: serde_json::Value) -> Feed {
+    let mut config = engine::EngineConfig::default();
+    config.rules.zones.insert("sea.contiguous".into(), patch);
+    let mut f = Feed::new(config);
+    let other = (SEA.0, SEA.1 + dlat(metres));
+    for m in (0..=125).step_by(5) {
+        f.push(ais(642_200_001, T0 + m * MINUTE, SEA.0, SEA.1, 1.0));
+        f.push(ais(642_200_002, T0 + m * MINUTE, other.0, other.1, 1.0));
+    }
+    f
+}
+
+#[test]
+fn a_zone_override_widens_or_turns_off_the_encounter_rule_there() {
+    let geo = crate::geography();
+    assert!(geo.containing(SEA.0, SEA.1).iter().any(|z| z.id == "sea.contiguous"));
+    let wide = serde_json::json!({ "encounter": { "max_distance_m": 1_000.0 } });
+    assert_eq!(encounter_with_override(800.0, wide.clone()).alerts("encounter").len(), 1);
+    assert!(encounter_with_override(1_001.0, wide).alerts("encounter").is_empty());
+    let off = serde_json::json!({ "encounter": { "enabled": false } });
+    assert!(encounter_with_override(300.0, off).alerts("encounter").is_empty());
+    assert!(encounter(800.0, 125 * MINUTE).alerts("encounter").is_empty(), "globally 500 m");
+}
