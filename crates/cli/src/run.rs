@@ -29,6 +29,14 @@ pub fn demo(port: u16, speed: f64, data: PathBuf) -> anyhow::Result<ExitCode> {
     }
     let mut config = Config { data_dir: data, ..Config::default() };
     config.http.listen.set_port(port);
+    // Field units' ATAK/WinTAK/iTAK (or pytak) connect here; in the demo they are CGW's.
+    // `--port 0` (tests, several demos at once) takes any free port for TAK too.
+    let mut tak = server::tak::TakConfig::plain("CGW");
+    if port == 0 {
+        tak.listen.set_port(0);
+    }
+    let tak_listen = tak.listen;
+    config.tak = Some(tak);
     run(config, server::Seed::Demo, |addr| {
         say(&format!("Tansiq demo centre: http://{addr}"));
         say(&format!(
@@ -40,6 +48,7 @@ pub fn demo(port: u16, speed: f64, data: PathBuf) -> anyhow::Result<ExitCode> {
         say("    cgw.watch    coast guard, western region (CGW)  watch officer");
         say("    army.south   army, southern region (ARS)        watch officer");
         say("    moi.analyst  interior ministry (MOI)            analyst");
+        say(&format!("  TAK: Cursor-on-Target over TCP on {tak_listen} (clients belong to CGW)"));
         say("  The simulator (tansiq sim) is not fed into the demo yet: the picture starts empty.");
         say("  Stop with Ctrl-C; a restart with the same --data continues from the log.");
     })

@@ -27,6 +27,9 @@ pub struct Config {
     /// Configured sources (`[[sources]]` tables; `type` names the kind).
     #[serde(default)]
     pub sources: Vec<crate::sources::SourceConfig>,
+    /// The TAK server (`[tak]`): CoT over TCP, TLS and UDP; off unless configured.
+    #[serde(default)]
+    pub tak: Option<crate::tak::TakConfig>,
     /// The config file's folder: relative paths in it are read from here.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -99,6 +102,7 @@ impl Default for Config {
             engine: engine::EngineConfig::default(),
             geography: crate::geography::GeographyConfig::default(),
             sources: Vec::new(),
+            tak: None,
             base_dir: PathBuf::from("."),
         }
     }

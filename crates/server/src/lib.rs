@@ -18,6 +18,7 @@ pub mod metrics;
 pub mod radar_source;
 pub mod seed;
 pub mod sources;
+pub mod tak;
 mod web;
 
 pub use centre::{Centre, CentreError, Update};
@@ -71,6 +72,20 @@ pub async fn serve(
             }
         }
     }
+    let tak = match &config.tak {
+        Some(tak) => {
+            let limits = config.validation_limits();
+            match tak::start(tak, centre.clone(), &config.base_dir, limits).await {
+                Ok(tak) => Some(tak),
+                Err(error) => {
+                    running.iter().for_each(sources::RunningSource::stop);
+                    centre.stop();
+                    return Err(CentreError::Io(error.to_string()));
+                }
+            }
+        }
+        None => None,
+    };
     let router = http::router(centre.clone(), &config);
     on_listening(addr);
     tracing::info!(%addr, "serving");
@@ -81,6 +96,9 @@ pub async fn serve(
         .map_err(|e| CentreError::Io(e.to_string()))?;
     for source in &running {
         source.stop();
+    }
+    if let Some(tak) = &tak {
+        tak.stop();
     }
     centre.stop();
     Ok(())

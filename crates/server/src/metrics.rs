@@ -47,6 +47,81 @@ pub struct Metrics {
     pub snapshots_written: Counter,
     pub unauthorized: Counter,
     pub ais: AisMetrics,
+    pub tak: TakMetrics,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ListenerLabels {
+    pub listener: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ReasonLabels {
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct KindLabels {
+    pub kind: String,
+}
+
+/// The TAK server's counters (`crate::tak`).
+#[derive(Debug, Default)]
+pub struct TakMetrics {
+    /// Connections accepted, by listener (`tcp`, `tls`).
+    pub connections: Family<ListenerLabels, Counter>,
+    /// Connections closed, by reason (`closed`, `slow_client`, `tls_handshake`, a framing
+    /// error's reason …).
+    pub disconnects: Family<ReasonLabels, Counter>,
+    /// Events received from clients, by kind (`sa`, `chat`, `ping`, `control`, `other`).
+    pub received: Family<KindLabels, Counter>,
+    /// Frames skipped or refused without closing the connection, by reason.
+    pub skipped: Family<ReasonLabels, Counter>,
+    /// Events queued to clients.
+    pub sent: Counter,
+    /// Connected clients now.
+    pub clients: Gauge,
+}
+
+impl TakMetrics {
+    fn register(registry: &mut Registry) -> TakMetrics {
+        let tak = TakMetrics::default();
+        registry.register(
+            "tak_connections",
+            "TAK connections accepted, by listener",
+            tak.connections.clone(),
+        );
+        registry.register(
+            "tak_disconnects",
+            "TAK connections closed, by reason",
+            tak.disconnects.clone(),
+        );
+        registry.register(
+            "tak_events_received",
+            "CoT events received from TAK clients, by kind",
+            tak.received.clone(),
+        );
+        registry.register(
+            "tak_frames_skipped",
+            "TAK frames refused without closing the connection, by reason",
+            tak.skipped.clone(),
+        );
+        registry.register("tak_events_sent", "CoT events queued to TAK clients", tak.sent.clone());
+        registry.register("tak_clients", "TAK clients connected", tak.clients.clone());
+        tak
+    }
+
+    pub fn disconnected(&self, reason: &str) {
+        self.disconnects.get_or_create(&ReasonLabels { reason: reason.to_string() }).inc();
+    }
+
+    pub fn skipped(&self, reason: &str) {
+        self.skipped.get_or_create(&ReasonLabels { reason: reason.to_string() }).inc();
+    }
+
+    pub fn received(&self, kind: &str) {
+        self.received.get_or_create(&KindLabels { kind: kind.to_string() }).inc();
+    }
 }
 
 /// Per-source counters of the AIS sources (`source` label = the source's id).
@@ -186,6 +261,7 @@ impl Metrics {
             unauthorized.clone(),
         );
         let ais = AisMetrics::register(&mut registry);
+        let tak = TakMetrics::register(&mut registry);
         Metrics {
             registry,
             events_appended,
@@ -202,6 +278,7 @@ impl Metrics {
             snapshots_written,
             unauthorized,
             ais,
+            tak,
         }
     }
 

@@ -9,6 +9,7 @@ mod leaks;
 mod radar_sources;
 mod restart;
 mod sources;
+mod tak;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 

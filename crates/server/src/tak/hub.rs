@@ -1,0 +1,477 @@
+//! The hub: who is connected, the latest SA of every contact, and routing decided by the
+//! access policy.
+//!
+//! Routing runs under one short lock: for each other client, is the event addressed to it
+//! (`marti/dest`), and may its agency see the sender's agency's data? The policy decision is
+//! made once per receiving agency per event, not once per client, and the encoded bytes once
+//! per encoding, so a thousand clients cost a thousand `try_send`s. A full queue never blocks
+//! the sender: the slow client is told to go (`slow_client`) and the others keep flowing.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::time::Duration;
+
+use access::{Subject, SubjectKind, Viewer};
+use cot::control::Encoding;
+use cot::{CotType, Dest};
+use model::{AgencyId, Agreement, Marking, Observation, SourceKind, Time};
+use tokio::sync::{Notify, mpsc};
+use tokio::task::JoinHandle;
+
+use super::TakConfig;
+use crate::centre::Centre;
+use crate::http::now;
+use crate::metrics::Metrics;
+
+/// The source id of everything TAK clients say, in the log and the metrics.
+const SOURCE: &str = "tak";
+/// Observations that may wait for the log.
+const OBSERVATION_QUEUE: usize = 16_384;
+/// How often agreements are re-read and stale contacts forgotten.
+const SWEEP: Duration = Duration::from_secs(1);
+/// The server's own uid in the events it writes.
+pub(crate) const SERVER_UID: &str = "tansiq";
+
+/// An event encoded at most once per encoding, however many clients receive it.
+#[derive(Debug)]
+pub(crate) struct Prepared {
+    pub event: cot::Event,
+    xml: OnceLock<Vec<u8>>,
+    proto: OnceLock<Option<Vec<u8>>>,
+}
+
+impl Prepared {
+    fn new(event: cot::Event) -> Arc<Prepared> {
+        Arc::new(Prepared { event, xml: OnceLock::new(), proto: OnceLock::new() })
+    }
+
+    /// The bytes to write; `None` if the event has no protobuf form.
+    pub fn bytes(&self, encoding: Encoding) -> Option<&[u8]> {
+        match encoding {
+            Encoding::Xml => Some(self.xml.get_or_init(|| self.event.to_xml().into_bytes())),
+            Encoding::Protobuf => self
+                .proto
+                .get_or_init(|| {
+                    let message = self.event.to_tak_message().ok()?;
+                    Some(cot::frame::encode_stream_frame(&message))
+                })
+                .as_deref(),
+        }
+    }
+}
+
+/// What a connection's writer is asked to do, in order.
+#[derive(Debug)]
+pub(crate) enum Outgoing {
+    /// Another client's event (or the server's), shared between receivers.
+    Shared(Arc<Prepared>),
+    /// An event for this client only (a pong, a task).
+    Own(Box<cot::Event>),
+    /// Answer a version request, then switch if accepted.
+    Answer(u32),
+    /// The client sent a protobuf frame: answer in kind from now on.
+    ProtobufSeen,
+}
+
+/// Who said something: a connection (or the UDP listener, id 0) and its agency.
+#[derive(Clone, Debug)]
+pub(crate) struct Origin {
+    pub id: u64,
+    pub agency: AgencyId,
+    pub marking: Marking,
+}
+
+#[derive(Debug)]
+struct Client {
+    agency: AgencyId,
+    marking: Marking,
+    uid: Option<String>,
+    callsign: Option<String>,
+    last_type: Option<String>,
+    tx: mpsc::Sender<Outgoing>,
+    kick: Arc<Notify>,
+}
+
+#[derive(Debug)]
+struct Latest {
+    prepared: Arc<Prepared>,
+    owner: AgencyId,
+    marking: Marking,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    clients: HashMap<u64, Client>,
+    /// The latest SA of every contact, by uid, until it goes stale.
+    latest: HashMap<String, Latest>,
+    agreements: Vec<Agreement>,
+}
+
+/// The TAK server's shared state. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Hub {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    state: Mutex<State>,
+    centre: Centre,
+    observations: mpsc::Sender<(Time, Observation)>,
+    limits: model::ValidationLimits,
+    next_id: AtomicU64,
+    cot_kinds: BTreeSet<SourceKind>,
+}
+
+/// Why a task could not be sent to a unit's TAK client.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum TaskError {
+    #[error("unit {0} has no connected tak client")]
+    NotConnected(String),
+    #[error("the tak client of unit {0} is not keeping up; task not queued")]
+    QueueFull(String),
+}
+
+/// May clients of `viewer` see what a client of `owner` said? One decision per agency.
+fn decide(
+    agreements: &[Agreement],
+    viewer: &AgencyId,
+    owner: &AgencyId,
+    marking: &Marking,
+    event: &cot::Event,
+    cot_kinds: &BTreeSet<SourceKind>,
+    now: Time,
+) -> bool {
+    // A friendly atom, a chat or any other message is the unit's own data; an atom of another
+    // affiliation is a contact the unit reports, a track like any sensor's.
+    let cot_type = CotType::parse(&event.cot_type);
+    let kind = match cot_type.atom() {
+        Some(atom) if !atom.affiliation.is_friendly() => {
+            SubjectKind::Track { kind: atom.kind(), source_kinds: cot_kinds }
+        }
+        _ => SubjectKind::Unit,
+    };
+    let position = Some((event.point.lon, event.point.lat));
+    let subject = Subject { owner, marking, kind, position };
+    let viewer = Viewer { user: String::new(), agency: viewer.clone(), roles: BTreeSet::new() };
+    access::can_see(&viewer, &subject, agreements, now).allowed
+}
+
+fn addressed(dest: &Dest, client: &Client) -> bool {
+    let matches = |want: &Option<String>, have: &Option<String>| {
+        want.as_ref().is_some_and(|w| have.as_ref() == Some(w))
+    };
+    matches(&dest.uid, &client.uid) || matches(&dest.callsign, &client.callsign)
+}
+
+fn is_atom(event: &cot::Event) -> bool {
+    event.cot_type.starts_with("a-")
+}
+
+impl Hub {
+    /// The hub, its forwarder into the log and its sweeper.
+    pub(crate) fn start(
+        config: &TakConfig,
+        centre: Centre,
+        limits: model::ValidationLimits,
+    ) -> (Hub, Vec<JoinHandle<()>>) {
+        let _ = config;
+        let (tx, rx) = mpsc::channel(OBSERVATION_QUEUE);
+        let hub = Hub {
+            inner: Arc::new(Inner {
+                state: Mutex::new(State::default()),
+                centre: centre.clone(),
+                observations: tx,
+                limits,
+                next_id: AtomicU64::new(1),
+                cot_kinds: BTreeSet::from([SourceKind::Cot]),
+            }),
+        };
+        hub.refresh();
+        let forwarder = tokio::spawn(crate::sources::forward(SOURCE.to_owned(), rx, centre));
+        let sweeper = tokio::spawn({
+            let hub = hub.clone();
+            async move {
+                let mut tick = tokio::time::interval(SWEEP);
+                loop {
+                    tick.tick().await;
+                    hub.refresh();
+                }
+            }
+        });
+        (hub, vec![forwarder, sweeper])
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.inner.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub(crate) fn metrics(&self) -> &Metrics {
+        self.inner.centre.metrics()
+    }
+
+    /// Re-reads the agreements and forgets stale contacts.
+    fn refresh(&self) {
+        let agreements: Vec<Agreement> =
+            self.inner.centre.read(|e| e.directory().agreements().cloned().collect());
+        let now = now();
+        let mut state = self.lock();
+        state.agreements = agreements;
+        state.latest.retain(|_, latest| latest.prepared.event.stale > now);
+    }
+
+    /// The agency of an enabled user (a TLS client's certificate names one).
+    pub(crate) fn user_agency(&self, username: &str) -> Option<AgencyId> {
+        self.inner.centre.read(|engine| {
+            let user = engine.directory().user(username)?;
+            (!user.disabled).then(|| user.agency.clone())
+        })
+    }
+
+    /// Registers a connection and queues the latest SA of every contact its agency may see.
+    pub(crate) fn join(
+        &self,
+        agency: AgencyId,
+        marking: Marking,
+        tx: mpsc::Sender<Outgoing>,
+        kick: Arc<Notify>,
+    ) -> u64 {
+        let id = self.inner.next_id.fetch_add(1, Ordering::Relaxed);
+        let now = now();
+        let state = &mut *self.lock();
+        let mut replayed = 0;
+        for latest in state.latest.values() {
+            let event = &latest.prepared.event;
+            if event.stale <= now
+                || !decide(
+                    &state.agreements,
+                    &agency,
+                    &latest.owner,
+                    &latest.marking,
+                    event,
+                    &self.inner.cot_kinds,
+                    now,
+                )
+            {
+                continue;
+            }
+            if tx.try_send(Outgoing::Shared(latest.prepared.clone())).is_err() {
+                kick.notify_one();
+                break;
+            }
+            replayed += 1;
+        }
+        self.metrics().tak.sent.inc_by(replayed);
+        let client =
+            Client { agency, marking, uid: None, callsign: None, last_type: None, tx, kick };
+        state.clients.insert(id, client);
+        self.metrics().tak.clients.inc();
+        id
+    }
+
+    /// Forgets a connection and tells the others its contact is gone (`t-x-d-d`).
+    pub(crate) fn leave(&self, id: u64) {
+        let Some(client) = self.lock().clients.remove(&id) else { return };
+        self.metrics().tak.clients.dec();
+        let (Some(uid), Some(last_type)) = (client.uid, client.last_type) else { return };
+        self.lock().latest.remove(&uid);
+        let now = now();
+        let notice = cot::control::disconnect(&uid, &last_type, SERVER_UID, now);
+        let origin = Origin { id, agency: client.agency, marking: client.marking };
+        self.route(&origin, notice, now);
+    }
+
+    /// Tells every client to go (the server is stopping).
+    pub(crate) fn disconnect_all(&self) {
+        for client in self.lock().clients.values() {
+            client.kick.notify_one();
+        }
+    }
+
+    /// Something a client said that is neither a ping nor a negotiation: into the picture if
+    /// it is an atom, then to every client that may see it.
+    pub(crate) fn receive(&self, origin: &Origin, event: cot::Event) {
+        let now = now();
+        let metrics = &self.metrics().tak;
+        if is_atom(&event) {
+            metrics.received("sa");
+            self.observe(origin, &event, now);
+        } else if event.cot_type == "b-t-f" {
+            metrics.received("chat");
+        } else {
+            metrics.received("other");
+        }
+        self.route(origin, event, now);
+    }
+
+    fn observe(&self, origin: &Origin, event: &cot::Event, now: Time) {
+        let from = cot::SourceInfo {
+            source: SOURCE.to_owned(),
+            agency: origin.agency.clone(),
+            marking: origin.marking.clone(),
+            exercise: false,
+        };
+        let Ok(observation) = cot::to_observation(event, &from) else { return };
+        let metrics = self.metrics();
+        if let Err(error) = observation.validate(now, self.inner.limits) {
+            metrics.rejected(SOURCE, error.reason());
+            return;
+        }
+        if self.inner.observations.try_send((now, observation)).is_err() {
+            metrics.full(&format!("source:{SOURCE}"));
+            metrics.rejected(SOURCE, "queue_full");
+        }
+    }
+
+    /// Queues `event` to every other client addressed and allowed to see it.
+    fn route(&self, origin: &Origin, event: cot::Event, now: Time) {
+        let prepared = Prepared::new(event);
+        let event = &prepared.event;
+        let no_dests = Vec::new();
+        let dests = event.detail.as_ref().and_then(|d| d.marti()).map_or(&no_dests, |m| &m.dests);
+        let mut guard = self.lock();
+        let State { clients, latest, agreements } = &mut *guard;
+        if let Some(sender) = clients.get_mut(&origin.id) {
+            // The first atom with a call sign is the client's own SA: it names the client.
+            let own = sender.uid.as_deref().map_or(event.callsign().is_some(), |u| u == event.uid);
+            if is_atom(event) && own {
+                sender.uid = Some(event.uid.clone());
+                sender.callsign = event.callsign().map(str::to_owned).or(sender.callsign.take());
+                sender.last_type = Some(event.cot_type.clone());
+            }
+        }
+        if is_atom(event) && event.stale > now {
+            let owner = origin.agency.clone();
+            let entry =
+                Latest { prepared: prepared.clone(), owner, marking: origin.marking.clone() };
+            latest.insert(event.uid.clone(), entry);
+        }
+        if let Some(cot::control::Control::Delete { uid: Some(gone) }) =
+            cot::control::classify(event)
+        {
+            latest.remove(&gone);
+        }
+        let mut decisions: Vec<(&AgencyId, bool)> = Vec::new();
+        let mut sent = 0;
+        for (id, client) in clients.iter() {
+            if *id == origin.id || !(dests.is_empty() || dests.iter().any(|d| addressed(d, client)))
+            {
+                continue;
+            }
+            let allowed = match decisions.iter().find(|(a, _)| **a == client.agency) {
+                Some((_, allowed)) => *allowed,
+                None => {
+                    let allowed = decide(
+                        agreements,
+                        &client.agency,
+                        &origin.agency,
+                        &origin.marking,
+                        event,
+                        &self.inner.cot_kinds,
+                        now,
+                    );
+                    decisions.push((&client.agency, allowed));
+                    allowed
+                }
+            };
+            if !allowed {
+                continue;
+            }
+            match client.tx.try_send(Outgoing::Shared(prepared.clone())) {
+                Ok(()) => sent += 1,
+                Err(mpsc::error::TrySendError::Full(_)) => client.kick.notify_one(),
+                Err(mpsc::error::TrySendError::Closed(_)) => {}
+            }
+        }
+        self.metrics().tak.sent.inc_by(sent);
+    }
+
+    /// Sends `events` (see [`task_events`]) to the connected client of a unit, found by its
+    /// CoT uid or call sign. Returns how many were queued.
+    pub fn send_task(&self, unit: &str, events: Vec<cot::Event>) -> Result<usize, TaskError> {
+        let state = self.lock();
+        let wanted = Some(unit);
+        let client = state
+            .clients
+            .values()
+            .find(|c| c.uid.as_deref() == wanted || c.callsign.as_deref() == wanted)
+            .ok_or_else(|| TaskError::NotConnected(unit.to_owned()))?;
+        let n = events.len();
+        for event in events {
+            client
+                .tx
+                .try_send(Outgoing::Own(Box::new(event)))
+                .map_err(|_| TaskError::QueueFull(unit.to_owned()))?;
+        }
+        self.metrics().tak.sent.inc_by(n as u64);
+        Ok(n)
+    }
+
+    /// Connected clients now.
+    pub fn client_count(&self) -> usize {
+        self.lock().clients.len()
+    }
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A task for a unit as TAK clients show it: a marker at `(lat, lon)` with the task in its
+/// remarks, and a GeoChat message saying the same, both addressed to the unit (`marti/dest`).
+pub fn task_events(
+    unit_uid: &str,
+    task_id: &str,
+    title: &str,
+    (lat, lon): (f64, f64),
+    now: Time,
+) -> Result<Vec<cot::Event>, cot::CotError> {
+    let (unit, task, title) = (escape(unit_uid), escape(task_id), escape(title));
+    let time = cot::format_time(now);
+    let stale = cot::format_time(now.plus_millis(24 * 3_600_000));
+    let head = |uid: &str, cot_type: &str, how: &str| {
+        format!(
+            "<event version=\"2.0\" uid=\"{uid}\" type=\"{cot_type}\" how=\"{how}\" time=\"{time}\" start=\"{time}\" stale=\"{stale}\">"
+        )
+    };
+    let marker = format!(
+        "{}<point lat=\"{lat}\" lon=\"{lon}\" hae=\"9999999.0\" ce=\"9999999.0\" le=\"9999999.0\"/><detail><contact callsign=\"{title}\"/><remarks>{title}</remarks><link uid=\"{SERVER_UID}\" type=\"a-f-G-U-C\" relation=\"p-p\"/><marti><dest uid=\"{unit}\"/></marti></detail></event>",
+        head(&format!("{SERVER_UID}.task.{task}"), "b-m-p-s-p-i", "h-g-i-g-o")
+    );
+    let chat = format!(
+        "{}<point lat=\"{lat}\" lon=\"{lon}\" hae=\"9999999.0\" ce=\"9999999.0\" le=\"9999999.0\"/><detail><__chat parent=\"RootContactGroup\" groupOwner=\"false\" messageId=\"{task}\" chatroom=\"{unit}\" id=\"{unit}\" senderCallsign=\"Tansiq\"><chatgrp uid0=\"{SERVER_UID}\" uid1=\"{unit}\" id=\"{unit}\"/></__chat><link uid=\"{SERVER_UID}\" type=\"a-f-G-U-C\" relation=\"p-p\"/><remarks source=\"{SERVER_UID}\" to=\"{unit}\" time=\"{time}\">{title}</remarks><marti><dest uid=\"{unit}\"/></marti></detail></event>",
+        head(&format!("GeoChat.{SERVER_UID}.{unit}.{task}"), "b-t-f", "h-g-i-g-o")
+    );
+    Ok(vec![cot::Event::from_xml(marker.as_bytes())?, cot::Event::from_xml(chat.as_bytes())?])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn task_events_read_back_and_are_addressed_to_the_unit() {
+        let events =
+            task_events("ANDROID-1", "t1", "intercept <boat> & report", (32.9, 13.1), Time(0))
+                .expect("task events");
+        assert_eq!(events.len(), 2);
+        for event in &events {
+            let marti = event.detail.as_ref().and_then(|d| d.marti()).expect("marti");
+            assert_eq!(marti.dests[0].uid.as_deref(), Some("ANDROID-1"));
+        }
+        let remarks = events[1].detail.as_ref().and_then(|d| d.remarks()).expect("remarks");
+        assert_eq!(remarks.text, "intercept <boat> & report");
+    }
+}

@@ -1,0 +1,247 @@
+//! The TAK server: Cursor-on-Target over streaming TCP (8087), TLS with client certificates
+//! (8089) and UDP (6969), both ways, routed like a TAK server and decided by the access policy.
+//!
+//! ```text
+//!  client ──bytes──▶ conn (StreamDecoder, one per connection) ──▶ Hub::receive
+//!                         ▲ pong, negotiation answers                 │ atoms → observations
+//!                         │ (to the sender only)                      │   → forwarder → log
+//!  client ◀──bytes── writer ◀── [bounded queue per client] ◀── route ─┘ (policy per agency)
+//! ```
+//!
+//! Every connection belongs to an agency: a TLS client's certificate names a Tansiq user (its
+//! subject CN) and thus an agency; a plain TCP or UDP client belongs to the agency configured
+//! on the listener. What a client says is the agency's data, so [`Hub`] asks `access::can_see`
+//! for each receiving agency before queueing it. A client whose queue is full is disconnected
+//! (counted as `slow_client`); the others never wait for it. The codec is the `cot` crate;
+//! this module owns sockets, TLS, clocks and routing.
+
+mod conn;
+mod hub;
+mod tls;
+mod udp;
+
+pub use hub::{Hub, TaskError, task_events};
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use model::{AgencyId, Marking};
+use serde::Deserialize;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+use crate::centre::Centre;
+
+/// The `[tak]` table.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TakConfig {
+    /// Streaming CoT over plain TCP.
+    #[serde(default = "default_listen")]
+    pub listen: SocketAddr,
+    /// The agency that plain TCP and UDP clients belong to (they present no identity).
+    pub agency: AgencyId,
+    /// The marking given to what TAK clients say.
+    #[serde(default)]
+    pub marking: Marking,
+    /// Streaming CoT over TLS with client certificates (8089); needs `cert`, `key`, `client_ca`.
+    #[serde(default)]
+    pub tls_listen: Option<SocketAddr>,
+    /// The server's certificate chain (PEM).
+    #[serde(default)]
+    pub cert: Option<PathBuf>,
+    /// The server's private key (PEM).
+    #[serde(default)]
+    pub key: Option<PathBuf>,
+    /// The CA (PEM) that client certificates must chain to.
+    #[serde(default)]
+    pub client_ca: Option<PathBuf>,
+    /// CoT datagrams (XML or TAK protocol mesh frames), input only.
+    #[serde(default)]
+    pub udp_listen: Option<SocketAddr>,
+    /// Events queued for one client before it counts as too slow and is disconnected.
+    #[serde(default = "default_client_queue")]
+    pub client_queue: usize,
+    /// The largest event or frame a client may send.
+    #[serde(default = "default_max_event_bytes")]
+    pub max_event_bytes: usize,
+}
+
+pub fn default_listen() -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], 8087))
+}
+
+pub fn default_tls_listen() -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], 8089))
+}
+
+fn default_client_queue() -> usize {
+    4_096
+}
+
+fn default_max_event_bytes() -> usize {
+    cot::DEFAULT_MAX_EVENT_BYTES
+}
+
+impl TakConfig {
+    /// Plain TCP on the default port, for clients of `agency`.
+    pub fn plain(agency: &str) -> TakConfig {
+        TakConfig {
+            listen: default_listen(),
+            agency: AgencyId::new(agency),
+            marking: Marking::default(),
+            tls_listen: None,
+            cert: None,
+            key: None,
+            client_ca: None,
+            udp_listen: None,
+            client_queue: default_client_queue(),
+            max_event_bytes: default_max_event_bytes(),
+        }
+    }
+
+    pub(crate) fn limits(&self) -> cot::Limits {
+        cot::Limits { max_event_bytes: self.max_event_bytes.max(1024) }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TakError {
+    #[error("tak: cannot listen on {addr} ({what}): {message}")]
+    Bind { addr: SocketAddr, what: &'static str, message: String },
+    #[error("tak: tls_listen needs `{0}`")]
+    Missing(&'static str),
+    #[error("tak: cannot read {path}: {message}")]
+    Read { path: PathBuf, message: String },
+    #[error("tak: invalid tls setup: {0}")]
+    Tls(String),
+}
+
+/// A started TAK server: where it listens, its hub, and its tasks.
+#[derive(Debug)]
+pub struct RunningTak {
+    pub tcp_addr: SocketAddr,
+    pub tls_addr: Option<SocketAddr>,
+    pub udp_addr: Option<SocketAddr>,
+    pub hub: Hub,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl RunningTak {
+    /// Stops listening and disconnects every client.
+    pub fn stop(&self) {
+        for task in &self.tasks {
+            task.abort();
+        }
+        self.hub.disconnect_all();
+    }
+}
+
+/// Which listener a connection came in on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Listener {
+    Tcp,
+    Tls,
+}
+
+impl Listener {
+    fn label(self) -> &'static str {
+        match self {
+            Listener::Tcp => "tcp",
+            Listener::Tls => "tls",
+        }
+    }
+}
+
+async fn bind(addr: SocketAddr, what: &'static str) -> Result<TcpListener, TakError> {
+    TcpListener::bind(addr).await.map_err(|e| TakError::Bind { addr, what, message: e.to_string() })
+}
+
+fn resolve(
+    base_dir: &Path,
+    path: &Option<PathBuf>,
+    key: &'static str,
+) -> Result<PathBuf, TakError> {
+    let path = path.as_ref().ok_or(TakError::Missing(key))?;
+    Ok(if path.is_absolute() { path.clone() } else { base_dir.join(path) })
+}
+
+/// Starts the listeners. Must be called inside a tokio runtime. Relative certificate paths are
+/// read from `base_dir` (the config file's folder).
+pub async fn start(
+    config: &TakConfig,
+    centre: Centre,
+    base_dir: &Path,
+    limits: model::ValidationLimits,
+) -> Result<RunningTak, TakError> {
+    let tls = match config.tls_listen {
+        Some(addr) => {
+            let cert = resolve(base_dir, &config.cert, "cert")?;
+            let key = resolve(base_dir, &config.key, "key")?;
+            let ca = resolve(base_dir, &config.client_ca, "client_ca")?;
+            Some((addr, tls::acceptor(&cert, &key, &ca)?))
+        }
+        None => None,
+    };
+    let tcp = bind(config.listen, "tcp").await?;
+    let tcp_addr = tcp.local_addr().map_err(|e| TakError::Bind {
+        addr: config.listen,
+        what: "tcp",
+        message: e.to_string(),
+    })?;
+    let (hub, mut tasks) = Hub::start(config, centre, limits);
+    let shared = Arc::new(conn::Settings {
+        limits: config.limits(),
+        queue: config.client_queue.max(1),
+        agency: config.agency.clone(),
+        marking: config.marking.clone(),
+    });
+    tasks.push(tokio::spawn(conn::accept_tcp(tcp, hub.clone(), shared.clone())));
+    tracing::info!(%tcp_addr, "tak tcp listening");
+    let mut tls_addr = None;
+    if let Some((addr, acceptor)) = tls {
+        let listener = bind(addr, "tls").await?;
+        let local = listener.local_addr().map_err(|e| TakError::Bind {
+            addr,
+            what: "tls",
+            message: e.to_string(),
+        })?;
+        tls_addr = Some(local);
+        tasks.push(tokio::spawn(conn::accept_tls(listener, acceptor, hub.clone(), shared.clone())));
+        tracing::info!(%local, "tak tls listening");
+    }
+    let mut udp_addr = None;
+    if let Some(addr) = config.udp_listen {
+        let socket = tokio::net::UdpSocket::bind(addr).await.map_err(|e| TakError::Bind {
+            addr,
+            what: "udp",
+            message: e.to_string(),
+        })?;
+        let local = socket.local_addr().map_err(|e| TakError::Bind {
+            addr,
+            what: "udp",
+            message: e.to_string(),
+        })?;
+        udp_addr = Some(local);
+        tasks.push(tokio::spawn(udp::receive(socket, hub.clone(), shared)));
+        tracing::info!(%local, "tak udp listening");
+    }
+    Ok(RunningTak { tcp_addr, tls_addr, udp_addr, hub, tasks })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_names_unknown_keys_and_has_defaults() {
+        let config: TakConfig = toml::from_str("agency = \"CGW\"\n").expect("minimal");
+        assert_eq!(config.listen, default_listen());
+        assert_eq!(config.client_queue, default_client_queue());
+        let err = toml::from_str::<TakConfig>("agency = \"CGW\"\nlistn = \"1.2.3.4:1\"\n")
+            .expect_err("typo");
+        assert!(err.to_string().contains("listn"), "{err}");
+        assert_eq!(TakConfig::plain("CGW"), config);
+    }
+}

@@ -1,0 +1,421 @@
+//! The TAK server against real clients: pytak over TCP and TLS (client certificates made here
+//! with rcgen), takproto speaking TAK protocol v1 after a negotiation on a raw socket, and raw
+//! sockets sending what a hostile or broken client would. The Python clients run from the
+//! virtualenv `scripts/test` makes (or `TANSIQ_PYTHON`).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use server::tak::{self, RunningTak, TakConfig};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+use crate::TestCentre;
+
+/// Where `scripts/test` puts the virtualenv with pytak and takproto.
+const DEFAULT_VENV_PYTHON: &str = "/var/tmp/tansiq-tak-venv/bin/python";
+
+fn python() -> PathBuf {
+    if let Some(path) = std::env::var_os("TANSIQ_PYTHON") {
+        return PathBuf::from(path);
+    }
+    let default = PathBuf::from(DEFAULT_VENV_PYTHON);
+    assert!(
+        default.exists(),
+        "the TAK tests need Python with pytak and takproto: run ./scripts/test (it makes \
+         {DEFAULT_VENV_PYTHON}) or set TANSIQ_PYTHON to a python that has them"
+    );
+    default
+}
+
+fn script(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tak").join(name)
+}
+
+/// What a client script did: its exit code and the JSON lines it printed.
+#[derive(Debug)]
+struct Run {
+    code: Option<i32>,
+    lines: Vec<serde_json::Value>,
+    stderr: String,
+}
+
+impl Run {
+    fn uids_of_type(&self, cot_type: &str) -> Vec<String> {
+        self.lines
+            .iter()
+            .filter(|l| l["type"] == cot_type)
+            .filter_map(|l| l["uid"].as_str().map(str::to_owned))
+            .collect()
+    }
+
+    fn assert_code(&self, code: i32) {
+        assert_eq!(self.code, Some(code), "lines: {:?}\nstderr: {}", self.lines, self.stderr);
+    }
+
+    fn has_type(&self, cot_type: &str) -> bool {
+        self.lines.iter().any(|l| l["type"] == cot_type)
+    }
+}
+
+async fn run(name: &str, args: Vec<String>, env: Vec<(&'static str, String)>) -> Run {
+    let mut command = Command::new(python());
+    command.arg(script(name)).args(args);
+    for (k, v) in &env {
+        command.env(k, v);
+    }
+    let output = tokio::task::spawn_blocking(move || command.output())
+        .await
+        .expect("join")
+        .expect("python runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    Run {
+        code: output.status.code(),
+        lines: stdout.lines().filter_map(|l| serde_json::from_str(l).ok()).collect(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+fn args(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| s.to_string()).collect()
+}
+
+fn tcp_env(tak: &RunningTak) -> Vec<(&'static str, String)> {
+    vec![("COT_URL", format!("tcp://127.0.0.1:{}", tak.tcp_addr.port()))]
+}
+
+async fn start(c: &TestCentre, mut config: TakConfig, dir: &Path) -> RunningTak {
+    config.listen = "127.0.0.1:0".parse().expect("addr");
+    tak::start(&config, c.centre.clone(), dir, c.config.validation_limits()).await.expect("tak")
+}
+
+fn metric(c: &TestCentre, needle: &str) -> bool {
+    c.centre.metrics().render().lines().any(|l| l.starts_with(needle))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pytak_clients_exchange_sa_over_tcp_and_become_tracks() {
+    let c = TestCentre::new().await;
+    let tak = start(&c, TakConfig::plain("CGW"), Path::new(".")).await;
+    let env = tcp_env(&tak);
+    let a = run(
+        "pytak_client.py",
+        args(&["--uid", "BOAT-A", "--callsign", "ALPHA", "--expect-uid", "BOAT-B"]),
+        env.clone(),
+    );
+    let b = run(
+        "pytak_client.py",
+        args(&["--uid", "BOAT-B", "--callsign", "BRAVO", "--expect-uid", "BOAT-A"]),
+        env.clone(),
+    );
+    let (a, b) = tokio::join!(a, b);
+    a.assert_code(0);
+    b.assert_code(0);
+    for run in [&a, &b] {
+        assert!(run.has_type("t-x-takp-v"), "the server offers protocol v1: {run:?}");
+    }
+    for _ in 0..200 {
+        if c.centre.read(|e| e.track_count()) >= 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let (_, tracks) = c.get("/api/v1/tracks").await;
+    let text = tracks.to_string();
+    assert!(text.contains("BOAT-A") && text.contains("BOAT-B"), "{tracks}");
+    assert!(metric(&c, "tansiq_tak_events_received_total{kind=\"sa\"}"));
+    tak.stop();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ping_is_answered_to_the_sender_only_and_a_leaver_is_deleted() {
+    let c = TestCentre::new().await;
+    let tak = start(&c, TakConfig::plain("CGW"), Path::new(".")).await;
+    let env = tcp_env(&tak);
+    // A pings, and leaves once it has its pong and B's SA; B waits for A's t-x-d-d.
+    let a = run(
+        "pytak_client.py",
+        args(&[
+            "--uid",
+            "A",
+            "--callsign",
+            "A",
+            "--ping",
+            "--expect-type",
+            "t-x-c-t-r",
+            "--expect-uid",
+            "B",
+        ]),
+        env.clone(),
+    );
+    let b = run(
+        "pytak_client.py",
+        args(&["--uid", "B", "--callsign", "B", "--expect-uid", "A", "--expect-delete", "A"]),
+        env.clone(),
+    );
+    let (a, b) = tokio::join!(a, b);
+    a.assert_code(0);
+    b.assert_code(0);
+    assert!(!b.has_type("t-x-c-t") && !b.has_type("t-x-c-t-r"), "pings stay private: {b:?}");
+    assert!(b.uids_of_type("t-x-d-d").iter().all(|uid| uid == "tansiq"), "{b:?}");
+    tak.stop();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn takproto_negotiates_version_1_and_trades_sa_with_an_xml_client() {
+    let c = TestCentre::new().await;
+    let tak = start(&c, TakConfig::plain("CGW"), Path::new(".")).await;
+    let port = tak.tcp_addr.port().to_string();
+    let proto = run(
+        "takproto_v1.py",
+        args(&["--port", &port, "--uid", "PROTO-1", "--expect-uid", "XML-1"]),
+        vec![],
+    );
+    let xml = run(
+        "pytak_client.py",
+        args(&["--uid", "XML-1", "--callsign", "XML", "--expect-uid", "PROTO-1"]),
+        tcp_env(&tak),
+    );
+    let (proto, xml) = tokio::join!(proto, xml);
+    proto.assert_code(0);
+    xml.assert_code(0);
+    assert_eq!(proto.lines[0]["version"], "1", "{proto:?}");
+    assert_eq!(proto.lines[1]["status"], "true", "{proto:?}");
+    let peer = proto.lines.iter().find(|l| l["uid"] == "XML-1").expect("peer sa as protobuf");
+    assert_eq!(peer["callsign"], "XML");
+    assert!((peer["lat"].as_f64().expect("lat") - 32.9).abs() < 1e-9, "{peer}");
+    tak.stop();
+}
+
+struct Pki {
+    dir: tempfile::TempDir,
+}
+
+impl Pki {
+    /// A CA, a server certificate for 127.0.0.1, and client certificates whose CN is a user.
+    fn new(users: &[&str]) -> Pki {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let write =
+            |name: &str, text: String| std::fs::write(dir.path().join(name), text).expect("write");
+        let ca_key = rcgen::KeyPair::generate().expect("key");
+        let mut ca = rcgen::CertificateParams::new(Vec::new()).expect("ca");
+        ca.distinguished_name.push(rcgen::DnType::CommonName, "Tansiq test CA");
+        ca.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        write("ca.pem", ca.self_signed(&ca_key).expect("ca cert").pem());
+        let issuer = rcgen::Issuer::new(ca, ca_key);
+        let leaf = |name: &str, sans: Vec<String>| {
+            let key = rcgen::KeyPair::generate().expect("key");
+            let mut params = rcgen::CertificateParams::new(sans).expect("params");
+            params.distinguished_name.push(rcgen::DnType::CommonName, name);
+            write(&format!("{name}.pem"), params.signed_by(&key, &issuer).expect("sign").pem());
+            write(&format!("{name}.key"), key.serialize_pem());
+        };
+        leaf("server", vec!["localhost".into(), "127.0.0.1".into()]);
+        for user in users {
+            leaf(user, Vec::new());
+        }
+        Pki { dir }
+    }
+
+    fn env(&self, tak: &RunningTak, user: &str) -> Vec<(&'static str, String)> {
+        let path = |name: String| self.dir.path().join(name).display().to_string();
+        let port = tak.tls_addr.expect("tls").port();
+        vec![
+            ("COT_URL", format!("tls://127.0.0.1:{port}")),
+            ("PYTAK_TLS_CLIENT_CERT", path(format!("{user}.pem"))),
+            ("PYTAK_TLS_CLIENT_KEY", path(format!("{user}.key"))),
+            ("PYTAK_TLS_CLIENT_CAFILE", path("ca.pem".into())),
+        ]
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pytak_over_tls_is_the_certificates_user_and_sees_what_its_agency_may() {
+    let c = TestCentre::new().await;
+    let pki = Pki::new(&["cgw.watch", "moi.watch", "nobody"]);
+    let mut config = TakConfig::plain("CGW");
+    config.tls_listen = Some("127.0.0.1:0".parse().expect("addr"));
+    config.cert = Some("server.pem".into());
+    config.key = Some("server.key".into());
+    config.client_ca = Some("ca.pem".into());
+    let tak = start(&c, config, pki.dir.path()).await;
+    let tls_port = tak.tls_addr.expect("tls").port();
+
+    // Half-open handshakes: one says nothing, one stops inside its ClientHello.
+    let mut silent = TcpStream::connect(("127.0.0.1", tls_port)).await.expect("connect");
+    let mut partial = TcpStream::connect(("127.0.0.1", tls_port)).await.expect("connect");
+    partial.write_all(&[0x16, 0x03, 0x01, 0x02, 0x00, 0x01]).await.expect("partial hello");
+
+    // cgw.watch over TLS and a plain CGW client see each other; moi.watch (no agreement in
+    // the test directory) sees neither; a certificate naming no user is refused.
+    let cgw = run(
+        "pytak_client.py",
+        args(&["--uid", "TLS-CGW", "--callsign", "CGW1", "--expect-uid", "TCP-CGW"]),
+        pki.env(&tak, "cgw.watch"),
+    );
+    let plain = run(
+        "pytak_client.py",
+        args(&["--uid", "TCP-CGW", "--callsign", "CGW2", "--expect-uid", "TLS-CGW"]),
+        tcp_env(&tak),
+    );
+    let moi = run(
+        "pytak_client.py",
+        args(&[
+            "--uid",
+            "TLS-MOI",
+            "--callsign",
+            "MOI1",
+            "--expect-uid",
+            "TLS-CGW",
+            "--timeout",
+            "4",
+        ]),
+        pki.env(&tak, "moi.watch"),
+    );
+    let nobody = run(
+        "pytak_client.py",
+        args(&["--uid", "X", "--callsign", "X", "--expect-uid", "TLS-CGW", "--timeout", "4"]),
+        pki.env(&tak, "nobody"),
+    );
+    let (cgw, plain, moi, nobody) = tokio::join!(cgw, plain, moi, nobody);
+    cgw.assert_code(0);
+    plain.assert_code(0);
+    assert_eq!(moi.code, Some(1), "moi must time out: {moi:?}");
+    assert!(moi.lines.iter().all(|l| l["uid"] != "TLS-CGW" && l["uid"] != "TCP-CGW"), "{moi:?}");
+    assert_ne!(nobody.code, Some(0), "{nobody:?}");
+    assert!(metric(&c, "tansiq_tak_disconnects_total{reason=\"unknown_user\"} 1"));
+    assert!(metric(&c, "tansiq_tak_connections_total{listener=\"tls\"} 2"));
+    let _ = silent.write_all(b"").await;
+    drop((silent, partial));
+    tak.stop();
+}
+
+// ---- bad input over raw sockets ----
+
+fn sa(uid: &str, remarks: &str) -> String {
+    let now = cot::format_time(model::Time(crate::now_ms()));
+    let stale = cot::format_time(model::Time(crate::now_ms() + 60_000));
+    format!(
+        "<event version=\"2.0\" uid=\"{uid}\" type=\"a-f-S-X\" how=\"m-g\" time=\"{now}\" start=\"{now}\" stale=\"{stale}\"><point lat=\"32.9\" lon=\"13.2\" hae=\"0\" ce=\"10\" le=\"10\"/><detail><contact callsign=\"{uid}\"/><remarks>{remarks}</remarks></detail></event>"
+    )
+}
+
+/// A client that reads everything and reports when an event with `uid` has arrived.
+fn watcher(mut stream: TcpStream, uid: &str) -> tokio::task::JoinHandle<bool> {
+    let needle = format!("uid=\"{uid}\"").into_bytes();
+    tokio::spawn(async move {
+        let mut seen = Vec::new();
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            let n = match tokio::time::timeout(Duration::from_secs(20), stream.read(&mut buf)).await
+            {
+                Ok(Ok(n)) if n > 0 => n,
+                _ => return false,
+            };
+            seen.extend_from_slice(&buf[..n]);
+            if seen.windows(needle.len()).any(|w| w == needle) {
+                return true;
+            }
+            let keep = seen.len().saturating_sub(needle.len());
+            seen.drain(..keep);
+        }
+    })
+}
+
+async fn closed_within(stream: &mut TcpStream, secs: u64) -> bool {
+    let mut buf = vec![0u8; 64 * 1024];
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
+    while let Ok(read) = tokio::time::timeout_at(deadline, stream.read(&mut buf)).await {
+        if matches!(read, Ok(0) | Err(_)) {
+            return true;
+        }
+    }
+    false
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_input_closes_or_skips_with_a_counted_reason_and_others_keep_flowing() {
+    let c = TestCentre::new().await;
+    let tak = start(&c, TakConfig::plain("CGW"), Path::new(".")).await;
+    let addr = tak.tcp_addr;
+    let observer = TcpStream::connect(addr).await.expect("observer");
+    let seen_good = watcher(observer, "GOOD");
+    tokio::time::sleep(Duration::from_millis(100)).await;
+
+    // Skipped, the connection goes on: an entity bomb and protobuf garbage, then a good SA.
+    let mut skipper = TcpStream::connect(addr).await.expect("connect");
+    let bomb = "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">]><event version=\"2.0\" uid=\"BOMB\" type=\"a-f-S\" how=\"m-g\" time=\"2026-01-01T00:00:00Z\" start=\"2026-01-01T00:00:00Z\" stale=\"2036-01-01T00:00:00Z\"><point lat=\"1\" lon=\"1\"/><detail><remarks>&lol2;</remarks></detail></event>";
+    skipper.write_all(bomb.as_bytes()).await.expect("bomb");
+    skipper.write_all(&[0xbf, 0x05, 0xff, 0xff, 0xff, 0xff, 0xff]).await.expect("garbage");
+    skipper.write_all(sa("GOOD", "after garbage").as_bytes()).await.expect("good");
+    assert!(seen_good.await.expect("join"), "the good SA after the garbage reaches others");
+
+    // Fatal: the connection is closed, and why is counted.
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("invalid_varint", [vec![0xbf], vec![0xff; 10]].concat()),
+        ("xml_too_large", {
+            let mut big = b"<event version=\"2.0\" uid=\"BIG\"><detail><remarks>".to_vec();
+            big.resize(10 * 1024 * 1024, b'a');
+            big
+        }),
+        ("unexpected_byte", b"\x00\x01 not cot".to_vec()),
+    ];
+    for (reason, bytes) in cases {
+        let mut stream = TcpStream::connect(addr).await.expect("connect");
+        let _ = stream.write_all(&bytes).await;
+        assert!(closed_within(&mut stream, 10).await, "{reason}: the server closes");
+        let needle = format!("tansiq_tak_disconnects_total{{reason=\"{reason}\"}} 1");
+        for _ in 0..100 {
+            if metric(&c, &needle) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert!(metric(&c, &needle), "{needle}\n{}", c.centre.metrics().render());
+    }
+    // Unterminated: the client stops inside an event.
+    let mut stream = TcpStream::connect(addr).await.expect("connect");
+    stream.write_all(b"<event version=\"2.0\" uid=\"HALF\"><point").await.expect("half");
+    stream.shutdown().await.expect("shutdown");
+    assert!(closed_within(&mut stream, 10).await);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(metric(&c, "tansiq_tak_disconnects_total{reason=\"truncated\"} 1"));
+    assert!(metric(&c, "tansiq_tak_frames_skipped_total{reason=\"invalid_event\"} 2"));
+    let (_, tracks) = c.get("/api/v1/tracks").await;
+    assert!(!tracks.to_string().contains("BOMB"), "{tracks}");
+    tak.stop();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_never_reads_is_disconnected_and_the_others_keep_flowing() {
+    let c = TestCentre::new().await;
+    let mut config = TakConfig::plain("CGW");
+    config.client_queue = 1_024;
+    let tak = start(&c, config, Path::new(".")).await;
+    let addr = tak.tcp_addr;
+    // A small receive buffer, so that the server's queue, not the kernel, holds the backlog.
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket.set_recv_buffer_size(4_096).expect("rcvbuf");
+    let sleeper = socket.connect(addr).await.expect("slow client");
+    let observer = TcpStream::connect(addr).await.expect("observer");
+    let seen_last = watcher(observer, "LAST");
+    let mut sender = TcpStream::connect(addr).await.expect("sender");
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    // 30 MB of SAs at about 10 MB/s: far more than the slow client's queue and buffers hold,
+    // slow enough for a reading client in a debug build on a busy machine.
+    let padding = "x".repeat(10_000);
+    for i in 0..3_000 {
+        sender.write_all(sa(&format!("FAST-{}", i % 10), &padding).as_bytes()).await.expect("send");
+        if i % 5 == 0 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+    sender.write_all(sa("LAST", "done").as_bytes()).await.expect("send last");
+    let seen = seen_last.await.expect("join");
+    assert!(seen, "the reading client got everything\n{}", c.centre.metrics().render());
+    // Exactly one: the sleeper, not the reader.
+    assert!(metric(&c, "tansiq_tak_disconnects_total{reason=\"slow_client\"} 1"));
+    drop(sleeper);
+    tak.stop();
+}
