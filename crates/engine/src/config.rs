@@ -33,6 +33,8 @@ pub struct EngineConfig {
     pub alert_retention_ms: i64,
     /// Every detection rule's thresholds, globally and per zone.
     pub rules: crate::rules::RulesConfig,
+    /// Automatic incidents: which alerts open or attach to incidents.
+    pub incidents: incident::AutoConfig,
 }
 
 impl Default for EngineConfig {
@@ -52,6 +54,7 @@ impl Default for EngineConfig {
             fusion: crate::fusion::FusionConfig::default(),
             alert_retention_ms: 7 * Time::MS_PER_DAY,
             rules: crate::rules::RulesConfig::default(),
+            incidents: incident::AutoConfig::default(),
         }
     }
 }

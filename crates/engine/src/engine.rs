@@ -32,6 +32,8 @@ pub enum ChangeOp {
 pub enum Change {
     Track { id: TrackId, op: ChangeOp },
     Alert { id: String, op: ChangeOp },
+    Incident { id: String, op: ChangeOp },
+    Unit { id: String, op: ChangeOp },
     Directory(crate::DirectoryChange),
 }
 
@@ -64,6 +66,8 @@ pub struct Engine {
     /// report heard by two receivers): they add their source, nothing else.
     #[serde(default)]
     duplicates: u64,
+    /// Incidents and units (issue 7), with the automatic incidents derived from alerts.
+    incidents: incident::Incidents,
     /// Association key → track number. Derived: rebuilt on restore, never iterated.
     #[serde(skip)]
     keys: FxHashMap<AssocKey, u64>,
@@ -94,6 +98,8 @@ struct Stored {
     late: u64,
     #[serde(default)]
     duplicates: u64,
+    #[serde(default)]
+    incidents: incident::Incidents,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -120,6 +126,7 @@ impl Engine {
             refused: 0,
             late: 0,
             duplicates: 0,
+            incidents: incident::Incidents::new(),
             keys: FxHashMap::default(),
             deadlines: BTreeSet::new(),
             fused: fusion::FusionGrid::default(),
@@ -144,6 +151,7 @@ impl Engine {
         engine.refused = stored.refused;
         engine.late = stored.late;
         engine.duplicates = stored.duplicates;
+        engine.incidents = stored.incidents;
         let config = &engine.config;
         for entry in engine.tracks.values_mut() {
             entry.filed = next_deadline(entry, config);
@@ -226,6 +234,11 @@ impl Engine {
         self.alerts.len()
     }
 
+    /// Incidents and units.
+    pub fn incidents(&self) -> &incident::Incidents {
+        &self.incidents
+    }
+
     /// Folds one event. `seq` must be [`Engine::folded`]; an event already folded (a replay
     /// overlap after a snapshot) is ignored and reports no change.
     pub fn apply(&mut self, seq: u64, event: &Event) -> Vec<Change> {
@@ -245,6 +258,15 @@ impl Engine {
             EventKind::AlertAcknowledged { id, actor } => {
                 self.alerts.acknowledge(id, actor, event.time, &mut changes);
             }
+            EventKind::Incident(e) => {
+                crate::incidents::apply_logged(
+                    &mut self.incidents,
+                    seq,
+                    event.time,
+                    e,
+                    &mut changes,
+                );
+            }
             other => {
                 if let Some(change) = self.directory.apply(event.time, other) {
                     changes.push(Change::Directory(change));
@@ -253,6 +275,15 @@ impl Engine {
         }
         self.sweep(&mut changes);
         self.alerts.prune(self.now, self.config.alert_retention_ms, &mut changes);
+        let Engine { config, incidents, alerts, .. } = self;
+        crate::incidents::derive(
+            &config.incidents,
+            incidents,
+            alerts,
+            seq,
+            event.time,
+            &mut changes,
+        );
         changes
     }
 

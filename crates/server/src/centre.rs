@@ -266,6 +266,8 @@ fn forward(metrics: &Metrics, engine_tx: &SyncSender<Committed>, committed: Comm
 struct Changed {
     tracks: Vec<(TrackId, ChangeOp)>,
     alerts: Vec<(String, ChangeOp)>,
+    incidents: Vec<String>,
+    units: Vec<String>,
 }
 
 struct Folder {
@@ -289,6 +291,8 @@ impl Folder {
                         match change {
                             Change::Track { id, op } => changed.tracks.push((id, op)),
                             Change::Alert { id, op } => changed.alerts.push((id, op)),
+                            Change::Incident { id, .. } => changed.incidents.push(id),
+                            Change::Unit { id, .. } => changed.units.push(id),
                             Change::Directory(what) => {
                                 let update = Update {
                                     kind: "directory",
@@ -323,7 +327,10 @@ impl Folder {
 
     fn publish(&self, mut changed: Changed) {
         if self.updates.receiver_count() == 0
-            || (changed.tracks.is_empty() && changed.alerts.is_empty())
+            || (changed.tracks.is_empty()
+                && changed.alerts.is_empty()
+                && changed.incidents.is_empty()
+                && changed.units.is_empty())
         {
             return;
         }
@@ -362,6 +369,7 @@ impl Folder {
             };
             updates.push(update);
         }
+        crate::api::incidents::updates(&engine, changed.incidents, changed.units, &mut updates);
         drop(engine);
         for update in updates {
             if self.updates.send(Arc::new(update)).is_err() {

@@ -46,7 +46,7 @@ const MAX_AUTH_BODY: usize = 4 * 1024;
 /// The route table: the single source of the router and of the OpenAPI document.
 pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
     let r = |method, path, summary, public| RouteSpec { method, path, summary, public };
-    vec![
+    let mut table = vec![
         (r("get", "/healthz", "liveness", true), get(healthz)),
         (
             r(
@@ -143,7 +143,9 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             ),
             get(api::stream::stream),
         ),
-    ]
+    ];
+    table.extend(api::incidents::routes::table());
+    table
 }
 
 pub fn router(centre: Centre, config: &Config) -> Router {

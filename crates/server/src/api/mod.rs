@@ -2,6 +2,9 @@
 
 pub mod access;
 pub mod alerts;
+pub mod incidents;
+pub mod reports;
 pub mod stream;
 pub mod tracks;
+pub mod units;
 pub mod zones;

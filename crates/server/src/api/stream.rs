@@ -2,7 +2,8 @@
 //! the caller by the access policy, message by message.
 //!
 //! On connect the caller receives an upsert for every track and every open or acknowledged
-//! alert it may see (alerts through `access::can_see_alert`). After that, each
+//! alert it may see (alerts through `access::can_see_alert`), every incident not closed and
+//! every unit it may see (`access::can_see_incident`, `access::can_see_unit`). After that, each
 //! change is checked against the policy before it is sent; the stream remembers what it told
 //! the caller, so a track that stops being visible (an agreement revoked, a marking raised)
 //! is withdrawn with a `remove`. A directory change (agreements, users, sessions) makes the
@@ -22,8 +23,8 @@ use model::{Agreement, AlertState, TrackId};
 use serde_json::{Value, json};
 use tokio::sync::broadcast::error::RecvError;
 
-use crate::api::alerts;
 use crate::api::tracks::track_feature;
+use crate::api::{alerts, incidents};
 use crate::http::{AppState, now};
 
 /// WebSocket close code for "your session ended" (private range 4000-4999).
@@ -53,13 +54,15 @@ struct Filter {
     sent: BTreeSet<TrackId>,
     /// Alerts likewise.
     sent_alerts: BTreeSet<String>,
+    /// Incidents and units likewise (`kind`, id).
+    sent_cases: BTreeSet<(&'static str, String)>,
 }
 
 impl Filter {
     /// Everything the caller may see now, and the removes for what it may no longer see.
     fn resync(&mut self, state: &AppState) -> Vec<Message> {
         let now = now();
-        let (agreements, visible, alerts) = state.centre.read(|engine| {
+        let (agreements, visible, alerts, cases) = state.centre.read(|engine| {
             let agreements: Vec<Agreement> = engine.directory().agreements().cloned().collect();
             let visible: Vec<(TrackId, Value)> = engine
                 .tracks()
@@ -72,7 +75,8 @@ impl Filter {
                 .filter(|e| alerts::visible(engine, &self.viewer, &agreements, e))
                 .map(|e| (e.alert.id.clone(), alerts::alert_view(e)))
                 .collect();
-            (agreements, visible, alerts)
+            let cases = incidents::visible_cases(engine, &self.viewer, &agreements);
+            (agreements, visible, alerts, cases)
         });
         self.agreements = agreements;
         let now_visible: BTreeSet<TrackId> = visible.iter().map(|(id, _)| id.clone()).collect();
@@ -89,8 +93,22 @@ impl Filter {
                 .map(|id| message("alert", "remove", json!({ "id": id }))),
         );
         out.extend(alerts.into_iter().map(|(_, view)| message("alert", "upsert", view)));
+        let cases_visible: BTreeSet<(&'static str, String)> =
+            cases.iter().map(|(kind, id, _)| (*kind, id.clone())).collect();
+        out.extend(
+            self.sent_cases
+                .difference(&cases_visible)
+                .map(|(kind, id)| message(kind, "remove", json!({ "id": id }))),
+        );
+        let count = |k: &str| cases_visible.iter().filter(|(kind, _)| *kind == k).count();
+        let (n_incidents, n_units) = (count("incident"), count("unit"));
+        out.extend(cases.into_iter().map(|(kind, _, view)| message(kind, "upsert", view)));
+        self.sent_cases = cases_visible;
         // Tells the client that what it holds now is the whole picture it may see.
-        let counts = json!({ "tracks": now_visible.len(), "alerts": alerts_visible.len() });
+        let counts = json!({
+            "tracks": now_visible.len(), "alerts": alerts_visible.len(),
+            "incidents": n_incidents, "units": n_units,
+        });
         out.push(message("sync", "upsert", counts));
         self.sent = now_visible;
         self.sent_alerts = alerts_visible;
@@ -111,6 +129,24 @@ impl Filter {
             }
             None if self.sent_alerts.remove(id) => {
                 Some(message("alert", "remove", json!({ "id": id })))
+            }
+            None => None,
+        }
+    }
+
+    /// The message for one incident or unit change, if the caller should get one.
+    fn case(&mut self, state: &AppState, kind: &'static str, id: &str) -> Option<Message> {
+        let view = state.centre.read(|engine| {
+            incidents::visible_case(engine, &self.viewer, &self.agreements, kind, id)
+        });
+        let key = (kind, id.to_string());
+        match view {
+            Some(view) => {
+                self.sent_cases.insert(key);
+                Some(message(kind, "upsert", view))
+            }
+            None if self.sent_cases.remove(&key) => {
+                Some(message(kind, "remove", json!({ "id": id })))
             }
             None => None,
         }
@@ -158,6 +194,7 @@ async fn serve(state: AppState, viewer: Viewer, session: SessionKey, mut socket:
         agreements: Vec::new(),
         sent: BTreeSet::new(),
         sent_alerts: BTreeSet::new(),
+        sent_cases: BTreeSet::new(),
     };
     if !send_all(&mut socket, filter.resync(&state)).await {
         return;
@@ -173,6 +210,10 @@ async fn serve(state: AppState, viewer: Viewer, session: SessionKey, mut socket:
                     Ok(update) if update.kind == "alert" => {
                         let id = update.data["id"].as_str();
                         id.and_then(|id| filter.alert(&state, id)).into_iter().collect()
+                    }
+                    Ok(update) if update.kind == "incident" || update.kind == "unit" => {
+                        let id = update.data["id"].as_str();
+                        id.and_then(|id| filter.case(&state, update.kind, id)).into_iter().collect()
                     }
                     Ok(_) => {
                         // A directory change: sessions may have ended, agreements changed.

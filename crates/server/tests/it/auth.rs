@@ -9,9 +9,9 @@ fn code(body: &Value) -> &str {
     body["error"]["code"].as_str().unwrap_or("")
 }
 
-/// Replaces `{id}` in a documented path with something plausible.
+/// Replaces `{id}` and `{step}` in a documented path with something plausible.
 fn concrete(path: &str) -> String {
-    path.replace("{id}", "t0")
+    path.replace("{id}", "t0").replace("{step}", "s0")
 }
 
 #[tokio::test]
