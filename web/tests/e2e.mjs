@@ -79,6 +79,20 @@ async function apiGet(base, token, path) {
   return r.json();
 }
 
+/** The caller's track ids once the picture has settled: a POST answers when its events are
+ * durable, and the engine folds them a moment later, so read until two reads agree. */
+async function settledTracks(base, token, atLeast = 0) {
+  let previous = null;
+  for (let i = 0; i < 60; i++) {
+    const ids = (await apiGet(base, token, '/api/v1/tracks')).features.map((f) => f.id).sort();
+    const key = JSON.stringify(ids);
+    if (ids.length >= atLeast && key === previous) return ids;
+    previous = key;
+    await sleep(200);
+  }
+  throw new Error('the picture did not settle');
+}
+
 async function post(base, token, observations) {
   const r = await fetch(`${base}/api/v1/observations`, {
     method: 'POST',
@@ -159,15 +173,25 @@ async function signIn(page, base, username) {
 }
 
 async function waitForPicture(page, count) {
-  await page.waitForSelector('.live[data-stream="live"]', { timeout: 30000 });
-  await page.waitForFunction(
-    (n) => {
-      const map = document.getElementById('map');
-      return map?.dataset.trackCount === String(n) && map.dataset.mapIdle === 'true' && window.__map?.loaded();
-    },
-    count,
-    { timeout: 30000 },
-  );
+  try {
+    await page.waitForSelector('.live[data-stream="live"]', { timeout: 30000 });
+    await page.waitForFunction(
+      (n) => {
+        const map = document.getElementById('map');
+        return map?.dataset.trackCount === String(n) && map.dataset.mapIdle === 'true' && window.__map?.loaded();
+      },
+      count,
+      { timeout: 30000 },
+    );
+  } catch (error) {
+    const state = await page.evaluate(() => ({
+      stream: document.querySelector('.live')?.dataset.stream,
+      map: { ...document.getElementById('map')?.dataset },
+      held: window.__tansiq?.trackIds().length,
+      loaded: window.__map?.loaded(),
+    }));
+    throw new Error(`waiting for ${count} tracks on an idle map: ${JSON.stringify(state)}: ${error.message}`);
+  }
 }
 
 async function main() {
@@ -189,9 +213,9 @@ async function main() {
     await seed(base, cgwToken, arsToken);
     const expected = {};
     for (const [user, token] of [['cgw.watch', cgwToken], ['army.south', arsToken]]) {
-      const tracks = (await apiGet(base, token, '/api/v1/tracks')).features;
+      const tracks = await settledTracks(base, token);
       const alerts = (await apiGet(base, token, '/api/v1/alerts')).alerts.filter((a) => a.state !== 'closed');
-      expected[user] = { tracks: tracks.map((t) => t.id).sort(), alerts: alerts.length, feature: tracks[0] };
+      expected[user] = { tracks, alerts: alerts.length };
     }
     check(expected['cgw.watch'].tracks.length > 0 && expected['army.south'].tracks.length > 0, 'both agencies have tracks');
     check(
@@ -252,7 +276,7 @@ async function main() {
         identity: { source_track: '88' }, kind: 'vessel',
       },
     ]);
-    const live = (await apiGet(base, cgwToken, '/api/v1/tracks')).features.length;
+    const live = (await settledTracks(base, cgwToken, expected['cgw.watch'].tracks.length + 1)).length;
     await waitForPicture(cgw, live);
     check(live === expected['cgw.watch'].tracks.length + 1, `a new track arrives over the stream (${live} tracks)`);
 
@@ -267,7 +291,7 @@ async function main() {
         identity: { source_track: '89' }, kind: 'vessel',
       },
     ]);
-    const afterDrop = (await apiGet(base, cgwToken, '/api/v1/tracks')).features.map((f) => f.id).sort();
+    const afterDrop = await settledTracks(base, cgwToken, live + 1);
     await waitForPicture(cgw, afterDrop.length);
     const held = await cgw.evaluate(() => window.__tansiq.trackIds());
     check(JSON.stringify(held) === JSON.stringify(afterDrop), `after a dropped stream the screen holds the API's ${afterDrop.length} tracks, no more`);
@@ -341,7 +365,7 @@ async function main() {
     check(/army\.south/.test(arsWho) && /ARS/.test(arsWho), `army.south's header (${arsWho})`);
     const arsIds = await ars.evaluate(() => window.__tansiq.trackIds());
     const cgwIds = await cgw.evaluate(() => window.__tansiq.trackIds());
-    const cgwApi = (await apiGet(base, cgwToken, '/api/v1/tracks')).features.map((f) => f.id).sort();
+    const cgwApi = await settledTracks(base, cgwToken);
     check(JSON.stringify(arsIds) === JSON.stringify(expected['army.south'].tracks), `army.south's screen holds exactly its API picture (${arsIds.length} tracks)`);
     check(JSON.stringify(cgwIds) === JSON.stringify(cgwApi), `cgw.watch's screen holds exactly its API picture (${cgwIds.length} tracks)`);
     check(arsIds.length !== cgwIds.length && arsIds.every((id) => !cgwIds.includes(id)), `the two agencies see different pictures (${arsIds.length} vs ${cgwIds.length} tracks, none shared)`);
@@ -361,8 +385,9 @@ async function main() {
     // The picture for the README: the coast guard's view of the western coast, with some
     // background traffic when asked for it.
     if (docsShot) {
+      const before = (await settledTracks(base, cgwToken)).length;
       await post(base, cgwToken, traffic());
-      const n = (await apiGet(base, cgwToken, '/api/v1/tracks')).features.length;
+      const n = (await settledTracks(base, cgwToken, before + 10)).length;
       await waitForPicture(cgw, n);
     }
     await cgw.evaluate(() => window.__map.jumpTo({ center: [12.9, 33.05], zoom: 7.4 }));
