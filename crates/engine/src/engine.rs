@@ -275,11 +275,12 @@ impl Engine {
         }
         self.sweep(&mut changes);
         self.alerts.prune(self.now, self.config.alert_retention_ms, &mut changes);
-        let Engine { config, incidents, alerts, .. } = self;
+        let Engine { config, incidents, alerts, tracks, .. } = self;
         crate::incidents::derive(
             &config.incidents,
             incidents,
             alerts,
+            tracks,
             seq,
             event.time,
             &mut changes,
@@ -321,6 +322,7 @@ impl Engine {
     }
 
     fn observe_valid(&mut self, seq: u64, obs: &Observation, changes: &mut Vec<Change>) {
+        self.release_stray_radar_track(obs);
         let mut conflict = None;
         let (number, prev) = match self.route(seq, obs) {
             Route::New { key, split_of } => {
@@ -401,8 +403,10 @@ impl Engine {
                 accuracy_m: 0.0,
                 exercise: entry.track.exercise,
             };
+            let radars = tracks.get(&number).map(|e| e.track.sources.clone()).unwrap_or_default();
+            // Never into a track this radar already follows: two of its tracks are two boats.
             let found = fusion::gate(tracks, fused, &config.fusion, probe, number, |e| {
-                !rules::is_unidentified(&e.track)
+                !rules::is_unidentified(&e.track) && e.track.sources.is_disjoint(&radars)
             });
             if let Some(entry) = tracks.get_mut(&number) {
                 entry.rules.fusing = found.map(|into| match entry.rules.fusing {
@@ -462,9 +466,11 @@ impl Engine {
             let idle = now.since(entry.track.last_time);
             if idle >= config.forget_after_ms {
                 if let Some(entry) = tracks.remove(&number) {
-                    keys.remove(&entry.key);
-                    for alias in &entry.aliases {
-                        keys.remove(alias);
+                    // A key another track took over (a released radar track) stays with it.
+                    for key in std::iter::once(&entry.key).chain(&entry.aliases) {
+                        if keys.get(key) == Some(&number) {
+                            keys.remove(key);
+                        }
                     }
                     fused.remove(number);
                     ctx.alerts.clear_track(number, now, |_| true, ctx.changes);

@@ -10,11 +10,15 @@
 //! first, skipping ids already taken). What people then do with an automatic incident
 //! (transitions, tasking, hand-over) is logged as input, like any other incident event.
 
+use std::collections::BTreeMap;
+
 use incident::{AutoConfig, Changed, IncidentEvent, Incidents};
+use model::incident::{Actor, UnitPositionSource};
 use model::{Alert, AlertState, Time};
 
 use crate::alerts::Alerts;
-use crate::{Change, ChangeOp};
+use crate::tracks::track_number;
+use crate::{Change, ChangeOp, TrackEntry};
 
 fn publish(changed: Vec<Changed>, out: &mut Vec<Change>) {
     for c in changed {
@@ -44,16 +48,70 @@ fn concerns(config: &AutoConfig, rule: &str) -> bool {
             || config.correlate.iter().any(|r| r.first.iter().chain(&r.second).any(|x| x == rule)))
 }
 
+/// Units whose tracker (an MMSI or a CoT uid) is the identity of a track updated by this event
+/// take the track's position, as a derived `UnitPositionSet`: a patrol boat's AIS or a field
+/// unit's TAK fixes move the unit with no one logging it twice. Exercise tracks never move a
+/// unit. A fix older than the unit's own is ignored.
+fn follow_trackers(
+    incidents: &mut Incidents,
+    tracks: &BTreeMap<u64, TrackEntry>,
+    time: Time,
+    out: &mut Vec<Change>,
+) {
+    if !incidents.units().any(|u| u.registration.tracker.is_some()) {
+        return;
+    }
+    let mut events = Vec::new();
+    for change in out.iter() {
+        let Change::Track { id, op: ChangeOp::Upsert } = change else { continue };
+        let Some(track) = track_number(id).and_then(|n| tracks.get(&n)).map(|e| &e.track) else {
+            continue;
+        };
+        if track.exercise {
+            continue;
+        }
+        let mmsi = track.identity.mmsi.map(|m| m.to_string());
+        for unit in incidents.units() {
+            let Some(tracker) = unit.registration.tracker.as_deref() else { continue };
+            let source = if mmsi.as_deref() == Some(tracker) {
+                UnitPositionSource::Ais
+            } else if track.identity.cot_uid.as_deref() == Some(tracker) {
+                UnitPositionSource::Cot
+            } else {
+                continue;
+            };
+            if unit.fix.as_ref().is_some_and(|f| f.time > track.last_time) {
+                continue;
+            }
+            events.push(IncidentEvent::UnitPositionSet {
+                unit: unit.registration.id.clone(),
+                position: track.position,
+                speed_mps: track.speed_mps,
+                course_deg: track.course_deg,
+                source,
+                actor: Actor::new(incident::SYSTEM_USER, unit.registration.agency.as_str()),
+            });
+        }
+    }
+    let mut changed = Vec::new();
+    for event in events {
+        changed.extend(incidents.apply(0, time, &event));
+    }
+    publish(changed, out);
+}
+
 /// Applies the auto-incident rules to every alert raised or updated in `out` (the changes of
 /// the event being folded), appending what the derived events changed.
 pub(crate) fn derive(
     config: &AutoConfig,
     incidents: &mut Incidents,
     alerts: &Alerts,
+    tracks: &BTreeMap<u64, TrackEntry>,
     seq: u64,
     time: Time,
     out: &mut Vec<Change>,
 ) {
+    follow_trackers(incidents, tracks, time, out);
     if !config.enabled {
         return;
     }
@@ -98,7 +156,7 @@ pub(crate) fn derive(
 mod tests {
     use std::sync::Arc;
 
-    use model::incident::{Actor, ImpactLevel};
+    use model::incident::{Actor, ImpactLevel, UnitPositionSource};
     use model::{
         AgencyId, Event, EventKind, Identity, Marking, ObjectKind, Observation, Position,
         SourceKind,
@@ -183,5 +241,38 @@ mod tests {
             }
             assert_eq!(restored.snapshot(), engine.snapshot(), "cut at {cut}");
         }
+    }
+
+    #[test]
+    fn a_units_tracker_moves_it_with_its_track() {
+        let registration = model::incident::UnitRegistration {
+            id: "cgw-b1".into(),
+            name: "Patrol 1".into(),
+            agency: AgencyId::new("CGW"),
+            kind: model::UnitKind::Boat,
+            capabilities: Default::default(),
+            max_speed_mps: 15.0,
+            base: Position { lon: 13.19, lat: 32.9, alt_m: None, accuracy_m: None },
+            marking: Marking::default(),
+            tracker: Some("642000001".into()),
+        };
+        let register = Event {
+            time: model::Time(T0),
+            kind: EventKind::Incident(incident::IncidentEvent::UnitRegistered(Box::new(
+                registration,
+            ))),
+        };
+        let mut fix = sart(642_000_001, T0 + 1_000, false);
+        let mut drill = sart(642_000_001, T0 + 2_000, true);
+        for (event, lon) in [(&mut fix, 12.9), (&mut drill, 14.0)] {
+            if let EventKind::Observation(o) = &mut event.kind {
+                o.position.lon = lon;
+            }
+        }
+        let (engine, changes) = fold(&[register, fix, drill]);
+        let unit = engine.incidents().unit("cgw-b1").expect("unit");
+        let f = unit.fix.as_ref().expect("a fix from the track");
+        assert_eq!((f.position.lon, f.source), (12.9, UnitPositionSource::Ais));
+        assert!(changes.iter().filter(|c| matches!(c, Change::Unit { .. })).count() >= 2);
     }
 }

@@ -5,37 +5,42 @@
 //! An invalid transition is a **409** (`invalid_transition`): the request is well formed but
 //! does not fit the incident's state; the message and `"allowed"` list the states it may go to.
 
-use axum::body::Body;
-use axum::http::Request;
-use http_body_util::BodyExt;
 use model::Role;
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
-use crate::{TestCentre, now_ms, observation, password_hash};
+use crate::{TestCentre, observation, password_hash};
 
-fn code(body: &Value) -> &str {
+mod report;
+mod stream;
+
+pub(crate) fn code(body: &Value) -> &str {
     body["error"]["code"].as_str().unwrap_or("")
 }
 
-fn message(body: &Value) -> &str {
+pub(crate) fn message(body: &Value) -> &str {
     body["error"]["message"].as_str().unwrap_or("")
 }
 
-async fn call(c: &TestCentre, token: &str, method: &str, uri: &str, body: Value) -> (u16, Value) {
+pub(crate) async fn call(
+    c: &TestCentre,
+    token: &str,
+    method: &str,
+    uri: &str,
+    body: Value,
+) -> (u16, Value) {
     let text = if body.is_null() { String::new() } else { body.to_string() };
     let (status, value) = c.call_as(Some(token), method, uri, text).await;
     (status.as_u16(), value)
 }
 
 /// Opens an incident as `token` and returns its id.
-async fn open(c: &TestCentre, token: &str, body: Value) -> String {
+pub(crate) async fn open(c: &TestCentre, token: &str, body: Value) -> String {
     let (status, v) = call(c, token, "POST", "/api/v1/incidents", body).await;
     assert_eq!(status, 201, "{v}");
     v["id"].as_str().expect("id").to_string()
 }
 
-fn at_sea(title: &str, category: &str) -> Value {
+pub(crate) fn at_sea(title: &str, category: &str) -> Value {
     json!({
         "category": category, "title": title,
         "location": { "type": "point", "position": { "lon": 12.5, "lat": 33.6 } },
@@ -360,104 +365,6 @@ async fn a_sar_beacon_opens_a_very_high_distress_incident_and_exercises_are_flag
     let ars = c.login("ars.watch").await;
     let (_, v) = call(&c, &ars, "GET", "/api/v1/incidents", Value::Null).await;
     assert_eq!(v["incidents"], json!([]));
-}
-
-async fn raw(c: &TestCentre, uri: &str) -> (u16, String, Vec<u8>) {
-    let request = Request::builder()
-        .uri(uri)
-        .header("authorization", format!("Bearer {}", c.token))
-        .body(Body::empty())
-        .expect("request");
-    let response = c.router.clone().oneshot(request).await.expect("response");
-    let status = response.status().as_u16();
-    let kind = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    let bytes = response.into_body().collect().await.expect("body").to_bytes().to_vec();
-    (status, kind, bytes)
-}
-
-#[tokio::test]
-async fn the_daily_report_counts_the_day_in_json_html_and_pdf() {
-    let c = TestCentre::new().await;
-    let t = c.token.clone();
-    let mut high = at_sea("departure", "migration.departure");
-    high["impact"] = json!("high");
-    high["border_section"] = json!("sea.west");
-    open(&c, &t, high).await;
-    let mut low = at_sea("nets", "fishing.illegal");
-    low["impact"] = json!("low");
-    let dismissed = open(&c, &t, low).await;
-    let mut drill = at_sea("drill", "sar.distress");
-    drill["exercise"] = json!(true);
-    open(&c, &t, drill).await;
-    let uri = format!("/api/v1/incidents/{dismissed}/transition");
-    let (status, _) =
-        call(&c, &t, "POST", &uri, json!({ "to": "dismissed", "reason": "legal" })).await;
-    assert_eq!(status, 200);
-    let hidden = c.login("ars.watch").await;
-    open(&c, &hidden, at_sea("theirs", "other")).await;
-
-    let date = engine::incident::utc_date(model::Time(now_ms()));
-    let (status, r) = c.get(&format!("/api/v1/reports/daily?date={date}")).await;
-    assert_eq!(status, 200, "{r}");
-    assert_eq!(r["date"], date.as_str());
-    assert_eq!(r["counts"]["opened"], 2, "{r}");
-    assert_eq!(r["counts"]["dismissed"], 1);
-    assert_eq!(r["counts"]["closed"], 0);
-    assert_eq!(r["counts"]["open"], 1);
-    assert_eq!(r["counts"]["exercise_opened"], 1);
-    assert_eq!(r["impact"], json!({ "low": 1, "high": 1 }));
-    assert_eq!(r["incidents"].as_array().map(Vec::len), Some(3), "ARS's incident is not in it");
-    let events = r["events"].as_array().expect("events");
-    assert!(
-        events.iter().any(|e| e["section"] == "sea.west"
-            && e["category"] == "migration.departure"
-            && e["incidents"] == 1),
-        "{r}"
-    );
-    assert!(r["response_times"]["overall"]["measures"]["report"]["count"] == 2, "{r}");
-
-    let (status, kind, html) =
-        raw(&c, &format!("/api/v1/reports/daily?date={date}&lang=ar&format=html")).await;
-    assert_eq!(status, 200);
-    assert!(kind.starts_with("text/html"), "{kind}");
-    let html = String::from_utf8(html).expect("utf-8");
-    assert!(html.contains("<html lang=\"ar\" dir=\"rtl\">"), "{html}");
-    assert!(html.contains("التقرير اليومي"), "{html}");
-    assert!(html.contains("انطلاق قارب هجرة غير نظامية"), "the category in Arabic");
-    assert!(html.contains("<svg") && html.contains("class=\"incident\""), "a map with the points");
-    let (_, _, en) =
-        raw(&c, &format!("/api/v1/reports/daily?date={date}&lang=en&format=html")).await;
-    assert!(String::from_utf8_lossy(&en).contains("<html lang=\"en\" dir=\"ltr\">"));
-
-    for bad in ["date=2026-02-30", "date=yesterday", "format=xml", "lang=fr", "colour=red"] {
-        let (status, v) = c.get(&format!("/api/v1/reports/daily?{bad}")).await;
-        assert_eq!((status.as_u16(), code(&v)), (400, "bad_query"), "{bad}: {v}");
-    }
-
-    let chromium = std::path::Path::new("/usr/bin/chromium").exists();
-    let pdftotext = std::process::Command::new("pdftotext").arg("-v").output().is_ok();
-    if !(chromium && pdftotext) {
-        eprintln!("skipping the pdf check: chromium {chromium}, pdftotext {pdftotext}");
-        return;
-    }
-    let (status, kind, pdf) =
-        raw(&c, &format!("/api/v1/reports/daily?date={date}&lang=ar&format=pdf")).await;
-    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&pdf));
-    assert_eq!(kind, "application/pdf");
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("report.pdf");
-    std::fs::write(&path, &pdf).expect("write");
-    let out =
-        std::process::Command::new("pdftotext").arg(&path).arg("-").output().expect("pdftotext");
-    let text = String::from_utf8_lossy(&out.stdout);
-    for word in ["التقرير", "اليومي", "الحوادث"] {
-        assert!(text.contains(word), "{word} not in the pdf text: {text}");
-    }
 }
 
 #[tokio::test]
