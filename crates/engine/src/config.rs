@@ -35,6 +35,10 @@ pub struct EngineConfig {
     pub rules: crate::rules::RulesConfig,
     /// Automatic incidents: which alerts open or attach to incidents.
     pub incidents: incident::AutoConfig,
+    /// Response-time targets (read by the metrics and reports, not by the fold).
+    pub response_targets: incident::ResponseTargets,
+    /// How units are recommended: terrain factor, required capabilities (read by the API).
+    pub recommend: incident::RecommendConfig,
 }
 
 impl Default for EngineConfig {
@@ -55,6 +59,8 @@ impl Default for EngineConfig {
             alert_retention_ms: 7 * Time::MS_PER_DAY,
             rules: crate::rules::RulesConfig::default(),
             incidents: incident::AutoConfig::default(),
+            response_targets: incident::ResponseTargets::default(),
+            recommend: incident::RecommendConfig::default(),
         }
     }
 }

@@ -256,7 +256,7 @@ pub fn build(engine: &Engine, viewer: &Viewer, from: Time, lang: Lang, now: Time
         })
         .collect();
     let query = MetricsQuery { from: Some(from), to: Some(to), include_exercise: false };
-    let targets = ResponseTargets::default();
+    let targets = engine.config().response_targets.clone();
     let metrics = incident::response_metrics(&mine, &query, &targets, now);
     DailyReport {
         date: incident::utc_date(from),

@@ -419,3 +419,23 @@ async fn bad_input_is_a_400_naming_the_problem() {
     let (status, v) = c.get("/api/v1/units/nope").await;
     assert!(status.as_u16() == 404 || status.as_u16() == 405, "{v}");
 }
+
+#[tokio::test]
+async fn response_targets_come_from_the_configuration() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut config =
+        server::Config { data_dir: dir.path().to_path_buf(), ..server::Config::default() };
+    config.log.max_batch_delay_ms = 2;
+    config.engine.response_targets.acknowledge_s = 0;
+    let c = TestCentre::with_config(config, Some(dir)).await;
+    // An automatic incident nobody acknowledged is over a zero-second target at once.
+    let mut sart = observation(970_123_456, 12.5, 33.6);
+    sart["time"] = json!(crate::now_ms() - 5_000);
+    c.post("/api/v1/observations", &sart).await;
+    c.folded(1).await;
+    let (status, v) = c.get("/api/v1/metrics/response-times").await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["targets"]["acknowledge_s"], 0);
+    assert_eq!(v["overall"]["incidents"], 1, "{v}");
+    assert_eq!(v["overall"]["breaches"]["acknowledge"], 1, "{v}");
+}

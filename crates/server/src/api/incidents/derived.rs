@@ -51,7 +51,8 @@ pub async fn recommendations(
             .find(|t| access::can_see_track(&viewer, t, &agreements, now).allowed)
             .map(Target::from_track);
         // Every unit is considered, then only those the caller may task are kept.
-        let config = RecommendConfig { max_results: usize::MAX, ..RecommendConfig::default() };
+        let configured = &engine.config().recommend;
+        let config = RecommendConfig { max_results: usize::MAX, ..configured.clone() };
         let all = TaskPermission { cross_agency: true };
         let s = engine.incidents();
         let mut list = incident::recommend_units(
@@ -70,7 +71,7 @@ pub async fn recommendations(
                     && access::may_task_unit(&viewer, &units::facts(u, false), &agreements, now)
             })
         });
-        list.truncate(RecommendConfig::default().max_results);
+        list.truncate(configured.max_results);
         Ok(axum::Json(json!({
             "incident": id,
             "target": target.map(|t| t.position).or_else(|| record.location.as_ref().and_then(Target::from_location).map(|t| t.position)),
@@ -185,7 +186,8 @@ pub async fn metrics(
     let metrics = state.centre.read(|engine| {
         let agreements = agreements(engine);
         let mine = engine.incidents().filtered(|r| visible(&viewer, &agreements, r));
-        incident::response_metrics(&mine, &query, &incident::ResponseTargets::default(), now())
+        let targets = &engine.config().response_targets;
+        incident::response_metrics(&mine, &query, targets, now())
     });
     Ok(axum::Json(serde_json::to_value(metrics).unwrap_or(Value::Null)))
 }

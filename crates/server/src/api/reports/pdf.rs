@@ -114,8 +114,13 @@ fn print_blocking(html: String) -> Result<Vec<u8>, PdfError> {
     result
 }
 
-/// Prints `html` to PDF on a blocking thread (Chromium takes a second or two).
+/// Chromium processes printing at once; further requests wait their turn.
+static PRINTERS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+/// Prints `html` to PDF on a blocking thread (Chromium takes a second or two), at most
+/// [`PRINTERS`] at a time so that report requests cannot fill the machine with browsers.
 pub async fn print(html: String) -> Result<Vec<u8>, PdfError> {
+    let _permit = PRINTERS.acquire().await.map_err(|e| PdfError::Print(e.to_string()))?;
     tokio::task::spawn_blocking(move || print_blocking(html))
         .await
         .map_err(|e| PdfError::Print(e.to_string()))?
