@@ -11,6 +11,8 @@ export class AlertQueue {
   private status: HTMLElement;
   private selected: string | null = null;
   private known = new Set<string>();
+  /** Incidents opened from alerts in this session: alert id → incident id. */
+  private incidents = new Map<string, string>();
   private primed = false;
 
   constructor(
@@ -84,8 +86,43 @@ export class AlertQueue {
       h('div', { class: 'meta' }, t('alerts.tracks', { count: a.tracks.length }), a.zone ? ` · ${t('alerts.zone', { zone: a.zone })}` : ''),
       a.state === 'acknowledged' && a.acknowledged_by ? h('div', { class: 'meta acked' }, t('alerts.acked', { user: a.acknowledged_by })) : null,
       ack,
+      this.incidentControl(a),
     );
     return li;
+  }
+
+  private incidentControl(a: Alert): HTMLElement | null {
+    const opened = this.incidents.get(a.id);
+    if (opened) return h('div', { class: 'meta incident-link', 'data-incident-id': opened }, t('alerts.incident', { id: opened }));
+    if (!this.canAck) return null;
+    return h(
+      'button',
+      { class: 'open-incident', type: 'button', onclick: (e: Event) => { e.stopPropagation(); void this.openIncident(a.id); } },
+      t('alerts.open_incident'),
+    );
+  }
+
+  /** Opens an incident from an alert: its category from the rule, its tracks and place. */
+  async openIncident(id: string): Promise<void> {
+    const a = this.picture.alerts.get(id);
+    if (!a || !this.canAck) return;
+    const first = a.evidence?.[0];
+    const body = {
+      category: categoryFor(a.rule),
+      title: a.title ?? a.rule,
+      alerts: [a.id],
+      tracks: a.tracks,
+      exercise: a.exercise,
+      ...(first ? { location: { type: 'point', position: { lon: first.lon, lat: first.lat } } } : {}),
+    };
+    try {
+      const incident = await api<{ id: string }>('/api/v1/incidents', { method: 'POST', body: JSON.stringify(body) });
+      this.incidents.set(a.id, incident.id);
+      this.render();
+      this.status.textContent = t('alerts.incident_opened', { id: incident.id });
+    } catch (e) {
+      this.status.textContent = t('alerts.incident_failed', { message: e instanceof ApiError ? e.message : String(e) });
+    }
   }
 
   select(id: string | null): void {
@@ -121,6 +158,17 @@ export class AlertQueue {
       this.status.textContent = t('alerts.ack_failed', { message: e instanceof ApiError ? e.message : String(e) });
     }
   }
+}
+
+/** The incident category (crates/incident/data/taxonomy.toml) an alert's rule suggests. */
+function categoryFor(rule: string): string {
+  if (rule.startsWith('sar.')) return 'sar.distress';
+  if (rule === 'coast.unidentified_departure') return 'migration.departure';
+  if (rule === 'crossing.outside_bcp') return 'crossing.outside_bcp';
+  if (rule.startsWith('crossing.')) return 'crossing.irregular';
+  if (rule === 'encounter' || rule === 'rendezvous' || rule.startsWith('ais.')) return 'smuggling.fuel';
+  if (rule === 'convoy') return 'smuggling.goods';
+  return 'suspect.unidentified';
 }
 
 let audio: AudioContext | null = null;

@@ -50,6 +50,7 @@ export interface Alert {
   first_time: number;
   last_time: number;
   exercise: boolean;
+  evidence?: Array<{ lon: number; lat: number; time?: number }>;
   title?: string | null;
   title_ar?: string | null;
   acknowledged_by?: string | null;

@@ -338,6 +338,16 @@ async function main() {
       const after = (await apiGet(base, cgwToken, '/api/v1/alerts')).alerts.find((a) => a.id === selected);
       check(after?.state === 'acknowledged' && after.acknowledged_by === 'cgw.watch', `alert ${selected} acknowledged through the UI`);
       await cgw.screenshot({ path: join(artifacts, 'cgw-acknowledged.png') });
+
+      // Open an incident from the alert.
+      await cgw.click(`.alert-list .alert[data-alert-id="${selected}"] .open-incident`);
+      const link = await cgw.waitForSelector(`.alert-list .alert[data-alert-id="${selected}"] .incident-link`, { timeout: 10000 });
+      const incidentId = await link.getAttribute('data-incident-id');
+      const listed = await apiGet(base, cgwToken, '/api/v1/incidents');
+      const incidents = Array.isArray(listed) ? listed : (listed.incidents ?? []);
+      const incident = incidents.find((i) => i.id === incidentId);
+      check(!!incident && (incident.alerts ?? []).includes(selected), `incident ${incidentId} opened from alert ${selected}`);
+      await cgw.screenshot({ path: join(artifacts, 'cgw-incident.png') });
     } else {
       console.log('note: no open alert to acknowledge');
     }
