@@ -243,7 +243,8 @@ mod tests {
 
     #[test]
     fn a_tracked_target_in_nautical_miles() {
-        let line = with_checksum("RATTM,07,3.50,045.0,T,12.0,090.0,T,0.8,15.2,N,FISHER,T,,101530.00,A");
+        let line =
+            with_checksum("RATTM,07,3.50,045.0,T,12.0,090.0,T,0.8,15.2,N,FISHER,T,,101530.00,A");
         let t = parse_ttm(line.as_bytes()).unwrap();
         assert_eq!(t.talker, *b"RA");
         assert_eq!(t.number, 7);
@@ -302,7 +303,10 @@ mod tests {
 
     #[test]
     fn garbage_is_refused_with_a_reason() {
-        assert_eq!(parse_ttm(b"!AIVDM,1,1,,A,13aEOK?P00PD2wVMdLDRhgvL289?,0*26"), Err(TtmError::NotTtm));
+        assert_eq!(
+            parse_ttm(b"!AIVDM,1,1,,A,13aEOK?P00PD2wVMdLDRhgvL289?,0*26"),
+            Err(TtmError::NotTtm)
+        );
         assert_eq!(parse_ttm(b""), Err(TtmError::NotTtm));
         assert_eq!(parse_ttm(b"$RATTM,01,1.0"), Err(TtmError::MissingChecksum));
         let good = with_checksum("RATTM,01,1.0,010.0,T,,,T,,,N,,T,,,A");

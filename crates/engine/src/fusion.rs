@@ -52,6 +52,9 @@ impl Default for FusionConfig {
     }
 }
 
+/// Seconds below which the time between two fixes does not scale a velocity correction.
+const MIN_VELOCITY_STEP_S: f64 = 30.0;
+
 /// The α-β filter's state: a smoothed position and a velocity in metres per second.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Kinematics {
@@ -92,12 +95,22 @@ impl Kinematics {
         let [plon, plat] = k.predict(p.time);
         let scale = M_PER_DEG * plat.to_radians().cos().max(1e-6);
         let (re, rn) = ((p.lon - plon) * scale, (p.lat - plat) * M_PER_DEG);
+        // A fix that carries speed and course (AIS, most radar trackers) says the velocity; only
+        // bare plots need it estimated. The estimate's step is floored: fixes from two sensors a
+        // few seconds apart would otherwise turn metres of noise into knots of speed.
+        let (east, north) = match (p.speed_mps, p.course_deg) {
+            (Some(s), Some(c)) => (s * c.to_radians().sin(), s * c.to_radians().cos()),
+            _ => {
+                let step = dt.max(MIN_VELOCITY_STEP_S);
+                (k.east + cfg.beta * re / step, k.north + cfg.beta * rn / step)
+            }
+        };
         let next = Kinematics {
             time: p.time,
             lon: plon + cfg.alpha * re / scale,
             lat: plat + cfg.alpha * rn / M_PER_DEG,
-            east: k.east + cfg.beta * re / dt,
-            north: k.north + cfg.beta * rn / dt,
+            east,
+            north,
         };
         let finite = [next.lon, next.lat, next.east, next.north].iter().all(|v| v.is_finite());
         *state = Some(if finite { next } else { Kinematics::start(p) });
@@ -223,6 +236,14 @@ pub(crate) fn gate(
         }
     }
     best.map(|(_, n)| n)
+}
+
+/// Whether the probe lies within `metres` of the track's predicted position.
+pub(crate) fn within(entry: &TrackEntry, probe: Probe, metres: f64) -> bool {
+    let track = &entry.track;
+    let at = [track.position.lon, track.position.lat];
+    let predicted = entry.rules.kin.map_or(at, |k| k.predict(probe.time));
+    haversine_m(predicted, probe.at) <= metres
 }
 
 /// Files a track in the fusion grid under its position, or takes it out once lost.

@@ -135,7 +135,11 @@ mod tests {
         let err = config.build(dir.path()).unwrap_err().to_string();
         assert!(err.contains("watch.bowtie") && err.contains("intersects itself"), "{err}");
 
-        write(dir.path(), "open.toml", "[[zone]]\nid = \"watch.open\"\npolygon = [[[12.0, 32.0], [12.2, 32.2], [12.2, 32.0]]]\n");
+        write(
+            dir.path(),
+            "open.toml",
+            "[[zone]]\nid = \"watch.open\"\npolygon = [[[12.0, 32.0], [12.2, 32.2], [12.2, 32.0]]]\n",
+        );
         let config =
             GeographyConfig { zones: vec!["open.toml".into()], ..GeographyConfig::default() };
         let err = config.build(dir.path()).unwrap_err().to_string();
@@ -156,18 +160,17 @@ mod tests {
     #[test]
     fn edited_sections_replace_the_shipped_ones() {
         let dir = tempfile::tempdir().unwrap();
-        let edited = geo::BORDER_SECTIONS.replacen("impact = \"", "impact = \"critical\" # was \"", 1);
+        let edited =
+            geo::BORDER_SECTIONS.replacen("impact = \"", "impact = \"critical\" # was \"", 1);
         write(dir.path(), "sections.toml", &edited);
-        let config =
-            GeographyConfig { sections: Some("sections.toml".into()), ..GeographyConfig::default() };
+        let config = GeographyConfig {
+            sections: Some("sections.toml".into()),
+            ..GeographyConfig::default()
+        };
         let geo = config.build(dir.path()).unwrap();
         let shipped = Geography::libya().unwrap();
-        let changed = geo
-            .zones()
-            .iter()
-            .zip(shipped.zones())
-            .filter(|(a, b)| a.impact != b.impact)
-            .count();
+        let changed =
+            geo.zones().iter().zip(shipped.zones()).filter(|(a, b)| a.impact != b.impact).count();
         assert_eq!(changed, 1, "exactly the edited section's impact differs");
     }
 }

@@ -56,6 +56,29 @@ impl Engine {
         Route::New { key: AssocKey::Single { seq }, split_of: Some(number) }
     }
 
+    /// A radar track once associated with another track (its key an alias there) whose fix
+    /// now lies farther from that track than the largest gate is something else: the alias is
+    /// dropped, so the fix is routed afresh by position. Boats crowd in port, and a first
+    /// association can be wrong. (Associating within the gate but releasing only beyond the
+    /// largest one keeps a noisy fix from flapping between the two.)
+    pub(super) fn release_stray_radar_track(&mut self, obs: &Observation) {
+        if obs.source_kind != SourceKind::Radar || !self.config.fusion.enabled {
+            return;
+        }
+        let key = AssocKey::of(0, obs);
+        if !matches!(key, AssocKey::SourceTrack { .. }) {
+            return;
+        }
+        let Some(&number) = self.keys.get(&key) else { return };
+        let Some(entry) = self.tracks.get_mut(&number) else { return };
+        if entry.key == key || fusion::within(entry, Probe::of(obs), self.config.fusion.max_gate_m)
+        {
+            return;
+        }
+        entry.aliases.retain(|a| *a != key);
+        self.keys.remove(&key);
+    }
+
     /// A key not seen before: a plot without identity, or a radar's new track number, may
     /// belong to a track already held (see [`crate::fusion`]).
     fn route_by_position(&self, key: AssocKey, obs: &Observation) -> Route {

@@ -2,14 +2,19 @@
 //! crossing point, and on a step across the line `crossing.border` at an official crossing
 //! point or `crossing.outside_bcp` farther from one.
 
-use model::{ObjectKind, Severity, Track, TrackPoint};
+use model::{ObjectKind, Severity, SourceKind, Track, TrackPoint};
 
 use super::{Ctx, Rule, RulesConfig};
 use crate::TrackEntry;
 use crate::alerts::EpisodeKey;
 
-/// Tracks the land-border rules apply to: vehicles, people, and unknowns on land.
+/// Tracks the land-border rules apply to: vehicles, people, and unknowns on land, but not
+/// own units known only from their own position reports (CoT from field units): a patrol along
+/// the border is where it should be.
 fn on_land(ctx: &Ctx<'_>, track: &Track) -> bool {
+    if !track.source_kinds.is_empty() && track.source_kinds.iter().all(|k| *k == SourceKind::Cot) {
+        return false;
+    }
     match track.kind {
         ObjectKind::Vehicle | ObjectKind::Person => true,
         ObjectKind::Vessel | ObjectKind::Aircraft => false,

@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use geo::sphere::haversine_m;
-use model::{ObjectKind, Time, Track, TrackPoint, TrackState};
+use model::{ObjectKind, SourceKind, Time, Track, TrackPoint, TrackState};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
@@ -108,8 +108,11 @@ pub(crate) struct Proximity {
 
 fn encounter_candidate(ctx: &Ctx<'_>, track: &Track) -> bool {
     let cfg = &ctx.rules_here(track.position.lon, track.position.lat).encounter;
+    // A vessel, or a radar contact nothing identifies (the dark partner of a transfer).
+    let at_sea = track.kind == ObjectKind::Vessel
+        || (track.kind == ObjectKind::Unknown && track.source_kinds.contains(&SourceKind::Radar));
     cfg.enabled
-        && track.kind == ObjectKind::Vessel
+        && at_sea
         && track.state != TrackState::Lost
         && track.speed_mps.is_some_and(|s| s < cfg.max_speed_mps)
         && ctx

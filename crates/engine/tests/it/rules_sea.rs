@@ -272,3 +272,45 @@ fn a_zone_override_widens_or_turns_off_the_encounter_rule_there() {
     assert!(encounter_with_override(300.0, off).alerts("encounter").is_empty());
     assert!(encounter(800.0, 125 * MINUTE).alerts("encounter").is_empty(), "globally 500 m");
 }
+
+#[test]
+fn an_encounter_with_a_dark_radar_contact_counts() {
+    // The radar follows the vessel (its track fuses with the AIS one) and a dark partner that
+    // comes in from 3 km north over 20 minutes, then lies 200 m off: a second track of the same
+    // radar is a second boat, however close.
+    let run = |minutes: i64| {
+        let mut f = Feed::default_rules();
+        for m in (0..=minutes).step_by(5) {
+            f.push(ais(642_200_001, T0 + m * MINUTE, SEA.0, SEA.1, 0.0));
+            let mut own = radar("zuwara-6", T0 + m * MINUTE + 10 * SECOND, SEA.0, SEA.1, Some(0.2));
+            own.position.accuracy_m = Some(60.0);
+            f.push(own);
+            let off = if m < 20 { 3_000.0 - 140.0 * m as f64 } else { 200.0 };
+            let t = T0 + m * MINUTE + 20 * SECOND;
+            let mut r = radar("zuwara-7", t, SEA.0, SEA.1 + dlat(off), Some(0.2));
+            r.position.accuracy_m = Some(60.0);
+            f.push(r);
+        }
+        let listed: Vec<String> = f
+            .engine
+            .tracks()
+            .map(|t| {
+                format!(
+                    "{} {:?} {:?} first {}",
+                    t.id.0,
+                    t.sources,
+                    t.identity.source_track,
+                    t.first_time.0 - T0
+                )
+            })
+            .collect();
+        assert_eq!(
+            f.engine.track_count(),
+            2,
+            "the dark contact stays a track of its own: {listed:?}"
+        );
+        f.alerts("encounter").len()
+    };
+    assert_eq!(run(135), 0, "1 h 55 close");
+    assert_eq!(run(145), 1, "2 h 05 close");
+}

@@ -102,7 +102,10 @@ async fn ttm_garbage_is_counted_by_reason_and_the_source_keeps_serving() {
     socket.send(b"\xff\xfe\x00 garbage\n$RATTM,,,*\n").await.unwrap();
     socket.send(ttm("RATTM,01,1.0,010.0,R,,,T,,,N,,T,,,A").as_bytes()).await.unwrap();
     socket.send(ttm("RATTM,02,1.0,010.0,T,,,T,,,N,,L,,,A").as_bytes()).await.unwrap();
-    socket.send(ttm("GPGGA,123519,4807.038,N,01131.000,E,1,08,0.9,545.4,M,46.9,M,,").as_bytes()).await.unwrap();
+    socket
+        .send(ttm("GPGGA,123519,4807.038,N,01131.000,E,1,08,0.9,545.4,M,46.9,M,,").as_bytes())
+        .await
+        .unwrap();
     socket.send(ttm("RATTM,05,2.0,200.0,T,3.0,100.0,T,,,N,,T,,,A").as_bytes()).await.unwrap();
     wait(&c, "the good target", |f| f.iter().any(radar_only)).await;
     let (_, text) = c.get("/metrics").await;

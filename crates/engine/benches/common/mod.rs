@@ -1,0 +1,3 @@
+//! Code shared by the engine's benchmarks.
+
+pub mod workload;
