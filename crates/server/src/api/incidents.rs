@@ -12,10 +12,12 @@
 //! same 404. Only the owner agency changes an incident (403 for others who can see it); the
 //! receiver of a hand-over accepts or declines it. Analysts, auditors and liaison officers read.
 
+mod actions;
 mod derived;
 mod live;
 pub mod routes;
 
+pub use actions::{acknowledge, file_report, set_sar};
 pub(crate) use derived::lang_of;
 pub use derived::{metrics, recommendations, reminders, sitrep, step};
 pub(crate) use live::{updates, visible_case, visible_cases};

@@ -361,6 +361,26 @@ async fn a_sar_beacon_opens_a_very_high_distress_incident_and_exercises_are_flag
         v["incidents"].as_array().expect("list").iter().filter_map(|i| i["id"].as_str()).collect();
     assert!(ids.contains(&id.as_str()) && ids.len() == 2, "{v}");
 
+    // A person acknowledges the automatic incident, sets its IAMSAR phase, files the first
+    // EUROSUR report.
+    let real_id = real["id"].as_str().expect("id").to_string();
+    assert!(real["timeline"]["acknowledged"].is_null(), "{real}");
+    let one = format!("/api/v1/incidents/{real_id}");
+    let (status, v) = c.post(&format!("{one}/acknowledge"), &json!({})).await;
+    assert_eq!(status, 200, "{v}");
+    assert!(v["timeline"]["acknowledged"].is_i64(), "{v}");
+    let sar = json!({ "phase": "distress", "factors": ["overloaded"], "reason": "beacon",
+        "details": { "coordinating_rcc": "JRCC Tripoli" } });
+    let (status, v) = c.post(&format!("{one}/sar"), &sar).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["sar"]["phase"], "distress");
+    let (status, v) = c.post(&format!("{one}/reports"), &json!({ "report": "first" })).await;
+    assert_eq!(status, 200, "{v}");
+    let (status, v) = c.post(&format!("{one}/reports"), &json!({ "report": "first" })).await;
+    assert_eq!((status.as_u16(), code(&v)), (409, "report_already_filed"), "{v}");
+    let (status, v) = c.post(&format!("{one}/reports"), &json!({ "report": "sar_closure" })).await;
+    assert_eq!((status.as_u16(), code(&v)), (400, "invalid_value"), "{v}");
+
     // Another agency sees none of it.
     let ars = c.login("ars.watch").await;
     let (_, v) = call(&c, &ars, "GET", "/api/v1/incidents", Value::Null).await;

@@ -102,6 +102,30 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             r("post", "/api/v1/incidents/{id}/steps/{step}", "complete an SOP step: {note?}"),
             post(i::step),
         ),
+        (
+            r(
+                "post",
+                "/api/v1/incidents/{id}/acknowledge",
+                "a person takes notice of the incident",
+            ),
+            post(i::acknowledge),
+        ),
+        (
+            r(
+                "post",
+                "/api/v1/incidents/{id}/reports",
+                "file a EUROSUR report: {report: first|sar_closure, reference?}",
+            ),
+            post(i::file_report),
+        ),
+        (
+            r(
+                "post",
+                "/api/v1/incidents/{id}/sar",
+                "a SAR case's IAMSAR phase and SITREP fields: {phase?, factors?, reason?, details?}",
+            ),
+            post(i::set_sar),
+        ),
         (r("get", "/api/v1/units", "units the caller may see"), get(u::list_units)),
         (
             r(
