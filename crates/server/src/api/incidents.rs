@@ -260,6 +260,13 @@ pub async fn open_incident(
 ) -> Result<(StatusCode, axum::Json<Value>), ApiError> {
     may_act(&viewer)?;
     let mut request: OpenRequest = parse_body(body)?;
+    // Ownership moves only when the receiver accepts: opening for another agency would skip it.
+    if let Some(owner) = request.owner.as_ref().filter(|o| **o != viewer.agency) {
+        return Err(ApiError::forbidden(format!(
+            "an incident is opened for the caller's agency {}; hand it over to {owner} once opened",
+            viewer.agency
+        )));
+    }
     if request.border_section.is_none()
         && let Some(IncidentLocation::Point { position }) = &request.location
     {

@@ -127,6 +127,11 @@ async fn owners_change_incidents_analysts_read_and_patches_and_steps_apply() {
     assert_eq!(status, 200);
     let (status, v) = call(&c, &analyst, "POST", "/api/v1/incidents", at_sea("x", "other")).await;
     assert_eq!((status, code(&v)), (403, "forbidden"), "{v}");
+    let mut theirs = at_sea("for the army", "other");
+    theirs["owner"] = json!("ARS");
+    let (status, v) = call(&c, &t, "POST", "/api/v1/incidents", theirs).await;
+    assert_eq!((status, code(&v)), (403, "forbidden"), "{v}");
+    assert!(message(&v).contains("hand it over"), "{v}");
 
     let patch = json!({ "title": "12 persons in the water", "persons": { "on_board": 12 }, "impact": "high" });
     let (status, v) = call(&c, &t, "PATCH", &format!("/api/v1/incidents/{id}"), patch).await;
