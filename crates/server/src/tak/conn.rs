@@ -21,6 +21,10 @@ use crate::http::now;
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// Queued items a writer takes per write.
 const WRITE_BATCH: usize = 512;
+/// How long a writer lets events gather before a write. With a thousand clients each hearing
+/// a thousand SAs a second, one write per event costs more than everything else together;
+/// a few milliseconds of delay turn that into one write per handful of events.
+const COALESCE: Duration = Duration::from_millis(5);
 /// Bytes read per call.
 const READ_BUFFER: usize = 64 * 1024;
 
@@ -207,6 +211,15 @@ async fn write<W: AsyncWrite + Unpin>(mut writer: W, mut rx: mpsc::Receiver<Outg
         buf.clear();
         if rx.recv_many(&mut batch, WRITE_BATCH).await == 0 {
             return;
+        }
+        if batch.len() < WRITE_BATCH {
+            tokio::time::sleep(COALESCE).await;
+            while batch.len() < WRITE_BATCH {
+                match rx.try_recv() {
+                    Ok(out) => batch.push(out),
+                    Err(_) => break,
+                }
+            }
         }
         for out in batch.drain(..) {
             let bytes = match out {

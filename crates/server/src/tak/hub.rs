@@ -19,7 +19,6 @@ use model::{AgencyId, Agreement, Marking, Observation, SourceKind, Time};
 use tokio::sync::{Notify, mpsc};
 use tokio::task::JoinHandle;
 
-use super::TakConfig;
 use crate::centre::Centre;
 use crate::http::now;
 use crate::metrics::Metrics;
@@ -172,11 +171,9 @@ fn is_atom(event: &cot::Event) -> bool {
 impl Hub {
     /// The hub, its forwarder into the log and its sweeper.
     pub(crate) fn start(
-        config: &TakConfig,
         centre: Centre,
         limits: model::ValidationLimits,
     ) -> (Hub, Vec<JoinHandle<()>>) {
-        let _ = config;
         let (tx, rx) = mpsc::channel(OBSERVATION_QUEUE);
         let hub = Hub {
             inner: Arc::new(Inner {

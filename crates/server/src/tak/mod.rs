@@ -17,6 +17,7 @@
 
 mod conn;
 mod hub;
+mod tasking;
 mod tls;
 mod udp;
 
@@ -190,13 +191,14 @@ pub async fn start(
         what: "tcp",
         message: e.to_string(),
     })?;
-    let (hub, mut tasks) = Hub::start(config, centre, limits);
+    let (hub, mut tasks) = Hub::start(centre.clone(), limits);
     let shared = Arc::new(conn::Settings {
         limits: config.limits(),
         queue: config.client_queue.max(1),
         agency: config.agency.clone(),
         marking: config.marking.clone(),
     });
+    tasks.push(tokio::spawn(tasking::run(hub.clone(), centre.clone())));
     tasks.push(tokio::spawn(conn::accept_tcp(tcp, hub.clone(), shared.clone())));
     tracing::info!(%tcp_addr, "tak tcp listening");
     let mut tls_addr = None;

@@ -302,8 +302,13 @@ fn sa(uid: &str, remarks: &str) -> String {
 }
 
 /// A client that reads everything and reports when an event with `uid` has arrived.
-fn watcher(mut stream: TcpStream, uid: &str) -> tokio::task::JoinHandle<bool> {
-    let needle = format!("uid=\"{uid}\"").into_bytes();
+fn watcher(stream: TcpStream, uid: &str) -> tokio::task::JoinHandle<bool> {
+    watch_for(stream, format!("uid=\"{uid}\""))
+}
+
+/// A client that reads everything and reports when `needle` has arrived.
+fn watch_for(mut stream: TcpStream, needle: String) -> tokio::task::JoinHandle<bool> {
+    let needle = needle.into_bytes();
     tokio::spawn(async move {
         let mut seen = Vec::new();
         let mut buf = vec![0u8; 64 * 1024];
@@ -417,5 +422,54 @@ async fn a_client_that_never_reads_is_disconnected_and_the_others_keep_flowing()
     // Exactly one: the sleeper, not the reader.
     assert!(metric(&c, "tansiq_tak_disconnects_total{reason=\"slow_client\"} 1"));
     drop(sleeper);
+    tak.stop();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn udp_datagrams_reach_stream_clients_and_garbage_is_counted() {
+    let c = TestCentre::new().await;
+    let mut config = TakConfig::plain("CGW");
+    config.udp_listen = Some("127.0.0.1:0".parse().expect("addr"));
+    let tak = start(&c, config, Path::new(".")).await;
+    let observer = TcpStream::connect(tak.tcp_addr).await.expect("observer");
+    let seen = watcher(observer, "UDP-1");
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let socket = tokio::net::UdpSocket::bind("127.0.0.1:0").await.expect("socket");
+    let target = tak.udp_addr.expect("udp");
+    socket.send_to(b"\xbf\x01\xbf\xff\xff garbage", target).await.expect("garbage");
+    socket.send_to(b"", target).await.expect("empty");
+    socket.send_to(sa("UDP-1", "by datagram").as_bytes(), target).await.expect("sa");
+    assert!(seen.await.expect("join"), "the datagram's SA reaches a stream client");
+    assert!(metric(&c, "tansiq_tak_frames_skipped_total{reason=\"invalid_event\"} 1"));
+    tak.stop();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tasked_unit_hears_of_its_task_on_its_tak_client() {
+    use serde_json::json;
+    let c = TestCentre::new().await;
+    let tak = start(&c, TakConfig::plain("CGW"), Path::new(".")).await;
+    let mut boat = TcpStream::connect(tak.tcp_addr).await.expect("connect");
+    boat.write_all(sa("BOAT-T", "on patrol").as_bytes()).await.expect("sa");
+    let chat = watch_for(boat, "uid=\"GeoChat.tansiq.BOAT-T.".to_owned());
+    let duty = c.login("cgw.duty").await;
+    let unit = json!({
+        "id": "cgw-boat", "name": "Patrol 7", "kind": "boat", "max_speed_mps": 12.0,
+        "base": { "lon": 12.1, "lat": 32.9 }, "capabilities": [], "marking": {},
+        "tracker": "BOAT-T",
+    });
+    let (status, v) = c.call_as(Some(&duty), "POST", "/api/v1/units", unit.to_string()).await;
+    assert_eq!(status, 201, "{v}");
+    let incident = json!({
+        "category": "migration.departure", "title": "boat leaving Zuwara",
+        "location": { "type": "point", "position": { "lon": 12.08, "lat": 32.95 } },
+    });
+    let (status, v) = c.post("/api/v1/incidents", &incident).await;
+    assert_eq!(status, 201, "{v}");
+    let id = v["id"].as_str().expect("id").to_owned();
+    let tasks = format!("/api/v1/incidents/{id}/tasks");
+    let (status, v) = c.post(&tasks, &json!({ "unit": "cgw-boat" })).await;
+    assert!(status.is_success(), "{status} {v}");
+    assert!(chat.await.expect("join"), "the unit's client gets the task as GeoChat");
     tak.stop();
 }

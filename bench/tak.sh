@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# TAK load (issue 9): N simulated TAK clients (default 1,000) each sending one SA per second
+# over plain TCP to `tansiq serve` with a [tak] listener, for S seconds after a warm-up; prints
+# the delivery latency to the other clients (p50/p90/p99) and the server's CPU use.
+# Usage: bench/tak.sh [CLIENTS] [SECONDS]
+set -euo pipefail
+clients="${1:-1000}"
+seconds="${2:-30}"
+root="$(cd "$(dirname "$0")/.." && pwd)"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
+ulimit -n 65536 2>/dev/null || ulimit -n 4096
+(cd "$root" && cargo build --release -p cli --quiet)
+(cd "$root/bench/tak" && cargo build --release --quiet)
+dir="$(mktemp -d)"
+trap 'kill "$pid" 2>/dev/null || true; rm -rf "$dir"' EXIT
+port=$(( 20000 + RANDOM % 20000 ))
+cat > "$dir/tansiq.toml" <<TOML
+data_dir = "$dir/data"
+[http]
+listen = "127.0.0.1:0"
+[tak]
+listen = "127.0.0.1:$port"
+agency = "CGW"
+TOML
+"$CARGO_TARGET_DIR/release/tansiq" serve --config "$dir/tansiq.toml" > "$dir/server.log" 2>&1 &
+pid=$!
+for _ in $(seq 100); do
+  (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+  sleep 0.1
+done
+"$CARGO_TARGET_DIR/release/bench-tak" --addr "127.0.0.1:$port" --clients "$clients" \
+  --seconds "$seconds" --server-pid "$pid"
