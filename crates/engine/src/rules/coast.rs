@@ -54,14 +54,30 @@ fn departure(
     let implied =
         || (seconds > 0.0).then(|| haversine_m([prev.lon, prev.lat], [p.lon, p.lat]) / seconds);
     let speed = p.speed_mps.or_else(implied).unwrap_or(0.0);
+    if in_port(ctx, [p.lon, p.lat]) {
+        entry.rules.in_port_at = Some(p.time);
+    }
     if now_m > before_m && speed > cfg.min_speed_mps {
         let since = *entry.rules.seaward_since.get_or_insert(prev.time);
-        if p.time.since(since) >= cfg.min_duration_ms {
+        // A run that began within the hour after the track was in a port left that port
+        // (radar noise may have restarted the run since).
+        let from_port = entry.rules.in_port_at.is_some_and(|t| since.since(t) <= PORT_MEMORY_MS);
+        if p.time.since(since) >= cfg.min_duration_ms && (cfg.from_ports || !from_port) {
             ctx.raise(key, &[&entry.track], p.time, &[prev, p]);
         }
     } else {
         entry.rules.seaward_since = None;
     }
+}
+
+/// How long after its last fix in a port a seaward run counts as leaving that port.
+const PORT_MEMORY_MS: i64 = Time::MS_PER_HOUR;
+
+/// Inside a port or terminal anchorage zone.
+fn in_port(ctx: &Ctx<'_>, p: [f64; 2]) -> bool {
+    let mut found = false;
+    ctx.geo.for_each_containing(p[0], p[1], |z| found |= z.kind == model::ZoneKind::Port);
+    found
 }
 
 /// A fix of an AIS vessel: gap alerts, if any, end; gaps are watched for if the vessel is in

@@ -115,6 +115,10 @@ pub struct DepartureRules {
     pub min_speed_mps: f64,
     /// ... for at least this long.
     pub min_duration_ms: i64,
+    /// Also raise for runs that begin inside a port or terminal anchorage. Off by default: a
+    /// port controls its own departures, and fishing boats without AIS leave port all day; the
+    /// rule is for boats launched from beaches.
+    pub from_ports: bool,
 }
 
 impl Default for DepartureRules {
@@ -124,6 +128,7 @@ impl Default for DepartureRules {
             within_m: 12.0 * NM,
             min_speed_mps: 3.0 * KN,
             min_duration_ms: minutes(5),
+            from_ports: false,
         }
     }
 }

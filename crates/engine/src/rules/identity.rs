@@ -53,16 +53,21 @@ fn is_default_mmsi(mmsi: u32) -> bool {
 pub(crate) fn consistent(entry: &TrackEntry, obs: &Observation, rules: &RulesConfig) -> bool {
     let jump = &rules.position_jump;
     let track = &entry.track;
-    if !jump.enabled || obs.time < track.last_time {
+    // Against the MMSI's own newest claim when it has one (a radar fix may have moved the
+    // track since), else the track's position.
+    let (last_time, from) = match entry.rules.last_ais {
+        Some((t, lon, lat)) if obs.source_kind == model::SourceKind::Ais => (t, [lon, lat]),
+        _ => (track.last_time, [track.position.lon, track.position.lat]),
+    };
+    if !jump.enabled || obs.time < last_time {
         return true;
     }
-    let from = [track.position.lon, track.position.lat];
     let to = [obs.position.lon, obs.position.lat];
     let metres = haversine_m(from, to);
     if metres.is_nan() || metres <= jump.min_distance_m {
         return true;
     }
-    let seconds = obs.time.since(track.last_time) as f64 / 1_000.0;
+    let seconds = obs.time.since(last_time) as f64 / 1_000.0;
     if seconds <= 0.0 {
         return false;
     }

@@ -42,6 +42,9 @@ pub(crate) struct TrackRules {
     /// Since when a radar-only contact has been moving seaward fast enough.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seaward_since: Option<Time>,
+    /// The last fix inside a port or terminal anchorage, while watched for departure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_port_at: Option<Time>,
     /// Distance to Libya's coast at the last fix inside the departure band.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coast_m: Option<f64>,
@@ -67,6 +70,10 @@ pub(crate) struct TrackRules {
     /// The α-β filter's state, for gating.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kin: Option<crate::fusion::Kinematics>,
+    /// The newest AIS fix (time, lon, lat): the MMSI's own claims are judged against each
+    /// other, not against a radar fix that joined the track.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_ais: Option<(Time, f64, f64)>,
     /// A radar-only track inside an identified track's gate: that track and for how many
     /// consecutive fixes.
     #[serde(default, skip_serializing_if = "Option::is_none")]

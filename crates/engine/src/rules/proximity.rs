@@ -106,7 +106,9 @@ pub(crate) struct Proximity {
     land: Grid,
 }
 
-fn encounter_candidate(ctx: &Ctx<'_>, track: &Track) -> bool {
+/// `paired`: the track is already in a pair. Then twice the speed limit still counts, so one
+/// noisy speed (radar plots scatter by knots) does not end a two-hour encounter.
+fn encounter_candidate(ctx: &Ctx<'_>, track: &Track, paired: bool) -> bool {
     let cfg = &ctx.rules_here(track.position.lon, track.position.lat).encounter;
     // A vessel, or a radar contact nothing identifies (the dark partner of a transfer).
     let at_sea = track.kind == ObjectKind::Vessel
@@ -114,7 +116,7 @@ fn encounter_candidate(ctx: &Ctx<'_>, track: &Track) -> bool {
     cfg.enabled
         && at_sea
         && track.state != TrackState::Lost
-        && track.speed_mps.is_some_and(|s| s < cfg.max_speed_mps)
+        && track.speed_mps.is_some_and(|s| s < cfg.max_speed_mps * if paired { 2.0 } else { 1.0 })
         && ctx
             .geo
             .nearest_port(track.position.lon, track.position.lat)
@@ -157,7 +159,7 @@ impl Proximity {
         }
         for (n, e) in tracks {
             let p = &e.track.position;
-            if encounter_candidate(ctx, &e.track) {
+            if encounter_candidate(ctx, &e.track, self.partners.contains_key(n)) {
                 self.sea.put(*n, cell_of(p.lon, p.lat, sea_cell_m(ctx)));
             }
             if convoy_candidate(ctx, &e.track) {
@@ -208,7 +210,7 @@ impl Proximity {
         let cfg = &rules.encounter;
         let t = track.last_time;
         let mut close = Vec::new();
-        if encounter_candidate(ctx, track) {
+        if encounter_candidate(ctx, track, self.partners.contains_key(&a)) {
             let cell = cell_of(track.position.lon, track.position.lat, sea_cell_m(ctx));
             self.sea.put(a, cell);
             for b in self.sea.near(cell, a) {
@@ -231,8 +233,15 @@ impl Proximity {
                 && tracks.get(&b).is_some_and(|o| {
                     t.since(o.track.last_time).saturating_abs() > cfg.max_fix_age_ms
                 });
-            let keep =
-                close.iter().any(|(x, ..)| *x == b) || (stale && self.sea.at.contains_key(&a));
+            // One fix apart (radar plots scatter) does not end it either: only being apart
+            // for longer than a fix may be old.
+            let recent = self
+                .pairs
+                .get(&(a.min(b), a.max(b)))
+                .is_some_and(|p| t.since(p.last) <= cfg.max_fix_age_ms);
+            let keep = close.iter().any(|(x, ..)| *x == b)
+                || (stale && self.sea.at.contains_key(&a))
+                || (recent && self.sea.at.contains_key(&a));
             if !keep {
                 self.unpair(ctx, a, b, t);
             }
