@@ -39,6 +39,9 @@ pub struct Params {
     pub hours: f64,
     pub seed: u64,
     pub start_ms: i64,
+    /// Share of the background traffic (merchants, tankers, ferries, fishing boats) to
+    /// simulate, 0–1; the scenarios play whole whatever it is. 1 for the full picture.
+    pub background: f64,
 }
 
 /// Lines written per feed.
@@ -58,6 +61,8 @@ pub enum SimError {
     UnknownScenario(String),
     #[error("--hours must be a positive number up to 720, got {0}")]
     Hours(f64),
+    #[error("background share {0} is not between 0 and 1")]
+    Background(f64),
     #[error("cannot write to {path}: {message}")]
     Write { path: PathBuf, message: String },
 }
@@ -109,6 +114,9 @@ pub fn run(params: &Params, out: &Path) -> Result<Summary, SimError> {
     if !(params.hours.is_finite() && params.hours > 0.0 && params.hours <= 720.0) {
         return Err(SimError::Hours(params.hours));
     }
+    if !(0.0..=1.0).contains(&params.background) {
+        return Err(SimError::Background(params.background));
+    }
     std::fs::create_dir_all(out)
         .map_err(|e| SimError::Write { path: out.to_path_buf(), message: e.to_string() })?;
     let mut feeds = Feeds {
@@ -128,7 +136,7 @@ pub fn run(params: &Params, out: &Path) -> Result<Summary, SimError> {
     let mut schedule = Vec::new();
     while day < end {
         let cycle_end = (day + 24 * libya::HOUR).min(end);
-        let actors = libya::actors(&rng, day, cycle_end);
+        let actors = libya::actors(&rng, day, cycle_end, params.background);
         let mut counted = (0, 0);
         for a in &actors {
             match a.kind {
@@ -155,6 +163,7 @@ pub fn run(params: &Params, out: &Path) -> Result<Summary, SimError> {
         "seed": params.seed,
         "start": params.start_ms,
         "hours": params.hours,
+        "background": params.background,
         "schedule": schedule,
         "summary": {
             "vessels": feeds.summary.vessels,

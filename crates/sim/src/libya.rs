@@ -155,18 +155,22 @@ const LANES: [&[LonLat]; 5] = [
 
 /// Oil terminals and ports tankers call at.
 const TERMINALS: [LonLat; 4] = [[18.37, 30.70], [18.57, 30.56], [19.58, 30.48], [12.73, 32.82]];
+/// Zuwara, Sabratha, Tripoli, Misrata, Benghazi, Tobruk: the ports of the region data, so a
+/// fishing boat leaves from inside the port's anchorage zone.
 const FISHING_PORTS: [LonLat; 6] = [
-    [12.08, 32.97],
-    [12.49, 32.83],
-    [13.19, 32.93],
-    [15.10, 32.42],
-    [20.07, 32.16],
-    [23.96, 32.12],
+    [12.11667, 32.91667],
+    [12.48417, 32.79222],
+    [13.21667, 32.9],
+    [15.21667, 32.36667],
+    [20.05, 32.1],
+    [24.0, 32.06667],
 ];
 
 /// Background traffic and the scenario actors for one 24-hour cycle starting at `day`.
-pub fn actors(rng: &Rng, day: i64, cycle_end: i64) -> Vec<Actor> {
+pub fn actors(rng: &Rng, day: i64, cycle_end: i64, background: f64) -> Vec<Actor> {
     let mut out = Vec::new();
+    // The same vessels in the same order whatever the share: the first n of each fleet.
+    let share = |n: usize| (n as f64 * background.clamp(0.0, 1.0)).round() as usize;
     let mut r = rng.fork(day as u64);
     let mut next_mmsi = 200_000_000u32;
     let mut mmsi = |mid: u32| {
@@ -178,7 +182,7 @@ pub fn actors(rng: &Rng, day: i64, cycle_end: i64) -> Vec<Actor> {
         a.end = cycle_end;
         a.phase_ms = r.below(a.report_every_ms as u64) as i64;
     };
-    for i in 0..1_200 {
+    for i in 0..share(1_200) {
         let lane = LANES[i % LANES.len()];
         let offset = r.range(-4_000.0, 4_000.0);
         let points: Vec<LonLat> = lane.iter().map(|p| destination(*p, 0.0, offset)).collect();
@@ -196,7 +200,7 @@ pub fn actors(rng: &Rng, day: i64, cycle_end: i64) -> Vec<Actor> {
         a.length_m = 120 + r.below(180) as u16;
         out.push(a);
     }
-    for i in 0..160 {
+    for i in 0..share(160) {
         let terminal = TERMINALS[i % TERMINALS.len()];
         let sea = destination(terminal, r.range(-30.0, 30.0), r.range(60_000.0, 150_000.0));
         let mut a = vessel(
@@ -211,14 +215,14 @@ pub fn actors(rng: &Rng, day: i64, cycle_end: i64) -> Vec<Actor> {
         a.length_m = 180 + r.below(90) as u16;
         out.push(a);
     }
-    for i in 0..40 {
+    for i in 0..share(40) {
         let path = if i % 2 == 0 { LANES[1].to_vec() } else { LANES[2].to_vec() };
         let mut a = vessel(mmsi(642), &format!("FERRY {i}"), 60, path, 18.0);
         window(&mut a, &mut r);
         a.start = day - r.below(20 * HOUR as u64) as i64;
         out.push(a);
     }
-    for i in 0..600 {
+    for i in 0..share(600) {
         let port = FISHING_PORTS[i % FISHING_PORTS.len()];
         let ground = destination(port, r.range(-60.0, 60.0), r.range(5_000.0, 35_000.0));
         let mut a = vessel(
@@ -284,10 +288,31 @@ fn vehicle(name: &str, path: Vec<LonLat>, kmh: f64) -> Actor {
 /// southern units reporting over CoT.
 fn desert(out: &mut Vec<Actor>, r: &mut Rng, day: i64, cycle_end: i64) {
     let sensors = ground_sensors();
+    let borders = [border("NER"), border("TCD"), border("DZA"), border("SDN"), border("EGY")];
     for i in 0..220 {
         let Some(near) = sensors.get(r.below(sensors.len().max(1) as u64) as usize) else { break };
-        let a_pt = destination(near.at, r.range(0.0, 360.0), r.range(2_000.0, 20_000.0));
-        let b_pt = destination(a_pt, r.range(0.0, 360.0), r.range(10_000.0, 60_000.0));
+        // Background traffic keeps to the Libyan side: from near a sensor, inland, redrawn
+        // while the path would cross a border. Crossings outside the official points are the
+        // scenarios' to make, not the background's.
+        let inland = if near.at[0] < 19.0 { [14.43, 27.04] } else { [23.3, 24.2] };
+        let toward = crate::earth::bearing_deg(near.at, inland);
+        let draw = |r: &mut Rng| {
+            let a = destination(near.at, toward + r.range(-45.0, 45.0), r.range(8_000.0, 25_000.0));
+            let b = destination(a, toward + r.range(-60.0, 60.0), r.range(10_000.0, 60_000.0));
+            (a, b)
+        };
+        let (mut a_pt, mut b_pt) = draw(r);
+        for _ in 0..20 {
+            let clear = |line: &Vec<LonLat>| {
+                !crosses(line, a_pt, b_pt)
+                    && !crosses(line, near.at, a_pt)
+                    && !close(line, a_pt, b_pt)
+            };
+            if borders.iter().all(clear) {
+                break;
+            }
+            (a_pt, b_pt) = draw(r);
+        }
         let mut a = vehicle(&format!("vehicle {i}"), vec![a_pt, b_pt], r.range(30.0, 80.0));
         a.start = day + r.below(20 * HOUR as u64) as i64;
         a.end = (a.start + 2 * HOUR + r.below(4 * HOUR as u64) as i64).min(cycle_end);
@@ -418,4 +443,36 @@ fn scenarios(out: &mut Vec<Actor>, day: i64) {
         d.length_m = 40;
         out.push(d);
     }
+}
+
+/// Whether the segment `a`–`b` crosses the polyline (planar lon/lat: segments are short).
+fn crosses(line: &[LonLat], a: LonLat, b: LonLat) -> bool {
+    let side = |p: LonLat, q: LonLat, r: LonLat| {
+        (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
+    };
+    line.windows(2).any(|w| {
+        let (c, d) = (w[0], w[1]);
+        side(a, b, c) * side(a, b, d) < 0.0 && side(c, d, a) * side(c, d, b) < 0.0
+    })
+}
+
+/// Whether any point of the segment `a`–`b` comes within 2 km of the polyline (sampled every
+/// ~500 m; planar projection, good enough to keep background traffic clear of the border).
+fn close(line: &[LonLat], a: LonLat, b: LonLat) -> bool {
+    let steps = (distance_m(a, b) / 500.0).ceil().max(1.0) as usize;
+    (0..=steps).any(|i| {
+        let f = i as f64 / steps as f64;
+        let p = [a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f];
+        line.windows(2).any(|w| {
+            let (c, d) = (w[0], w[1]);
+            let (dx, dy) = (d[0] - c[0], d[1] - c[1]);
+            let len2 = dx * dx + dy * dy;
+            let t = if len2 > 0.0 {
+                (((p[0] - c[0]) * dx + (p[1] - c[1]) * dy) / len2).clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
+            distance_m(p, [c[0] + t * dx, c[1] + t * dy]) < 2_000.0
+        })
+    })
 }

@@ -91,7 +91,7 @@ fn times_render_as_iso8601() {
 }
 
 fn params(hours: f64) -> Params {
-    Params { scenario: "libya".into(), hours, seed: 7, start_ms: DEFAULT_START_MS }
+    Params { scenario: "libya".into(), hours, seed: 7, start_ms: DEFAULT_START_MS, background: 1.0 }
 }
 
 fn read(dir: &Path, name: &str) -> String {
@@ -131,7 +131,7 @@ fn the_same_seed_writes_the_same_feeds() {
 #[test]
 fn a_day_has_the_fleet_and_the_scenarios_the_brief_asks_for() {
     let rng = sim::rng::Rng::new(7);
-    let actors = libya::actors(&rng, DEFAULT_START_MS, DEFAULT_START_MS + 24 * libya::HOUR);
+    let actors = libya::actors(&rng, DEFAULT_START_MS, DEFAULT_START_MS + 24 * libya::HOUR, 1.0);
     let vessels = actors.iter().filter(|a| a.kind == Kind::Vessel).count();
     let land = actors.iter().filter(|a| a.kind == Kind::Vehicle).count();
     assert!(vessels >= 2_000, "{vessels} vessels");
