@@ -201,7 +201,7 @@ async function main() {
   const data = mkdtempSync(join(tmpdir(), 'tansiq-e2e-'));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const server = spawn(bin, ['demo', '--port', String(port), '--data', data], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const server = spawn(bin, ['demo', '--no-feed', '--port', String(port), '--data', data], { stdio: ['ignore', 'ignore', 'pipe'] });
   let serverLog = '';
   server.stderr.on('data', (chunk) => (serverLog += chunk));
   let browser;

@@ -34,10 +34,12 @@ enum Command {
         tansiq serve --config centre.toml\n\n\
         Flags override the config file. Stop with Ctrl-C: the log is drained and a snapshot written.")]
     Serve(ServeArgs),
-    /// Run the demo centre on the embedded store (the Libya scenario arrives with the simulator).
+    /// Run the demo centre, fed by the simulated Libya scenario at --speed times real time.
     #[command(after_help = "Examples:\n  \
         tansiq demo\n  \
-        tansiq demo --port 9090 --data /tmp/demo")]
+        tansiq demo --speed 60                     a simulated hour a minute\n  \
+        tansiq demo --speed 1440 --background 0.1  a day a minute, a tenth of the traffic\n  \
+        tansiq demo --port 9090 --data /tmp/demo --no-feed")]
     Demo(DemoArgs),
     /// Audit tools for the event log.
     #[command(subcommand)]
@@ -62,6 +64,9 @@ enum Command {
         /// Start of the simulated period, UTC milliseconds (default 2026-06-01T00:00:00Z).
         #[arg(long, default_value_t = sim::DEFAULT_START_MS)]
         start: i64,
+        /// Share of the background traffic to simulate, 0-1 (the scenarios always play).
+        #[arg(long, default_value_t = 1.0)]
+        background: f64,
     },
     /// Users of a centre (run while the centre is stopped).
     #[command(subcommand)]
@@ -186,6 +191,12 @@ struct DemoArgs {
     /// Folder of the demo's store; a restart with the same folder continues from its log.
     #[arg(long, default_value = "tansiq-demo-data")]
     data: PathBuf,
+    /// Share of the simulated background traffic, 0-1 (the scenarios always play).
+    #[arg(long, default_value_t = 1.0)]
+    background: f64,
+    /// Seed agencies, users and agreements only; feed no simulated sensors.
+    #[arg(long)]
+    no_feed: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -203,7 +214,10 @@ fn main() -> ExitCode {
     init_logging();
     let outcome = match cli.command {
         Command::Serve(args) => run::serve(args.config, args.data, args.port),
-        Command::Demo(args) => run::demo(args.port, args.speed, args.data),
+        Command::Demo(args) => {
+            let feed = (!args.no_feed).then_some(args.background);
+            run::demo(args.port, args.speed, args.data, feed)
+        }
         Command::Audit(AuditCommand::Verify { data }) => audit::verify(&data),
         Command::Ais(AisCommand::Decode { files, scaled, stats }) => {
             ais::decode(&files, scaled, stats)
@@ -222,8 +236,8 @@ fn main() -> ExitCode {
             admin::agency_add(&data, &id, &name_en, &name_ar, kind)
         }
         Command::Agency(AgencyCommand::List { data }) => admin::agency_list(&data),
-        Command::Sim { scenario, out, hours, seed, start } => {
-            let params = sim::Params { scenario, hours, seed, start_ms: start };
+        Command::Sim { scenario, out, hours, seed, start, background } => {
+            let params = sim::Params { scenario, hours, seed, start_ms: start, background };
             sim::run(&params, &out).map_err(anyhow::Error::from).map(|summary| {
                 eprintln!(
                     "{} vessels, {} land tracks: {} AIS sentences, {} radar plots, {} ground-sensor detections, {} CoT events in {}",

@@ -23,12 +23,28 @@ pub fn serve(
     run(config, server::Seed::Nothing, |addr| say(&format!("tansiq listening on http://{addr}")))
 }
 
-pub fn demo(port: u16, speed: f64, data: PathBuf) -> anyhow::Result<ExitCode> {
+/// `background`: the share of simulated background traffic to feed, or `None` for no feed.
+pub fn demo(
+    port: u16,
+    speed: f64,
+    data: PathBuf,
+    background: Option<f64>,
+) -> anyhow::Result<ExitCode> {
     if !(speed.is_finite() && speed > 0.0) {
         anyhow::bail!("--speed must be a positive number, got {speed}");
     }
+    if let Some(b) = background
+        && !(0.0..=1.0).contains(&b)
+    {
+        anyhow::bail!("--background must be between 0 and 1, got {b}");
+    }
     let mut config = Config { data_dir: data, ..Config::default() };
     config.http.listen.set_port(port);
+    config.demo_feed = background.map(|background| server::demo_feed::FeedConfig {
+        speed,
+        background,
+        ..Default::default()
+    });
     // Field units' ATAK/WinTAK/iTAK (or pytak) connect here; in the demo they are CGW's.
     // `--port 0` (tests, several demos at once) takes any free port for TAK too.
     let mut tak = server::tak::TakConfig::plain("CGW");
@@ -49,7 +65,12 @@ pub fn demo(port: u16, speed: f64, data: PathBuf) -> anyhow::Result<ExitCode> {
         say("    army.south   army, southern region (ARS)        watch officer");
         say("    moi.analyst  interior ministry (MOI)            analyst");
         say(&format!("  TAK: Cursor-on-Target over TCP on {tak_listen} (clients belong to CGW)"));
-        say("  The simulator (tansiq sim) is not fed into the demo yet: the picture starts empty.");
+        match background {
+            Some(_) => say(&format!(
+                "  Feed: the simulated Libya scenario (tansiq sim) at {speed}x real time; the seven scenarios play each simulated day."
+            )),
+            None => say("  Feed: none (--no-feed); send observations to /api/v1/observations."),
+        }
         say("  Stop with Ctrl-C; a restart with the same --data continues from the log.");
     })
 }

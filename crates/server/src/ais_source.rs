@@ -477,3 +477,25 @@ mod tests {
         assert_eq!(a, connection_of(SocketAddr::from((Ipv4Addr::LOCALHOST, 4000))));
     }
 }
+
+/// AIS lines decoded in-process exactly as a source decodes them (same decoder, static cache,
+/// identity at the edge and counters), for feeds that are not sockets: the demo's simulator.
+#[derive(Debug)]
+pub(crate) struct InProcess {
+    edge: Edge,
+    /// The edge's queue, unused here: observations come back to the caller instead.
+    _queue: tokio::sync::mpsc::Receiver<(model::Time, model::Observation)>,
+}
+
+impl InProcess {
+    pub(crate) fn new(stamp: AisStamp, centre: &Centre, limits: ValidationLimits) -> InProcess {
+        let (edge, queue) = Edge::new(stamp, centre, limits);
+        InProcess { edge, _queue: queue }
+    }
+
+    /// One line received at `now`: the observation it completes, if any.
+    pub(crate) fn observe(&mut self, line: &[u8], now: model::Time) -> Option<model::Observation> {
+        let pending = self.edge.line(line, 0, now)?;
+        self.edge.admit(pending, now)
+    }
+}

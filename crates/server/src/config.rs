@@ -33,6 +33,9 @@ pub struct Config {
     /// The config file's folder: relative paths in it are read from here.
     #[serde(skip)]
     pub base_dir: PathBuf,
+    /// The demo's simulated feed (`tansiq demo` only; not a config-file setting).
+    #[serde(skip)]
+    pub demo_feed: Option<crate::demo_feed::FeedConfig>,
 }
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -104,6 +107,7 @@ impl Default for Config {
             sources: Vec::new(),
             tak: None,
             base_dir: PathBuf::from("."),
+            demo_feed: None,
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod api;
 pub mod auth;
 pub mod centre;
 pub mod config;
+pub mod demo_feed;
 pub mod geography;
 pub mod http;
 pub mod ingest;
@@ -86,6 +87,9 @@ pub async fn serve(
         }
         None => None,
     };
+    let feed = config.demo_feed.clone().map(|feed| {
+        demo_feed::start(feed, centre.clone(), config.data_dir.clone(), config.validation_limits())
+    });
     let router = http::router(centre.clone(), &config);
     on_listening(addr);
     tracing::info!(%addr, "serving");
@@ -96,6 +100,9 @@ pub async fn serve(
         .map_err(|e| CentreError::Io(e.to_string()))?;
     for source in &running {
         source.stop();
+    }
+    if let Some(feed) = &feed {
+        feed.abort();
     }
     if let Some(tak) = &tak {
         tak.stop();

@@ -261,7 +261,7 @@ fn the_demo_seeds_exactly_the_contract_accounts_and_agreements_once() {
     let data = dir.path().join("demo");
     let start = || {
         let mut child = Command::new(BIN)
-            .args(["demo", "--port", "0", "--data"])
+            .args(["demo", "--no-feed", "--port", "0", "--data"])
             .arg(&data)
             .env("TANSIQ_LOG", "warn")
             .stdout(std::process::Stdio::piped())
