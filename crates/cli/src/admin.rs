@@ -39,7 +39,7 @@ fn append(log: &mut RedbLog, kind: EventKind) -> anyhow::Result<()> {
 }
 
 /// The first line of stdin, without its line ending.
-fn read_password() -> anyhow::Result<String> {
+pub(crate) fn read_password() -> anyhow::Result<String> {
     let mut line = String::new();
     std::io::stdin().lock().read_line(&mut line).context("cannot read the password from stdin")?;
     let password = line.trim_end_matches(['\r', '\n']).to_string();

@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 mod admin;
 mod ais;
 mod audit;
+mod replay;
 mod run;
 
 #[derive(Debug, Parser)]
@@ -67,6 +68,25 @@ enum Command {
         /// Share of the background traffic to simulate, 0-1 (the scenarios always play).
         #[arg(long, default_value_t = 1.0)]
         background: f64,
+    },
+    /// Play recorded feeds (a `tansiq sim` folder) into a running centre over its API.
+    #[command(
+        after_help = "The password is read from TANSIQ_PASSWORD, else the first line of stdin.\n\nExamples:\n  \
+        tansiq sim --scenario libya --out /tmp/day --hours 2\n  \
+        TANSIQ_PASSWORD=demo tansiq replay /tmp/day --to http://127.0.0.1:8080 --speed 60"
+    )]
+    Replay {
+        /// Folder holding ais.nmea, radar.ndjson, sensors.ndjson and units.cot.
+        dir: PathBuf,
+        /// The centre's URL.
+        #[arg(long)]
+        to: String,
+        /// Recorded seconds per real second.
+        #[arg(long, default_value_t = 1.0)]
+        speed: f64,
+        /// The user to sign in as (its agency owns nothing here: sources keep their agencies).
+        #[arg(long, default_value = "admin")]
+        user: String,
     },
     /// Users of a centre (run while the centre is stopped).
     #[command(subcommand)]
@@ -236,6 +256,7 @@ fn main() -> ExitCode {
             admin::agency_add(&data, &id, &name_en, &name_ar, kind)
         }
         Command::Agency(AgencyCommand::List { data }) => admin::agency_list(&data),
+        Command::Replay { dir, to, speed, user } => replay::replay(&dir, &to, speed, &user),
         Command::Sim { scenario, out, hours, seed, start, background } => {
             let params = sim::Params { scenario, hours, seed, start_ms: start, background };
             sim::run(&params, &out).map_err(anyhow::Error::from).map(|summary| {

@@ -47,6 +47,7 @@ use crate::centre::Centre;
 use crate::metrics::SourceLabels;
 use crate::sources::{SourceError, forward};
 use edge::Edge;
+pub use edge::LineDecoder;
 
 /// Observations a source may hold while the log catches up.
 const QUEUE: usize = 16_384;

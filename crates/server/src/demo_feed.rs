@@ -138,12 +138,14 @@ async fn prepare_day(feed: &FeedConfig, data_dir: &Path, day: i64) -> Result<Pat
 }
 
 /// One record of a feed file, with its time.
-enum Record {
+#[derive(Debug)]
+pub enum Record {
     Ais(String),
     Json { source_kind: SourceKind, line: String },
     Cot(String),
 }
 
+#[derive(Debug)]
 struct FeedFile {
     lines: std::io::Lines<BufReader<File>>,
     kind: u8,
@@ -186,13 +188,15 @@ impl FeedFile {
     }
 }
 
-/// The four feeds of a day merged in time order.
-struct Merged {
+/// The four feeds of a recording (as `tansiq sim` writes them) merged in time order.
+#[derive(Debug)]
+pub struct Merged {
     files: Vec<FeedFile>,
 }
 
 impl Merged {
-    fn open(dir: &Path) -> Result<Merged, String> {
+    /// Opens `ais.nmea`, `radar.ndjson`, `sensors.ndjson` and `units.cot` in `dir`.
+    pub fn open(dir: &Path) -> Result<Merged, String> {
         let names = ["ais.nmea", "radar.ndjson", "sensors.ndjson", "units.cot"];
         let files = names
             .iter()
@@ -202,11 +206,11 @@ impl Merged {
         Ok(Merged { files })
     }
 
-    fn peek_time(&self) -> Option<i64> {
+    pub fn peek_time(&self) -> Option<i64> {
         self.files.iter().filter_map(|f| f.next.as_ref().map(|(t, _)| *t)).min()
     }
 
-    fn pop(&mut self) -> Option<(i64, Record)> {
+    pub fn pop(&mut self) -> Option<(i64, Record)> {
         let i = (0..self.files.len())
             .filter(|i| self.files[*i].next.is_some())
             .min_by_key(|i| self.files[*i].next.as_ref().map(|(t, _)| *t))?;
@@ -318,7 +322,7 @@ impl Player {
 
 /// The sim's radar and sensor lines carry their source id; the agency follows the kind:
 /// coastal radars are the coast guard's, ground sensors the army's.
-fn json_observation(
+pub fn json_observation(
     line: &str,
     source_kind: SourceKind,
     now: Time,
@@ -334,7 +338,7 @@ fn json_observation(
 }
 
 /// Unit positions: the uid's prefix (`CGW-…`, `ARS-…`) names the unit's agency.
-fn cot_observation(line: &str, now: Time, limits: ValidationLimits) -> Option<Observation> {
+pub fn cot_observation(line: &str, now: Time, limits: ValidationLimits) -> Option<Observation> {
     let event = cot::Event::from_xml(line.as_bytes()).ok()?;
     let agency = event.uid.split('-').next().filter(|a| !a.is_empty()).unwrap_or("JOC");
     let from = cot::SourceInfo {

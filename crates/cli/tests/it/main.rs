@@ -2,6 +2,7 @@
 
 mod commands;
 mod crash;
+mod replay;
 mod tidy;
 
 use std::io::{BufRead, BufReader};

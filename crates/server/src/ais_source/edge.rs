@@ -558,3 +558,32 @@ mod tests {
         assert_eq!(statics.map.len(), statics.order.len());
     }
 }
+
+/// AIS lines → observations without a centre: the same decoder, static cache and identity a
+/// source uses, for tools that post observations elsewhere (`tansiq replay`).
+#[derive(Debug)]
+pub struct LineDecoder {
+    decoder: Decoder,
+    statics: StaticCache,
+    stamp: AisStamp,
+}
+
+impl LineDecoder {
+    pub fn new(stamp: AisStamp) -> LineDecoder {
+        LineDecoder {
+            decoder: Decoder::default(),
+            statics: StaticCache::new(STATIC_CAPACITY),
+            stamp,
+        }
+    }
+
+    /// One line received at `now_ms`: the observation it completes, timed by its tag block's
+    /// `c:` when it has one, else `now_ms`. Not validated.
+    pub fn line(&mut self, line: &[u8], now_ms: i64) -> Option<Observation> {
+        let decoded = self.decoder.decode_line(line, 0, now_ms).ok()??;
+        let tag_ms = decoded.tag_block.and_then(|t| t.time).map(|t| t.unix_ms);
+        let mut observation = observe(decoded.message, &mut self.statics, &self.stamp)?;
+        observation.time = Time(tag_ms.unwrap_or(now_ms));
+        Some(observation)
+    }
+}
