@@ -525,5 +525,8 @@ fn the_readme_configuration_example_parses_with_its_ais_sources() {
         section.split("```toml\n").skip(1).filter_map(|block| block.split("```").next()).collect();
     let config = server::Config::from_toml(&root.join("README.md"), &toml_text).expect("parses");
     let ids: Vec<_> = config.sources.iter().map(SourceConfig::id).collect();
-    assert_eq!(ids, ["radar-zuwara", "ais-udp-zuwara", "ais-feed", "ais-replay"]);
+    assert_eq!(
+        ids,
+        ["radar-zuwara", "ais-udp-zuwara", "ais-feed", "radar-zuwara-arpa", "ais-replay"]
+    );
 }
