@@ -108,3 +108,55 @@ async fn the_daily_report_counts_the_day_in_json_html_and_pdf() {
         assert!(text.contains(word), "{word} not in the pdf text: {text}");
     }
 }
+
+/// Times and measured durations vary run to run; counts, names, sections and structure do not.
+fn redact(value: &mut serde_json::Value, in_times: bool) {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                let timed = in_times || key == "response_times" || key == "date" || key == "id";
+                redact(v, timed);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| redact(v, in_times)),
+        Value::Number(n) if in_times || n.as_f64().is_some_and(|f| f.abs() > 1.0e9) => {
+            *value = Value::String("<varies>".into());
+        }
+        Value::String(s) if in_times && s.chars().any(|c| c.is_ascii_digit()) => {
+            *value = Value::String("<varies>".into());
+        }
+        _ => {}
+    }
+}
+
+/// The JSON report of a known day, redacted of what varies, against `report.snap.json`
+/// (`UPDATE_SNAPSHOTS=1` rewrites it): a change to the report's shape or counts shows in review.
+#[tokio::test]
+async fn the_daily_report_json_matches_its_snapshot() {
+    let c = TestCentre::new().await;
+    let t = c.token.clone();
+    let mut high = at_sea("departure", "migration.departure");
+    high["impact"] = json!("high");
+    high["border_section"] = json!("sea.west");
+    open(&c, &t, high).await;
+    let mut low = at_sea("nets", "fishing.illegal");
+    low["impact"] = json!("low");
+    let dismissed = open(&c, &t, low).await;
+    let uri = format!("/api/v1/incidents/{dismissed}/transition");
+    let (status, _) =
+        call(&c, &t, "POST", &uri, json!({ "to": "dismissed", "reason": "legal" })).await;
+    assert_eq!(status, 200);
+    let date = engine::incident::utc_date(model::Time(now_ms()));
+    let (status, mut report) = c.get(&format!("/api/v1/reports/daily?date={date}")).await;
+    assert_eq!(status, 200, "{report}");
+    redact(&mut report, false);
+    let got = serde_json::to_string_pretty(&report).expect("json") + "\n";
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/it/incidents/report.snap.json");
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&path, &got).expect("write snapshot");
+    }
+    let want = std::fs::read_to_string(&path).expect("snapshot (UPDATE_SNAPSHOTS=1 writes it)");
+    assert_eq!(got, want, "the daily report changed; review and UPDATE_SNAPSHOTS=1 if intended");
+}
