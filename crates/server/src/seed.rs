@@ -87,8 +87,54 @@ pub fn demo(password_hash: &str, now: Time) -> Vec<Event> {
     events.push(agreement("cgw-joc-maritime", "CGW", "JOC", maritime));
     events.push(agreement("ars-joc-land", "ARS", "JOC", land.clone()));
     events.push(agreement("ars-moi-land", "ARS", "MOI", land));
+    events.extend(demo_units());
     for event in &mut events {
         event.time = now;
     }
     events
+}
+
+/// The field units of the simulated scenario, registered so that incidents can be tasked to
+/// them: each follows its own CoT tracker (the uids `tansiq sim` writes), starting at its base.
+fn demo_units() -> Vec<Event> {
+    use model::incident::{IncidentEvent, UnitRegistration};
+    use model::{Marking, Position, UnitKind};
+    let unit = |id: String,
+                name: String,
+                agency: &str,
+                kind,
+                speed: f64,
+                base: [f64; 2],
+                caps: &[&str]| {
+        let registration = UnitRegistration {
+            tracker: Some(id.clone()),
+            id,
+            name,
+            agency: AgencyId::new(agency),
+            kind,
+            capabilities: caps.iter().map(|c| c.to_string()).collect(),
+            max_speed_mps: speed,
+            base: Position { lon: base[0], lat: base[1], alt_m: None, accuracy_m: None },
+            marking: Marking::default(),
+        };
+        let kind = EventKind::Incident(IncidentEvent::UnitRegistered(Box::new(registration)));
+        Event { time: Time(0), kind }
+    };
+    let mut out = Vec::new();
+    // Three patrol boats in each of four ports (sim: `CGW-PB-01` …), 25 knots at most.
+    let ports = [[12.08, 32.97], [13.19, 32.93], [15.10, 32.42], [20.07, 32.16]];
+    for (i, port) in ports.iter().enumerate() {
+        for k in 0..3 {
+            let n = i * 3 + k + 1;
+            let (id, name) = (format!("CGW-PB-{n:02}"), format!("CGW Patrol {n}"));
+            out.push(unit(id, name, "CGW", UnitKind::Boat, 12.9, *port, &["rescue", "boarding"]));
+        }
+    }
+    // The army's southern patrols (sim: `ARS-V-01` …), 100 km/h at most.
+    let bases = [[14.43, 27.04], [13.9, 23.3], [10.17, 24.96], [23.30, 24.20], [14.65, 24.93]];
+    for (i, base) in bases.iter().enumerate() {
+        let (id, name) = (format!("ARS-V-{:02}", i + 1), format!("ARS Patrol {}", i + 1));
+        out.push(unit(id, name, "ARS", UnitKind::Vehicle, 27.8, *base, &["patrol"]));
+    }
+    out
 }

@@ -327,6 +327,11 @@ fn the_demo_seeds_exactly_the_contract_accounts_and_agreements_once() {
     assert_eq!(ids(&get("cgw.watch", "/api/v1/sharing-agreements")), ["cgw-joc-maritime"]);
     let agencies = get("admin", "/api/v1/agencies");
     assert_eq!(agencies["agencies"].as_array().map(Vec::len), Some(4));
+    // The scenario's field units, each seen by its own agency only.
+    let units = |user: &str| get(user, "/api/v1/units")["units"].as_array().map(Vec::len);
+    assert_eq!(units("cgw.watch"), Some(12), "{}", get("cgw.watch", "/api/v1/units"));
+    assert_eq!(units("army.south"), Some(5));
+    assert_eq!(units("moi.analyst"), Some(0));
     child.kill().expect("kill");
     child.wait().expect("reap");
 
