@@ -9,11 +9,11 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post, put};
+use axum::{Extension, Router};
 use model::Time;
 use serde_json::{Value, json};
 
@@ -46,6 +46,8 @@ const MAX_AUTH_BODY: usize = 4 * 1024;
 /// The route table: the single source of the router and of the OpenAPI document.
 pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
     let r = |method, path, summary, public| RouteSpec { method, path, summary, public };
+    // The replay's checkpoints: one cache per router, so per centre.
+    let replay = api::replay::Replay::shared();
     let mut table = vec![
         (r("get", "/healthz", "liveness", true), get(healthz)),
         (
@@ -142,6 +144,24 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
                 false,
             ),
             get(api::stream::stream),
+        ),
+        (
+            r(
+                "get",
+                "/api/v1/replay",
+                "the tracks and open alerts the caller may see as the log had them at ?at= (RFC 3339, last 24 h; &bbox=)",
+                false,
+            ),
+            get(api::replay::replay).layer(Extension(Arc::clone(&replay))),
+        ),
+        (
+            r(
+                "get",
+                "/api/v1/replay/window",
+                "the times a replay may ask for; starts making its checkpoints",
+                false,
+            ),
+            get(api::replay::replay_window).layer(Extension(replay)),
         ),
     ];
     table.extend(api::incidents::routes::table());

@@ -3,6 +3,7 @@
 pub mod access;
 pub mod alerts;
 pub mod incidents;
+pub mod replay;
 pub mod reports;
 pub mod stream;
 pub mod tracks;

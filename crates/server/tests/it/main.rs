@@ -9,6 +9,7 @@ mod demo;
 mod incidents;
 mod leaks;
 mod radar_sources;
+mod replay;
 mod restart;
 mod sources;
 mod tak;
