@@ -116,6 +116,8 @@ export class LiveMap {
   private selected: string | null = null;
   private offsets = new Map<string, [number, number]>();
   private pending = false;
+  /** A replayed picture drawn instead of the live one (replay.ts); null draws the live one. */
+  private shown: Picture | null = null;
   private popup: Popup;
   private attribution: AttributionControl;
 
@@ -232,6 +234,12 @@ export class LiveMap {
     );
   }
 
+  /** Draws `picture` (a replay) instead of the live picture; null returns to live. */
+  showPicture(picture: Picture | null): void {
+    this.shown = picture;
+    this.schedule();
+  }
+
   flyTo(id: string): void {
     const track = this.picture.tracks.get(id);
     if (!track) return;
@@ -259,11 +267,12 @@ export class LiveMap {
     const tracks = this.map.getSource('tracks') as GeoJSONSource | undefined;
     const headings = this.map.getSource('headings') as GeoJSONSource | undefined;
     if (!tracks || !headings) return;
-    const alerted = this.picture.alertedTracks();
-    const labelled = this.picture.tracks.size <= MAX_LABELLED;
+    const picture = this.shown ?? this.picture;
+    const alerted = picture.alertedTracks();
+    const labelled = picture.tracks.size <= MAX_LABELLED;
     const features: GeoJSON.Feature[] = [];
     const vectors: GeoJSON.Feature[] = [];
-    for (const f of this.picture.tracks.values()) {
+    for (const f of picture.tracks.values()) {
       const p = f.properties;
       const code = sidc(p, affiliation(p, alerted.has(p.id), this.agency));
       // Each labelled symbol is its own image; past a few thousand tracks only the symbol

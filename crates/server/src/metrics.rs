@@ -39,6 +39,9 @@ pub struct Metrics {
     pub observations_rejected: Family<RejectLabels, Counter>,
     pub queue_full: Family<StageLabels, Counter>,
     pub subscriber_lagged: Counter,
+    /// Messages a live-stream client sent that were ignored, by reason (`json`, `kind`,
+    /// `bbox`, `zoom`, `limit`, `selected`, `binary`).
+    pub stream_rejected: Family<ReasonLabels, Counter>,
     pub events_folded: Counter,
     pub tracks: Gauge,
     /// Observations in the log the fold did not move a track with, by reason (`impossible`,
@@ -234,6 +237,12 @@ impl Metrics {
             "updates a slow subscriber missed",
             subscriber_lagged.clone(),
         );
+        let stream_rejected = Family::<ReasonLabels, Counter>::default();
+        registry.register(
+            "stream_client_messages_rejected",
+            "messages from live-stream clients ignored as malformed, by reason",
+            stream_rejected.clone(),
+        );
         let events_folded = Counter::default();
         registry.register(
             "engine_events_folded",
@@ -272,6 +281,7 @@ impl Metrics {
             observations_rejected,
             queue_full,
             subscriber_lagged,
+            stream_rejected,
             events_folded,
             tracks,
             observations_skipped,

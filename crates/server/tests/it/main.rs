@@ -13,6 +13,7 @@ mod replay;
 mod restart;
 mod sources;
 mod tak;
+mod viewport;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
