@@ -165,6 +165,7 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         ),
     ];
     table.extend(api::incidents::routes::table());
+    table.push(api::dashboard::route());
     table
 }
 

@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod alerts;
+pub mod dashboard;
 pub mod incidents;
 pub mod replay;
 pub mod reports;

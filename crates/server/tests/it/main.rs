@@ -5,6 +5,7 @@ mod alerts;
 mod api;
 mod auth;
 mod bad_input;
+mod dashboard;
 mod demo;
 mod incidents;
 mod leaks;
