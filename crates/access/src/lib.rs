@@ -22,12 +22,19 @@
 //! viewer (an agency's own part counts as released to itself). An alert is visible only if
 //! the alert itself is released to the viewer *and* every track it names is visible. So
 //! fusing or alerting never carries an agency's data past what that agency shared.
+//!
+//! # TAK groups
+//!
+//! What a TAK client says reaches another TAK client only if the agency rule allows it *and*
+//! the two share a TAK group ([`tak_groups_meet`]; group-less clients are `__ANON__`).
 
 mod incident;
 mod policy;
+mod tak;
 mod viewer;
 
 pub use incident::{IncidentFacts, UnitFacts, can_see_incident, can_see_unit, may_task_unit};
 pub use model::{Agreement, AgreementScope, Area, Role, TrackScope};
 pub use policy::{Decision, Reason, Subject, SubjectKind, can_see, can_see_alert, can_see_track};
+pub use tak::{ANONYMOUS_GROUP, tak_groups_meet};
 pub use viewer::Viewer;

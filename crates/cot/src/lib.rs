@@ -39,6 +39,7 @@ mod cot_type;
 mod detail;
 mod error;
 mod event;
+mod note;
 mod observation;
 mod read;
 mod stream;
@@ -56,6 +57,7 @@ pub use detail::{
 };
 pub use error::{CotError, FrameError};
 pub use event::{Detail, Event, Point, UNKNOWN_THRESHOLD, UNKNOWN_VALUE, known};
+pub use note::{IncidentNote, incident_note};
 pub use observation::{NotAnObservation, SourceInfo, to_observation, track_to_event};
 pub use read::{DEFAULT_MAX_EVENT_BYTES, Limits, parse_event};
 pub use stream::{Auth, Format, Frame, StreamDecoder};

@@ -40,9 +40,10 @@ pub use auto::{
 pub use calendar::{utc_date, utc_minute};
 pub use error::{ErrorKind, IncidentError};
 pub use lifecycle::{
-    OpenRequest, allowed_transitions, decide_acknowledge, decide_handover_accept,
+    MAX_NOTE_CHARS, OpenRequest, allowed_transitions, decide_acknowledge, decide_handover_accept,
     decide_handover_decline, decide_handover_offer, decide_link_alert, decide_link_track,
-    decide_open, decide_transition, decide_update, default_confidence, is_closed, state_name,
+    decide_note, decide_open, decide_transition, decide_update, default_confidence, is_closed,
+    state_name,
 };
 pub use metrics::{
     GroupStats, IncidentTimes, Measure, MetricsQuery, NO_SECTION, ResponseMetrics, ResponseTargets,
@@ -61,8 +62,8 @@ pub use sar::{
     Lang, decide_report, decide_sar_details, decide_sar_phase, factor_name, phase_name, sitrep,
 };
 pub use state::{
-    Changed, IncidentRecord, Incidents, PendingHandover, SYSTEM_USER, SarCase, StepRecord,
-    TaskRecord, Timeline, TransitionRecord,
+    Changed, IncidentRecord, Incidents, NoteRecord, PendingHandover, SYSTEM_USER, SarCase,
+    StepRecord, TaskRecord, Timeline, TransitionRecord,
 };
 pub use taxonomy::{Category, Domain, Taxonomy, TaxonomyError};
 pub use units::{

@@ -198,6 +198,7 @@ pub(crate) fn record_from(id: String, time: Time, o: &IncidentOpened) -> Inciden
         units: Default::default(),
         reports: Default::default(),
         timeline,
+        notes: Vec::new(),
     }
 }
 
@@ -229,6 +230,32 @@ pub(crate) fn apply_patch(r: &mut IncidentRecord, p: &IncidentPatch) {
 }
 
 /// The incident, if it exists and is still open.
+/// The longest note kept, in characters; a longer text is cut there.
+pub const MAX_NOTE_CHARS: usize = 4_000;
+
+/// Adds a note to an open incident's timeline; blank text adds nothing.
+pub fn decide_note(
+    state: &Incidents,
+    id: &str,
+    actor: &Actor,
+    text: &str,
+    source: &str,
+    position: Option<model::Position>,
+) -> Result<Vec<IncidentEvent>, IncidentError> {
+    open_incident(state, id)?;
+    let text: String = text.trim().chars().take(MAX_NOTE_CHARS).collect();
+    if text.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(vec![IncidentEvent::NoteAdded {
+        id: id.to_owned(),
+        actor: actor.clone(),
+        text,
+        source: source.to_owned(),
+        position,
+    }])
+}
+
 pub(crate) fn open_incident<'a>(
     state: &'a Incidents,
     id: &str,

@@ -64,6 +64,19 @@ pub struct StepRecord {
     pub note: String,
 }
 
+/// A note on an incident's timeline (`IncidentEvent::NoteAdded`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NoteRecord {
+    pub seq: u64,
+    pub time: Time,
+    pub actor: Actor,
+    pub text: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub source: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<model::Position>,
+}
+
 /// A unit's tasking on one incident.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaskRecord {
@@ -113,6 +126,10 @@ pub struct IncidentRecord {
     pub reports: BTreeMap<ReportKind, Time>,
     pub sar: Option<SarCase>,
     pub timeline: Timeline,
+    /// Notes in the order they were logged (left out when none, so older snapshots and
+    /// records without notes serialize as before).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<NoteRecord>,
 }
 
 impl IncidentRecord {
@@ -280,7 +297,8 @@ fn incident_id(event: &IncidentEvent) -> Option<&str> {
         | IncidentEvent::StepCompleted { id, .. }
         | IncidentEvent::ReportFiled { id, .. }
         | IncidentEvent::SarPhaseSet { id, .. }
-        | IncidentEvent::SarDetailsSet { id, .. } => Some(id),
+        | IncidentEvent::SarDetailsSet { id, .. }
+        | IncidentEvent::NoteAdded { id, .. } => Some(id),
         _ => None,
     }
 }
@@ -367,6 +385,18 @@ fn fold_incident(r: &mut IncidentRecord, seq: u64, time: Time, event: &IncidentE
             sar.phase = *phase;
             sar.factors = factors.clone();
             r.touched_by(actor, time);
+        }
+        IncidentEvent::NoteAdded { actor, text, source, position, .. } => {
+            r.notes.push(NoteRecord {
+                seq,
+                time,
+                actor: actor.clone(),
+                text: text.clone(),
+                source: source.clone(),
+                position: *position,
+            });
+            // A note is news, not an acknowledgement: it does not stamp the timeline.
+            r.updated = time;
         }
         IncidentEvent::SarDetailsSet { details, actor, .. } => {
             let Some(sar) = r.sar.as_mut() else { return false };

@@ -319,6 +319,18 @@ pub enum IncidentEvent {
         actor: Actor,
     },
     UnitRegistered(Box<UnitRegistration>),
+    /// A note on the incident's timeline: what someone in the field said about it (a TAK
+    /// GeoChat message or marker linked to the incident) or wrote in the centre.
+    NoteAdded {
+        id: String,
+        actor: Actor,
+        text: String,
+        /// Where it came from, e.g. `tak:ANDROID-1` and the CoT event's uid.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        source: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        position: Option<Position>,
+    },
     UnitTasked {
         incident: String,
         unit: String,
@@ -370,6 +382,7 @@ impl IncidentEvent {
             IncidentEvent::SarPhaseSet { .. } => "incident_sar_phase_set",
             IncidentEvent::SarDetailsSet { .. } => "incident_sar_details_set",
             IncidentEvent::UnitRegistered(_) => "unit_registered",
+            IncidentEvent::NoteAdded { .. } => "incident_note_added",
             IncidentEvent::UnitTasked { .. } => "unit_tasked",
             IncidentEvent::UnitAcknowledged { .. } => "unit_acknowledged",
             IncidentEvent::UnitStatusChanged { .. } => "unit_status_changed",

@@ -310,3 +310,26 @@ fn events_about_unknown_things_change_nothing() {
     let id = log.state.iter().next().unwrap().id.clone();
     assert!(log.state.apply(200, at(5001), &E::HandoverAccepted { id, actor: joc() }).is_empty());
 }
+
+#[test]
+fn notes_join_an_open_incidents_timeline_in_order_and_closed_ones_refuse_them() {
+    let (mut log, id) = incident_in(S::Verified);
+    let before = log.state.get(&id).unwrap().timeline.clone();
+    let first = incident::decide_note(&log.state, &id, &cgw(), "  two aboard ", "tak:c1", None);
+    log.commit(at(500), first).unwrap();
+    let blank = incident::decide_note(&log.state, &id, &cgw(), "   ", "tak:c2", None).unwrap();
+    assert!(blank.is_empty(), "a blank note adds nothing");
+    let long = "x".repeat(incident::MAX_NOTE_CHARS + 10);
+    log.commit(at(560), incident::decide_note(&log.state, &id, &ars(), &long, "", None)).unwrap();
+    let record = log.state.get(&id).unwrap();
+    assert_eq!(record.notes.len(), 2);
+    assert_eq!((record.notes[0].text.as_str(), record.notes[0].time), ("two aboard", at(500)));
+    assert_eq!(record.notes[0].source, "tak:c1");
+    assert_eq!(record.notes[1].text.chars().count(), incident::MAX_NOTE_CHARS);
+    assert_eq!(record.timeline, before, "a note stamps no dispatch time");
+    let (closed, closed_id) = incident_in(S::Closed);
+    let refused = incident::decide_note(&closed.state, &closed_id, &cgw(), "late", "", None);
+    assert!(matches!(refused, Err(IncidentError::IncidentClosed { .. })), "{refused:?}");
+    let unknown = incident::decide_note(&closed.state, "i999", &cgw(), "x", "", None);
+    assert!(matches!(unknown, Err(IncidentError::UnknownIncident { .. })), "{unknown:?}");
+}
