@@ -54,7 +54,7 @@ pub struct Engine {
     now: Time,
     directory: crate::Directory,
     /// Tracks by number (see [`track_number`]).
-    tracks: BTreeMap<u64, TrackEntry>,
+    tracks: crate::tracks::Tracks,
     alerts: Alerts,
     proximity: Proximity,
     /// Observations skipped because their position is impossible (NaN, out of range).
@@ -89,7 +89,7 @@ struct Stored {
     folded: u64,
     now: Time,
     directory: crate::Directory,
-    tracks: BTreeMap<u64, TrackEntry>,
+    tracks: crate::tracks::Tracks,
     alerts: Alerts,
     proximity: Proximity,
     #[serde(default)]
@@ -199,7 +199,7 @@ impl Engine {
     }
 
     pub fn track(&self, id: &TrackId) -> Option<&TrackEntry> {
-        self.tracks.get(&track_number(id)?).filter(|e| e.track.id == *id)
+        self.tracks.get(&track_number(id)?).map(|e| &**e).filter(|e| e.track.id == *id)
     }
 
     pub fn track_count(&self) -> usize {
@@ -331,7 +331,7 @@ impl Engine {
                 let mut entry = new_entry(id.clone(), key, obs);
                 entry.filed = next_deadline(&entry, &self.config);
                 self.deadlines.insert((entry.filed, seq));
-                self.tracks.insert(seq, entry);
+                self.tracks.insert(seq, Box::new(entry));
                 changes.push(Change::Track { id, op: ChangeOp::Upsert });
                 if let Some(primary) = split_of {
                     self.split(primary, seq, changes);

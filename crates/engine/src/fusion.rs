@@ -187,7 +187,7 @@ impl FusionGrid {
 
 /// The track whose gate the probe falls in best, among those `want` accepts, but `exclude`.
 pub(crate) fn gate(
-    tracks: &std::collections::BTreeMap<u64, TrackEntry>,
+    tracks: &crate::tracks::Tracks,
     grid: &FusionGrid,
     cfg: &FusionConfig,
     probe: Probe,

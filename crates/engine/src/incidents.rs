@@ -10,15 +10,13 @@
 //! first, skipping ids already taken). What people then do with an automatic incident
 //! (transitions, tasking, hand-over) is logged as input, like any other incident event.
 
-use std::collections::BTreeMap;
-
 use incident::{AutoConfig, Changed, IncidentEvent, Incidents};
 use model::incident::{Actor, UnitPositionSource};
 use model::{Alert, AlertState, Time};
 
 use crate::alerts::Alerts;
 use crate::tracks::track_number;
-use crate::{Change, ChangeOp, TrackEntry};
+use crate::{Change, ChangeOp};
 
 fn publish(changed: Vec<Changed>, out: &mut Vec<Change>) {
     for c in changed {
@@ -54,7 +52,7 @@ fn concerns(config: &AutoConfig, rule: &str) -> bool {
 /// unit. A fix older than the unit's own is ignored.
 fn follow_trackers(
     incidents: &mut Incidents,
-    tracks: &BTreeMap<u64, TrackEntry>,
+    tracks: &crate::tracks::Tracks,
     time: Time,
     out: &mut Vec<Change>,
 ) {
@@ -106,7 +104,7 @@ pub(crate) fn derive(
     config: &AutoConfig,
     incidents: &mut Incidents,
     alerts: &Alerts,
-    tracks: &BTreeMap<u64, TrackEntry>,
+    tracks: &crate::tracks::Tracks,
     seq: u64,
     time: Time,
     out: &mut Vec<Change>,

@@ -9,6 +9,10 @@ use serde::{Deserialize, Serialize};
 use crate::EngineConfig;
 use crate::rules::TrackRules;
 
+/// The live tracks by number. Boxed: a B-tree's nodes are about half full when keys only
+/// grow, and a track entry is most of a kilobyte, so the map holds pointers, not entries.
+pub(crate) type Tracks = std::collections::BTreeMap<u64, Box<TrackEntry>>;
+
 /// A track with its history, as kept in the state.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TrackEntry {

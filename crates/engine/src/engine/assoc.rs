@@ -124,7 +124,7 @@ impl Engine {
         gone.rules = Default::default();
         let id = gone.track.id.clone();
         if let Some(entry) = tracks.get_mut(&into) {
-            crate::tracks::absorb(entry, gone, config);
+            crate::tracks::absorb(entry, *gone, config);
             // The gate keeps a copy of what it needs; absorbing may have moved the track.
             fusion::file(fused, &config.fusion, into, entry);
             changes.push(Change::Track { id: entry.track.id.clone(), op: ChangeOp::Upsert });

@@ -15,7 +15,6 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::{Ctx, Rule};
-use crate::TrackEntry;
 use crate::alerts::EpisodeKey;
 use crate::tracks::current;
 
@@ -152,7 +151,7 @@ fn distance(a: &Track, b: &Track) -> f64 {
 
 impl Proximity {
     /// Refiles every track after a restore.
-    pub fn rebuild(&mut self, ctx: &Ctx<'_>, tracks: &BTreeMap<u64, TrackEntry>) {
+    pub fn rebuild(&mut self, ctx: &Ctx<'_>, tracks: &crate::tracks::Tracks) {
         for (a, b) in self.pairs.keys() {
             self.partners.entry(*a).or_default().insert(*b);
             self.partners.entry(*b).or_default().insert(*a);
@@ -168,7 +167,7 @@ impl Proximity {
         }
     }
 
-    pub fn on_fix(&mut self, ctx: &mut Ctx<'_>, tracks: &BTreeMap<u64, TrackEntry>, a: u64) {
+    pub fn on_fix(&mut self, ctx: &mut Ctx<'_>, tracks: &crate::tracks::Tracks, a: u64) {
         let Some(entry) = tracks.get(&a) else { return };
         self.encounter(ctx, tracks, a, &entry.track);
         self.convoy(ctx, tracks, a, &entry.track);
@@ -201,7 +200,7 @@ impl Proximity {
     fn encounter(
         &mut self,
         ctx: &mut Ctx<'_>,
-        tracks: &BTreeMap<u64, TrackEntry>,
+        tracks: &crate::tracks::Tracks,
         a: u64,
         track: &Track,
     ) {
@@ -278,13 +277,7 @@ impl Proximity {
         }
     }
 
-    fn convoy(
-        &mut self,
-        ctx: &mut Ctx<'_>,
-        tracks: &BTreeMap<u64, TrackEntry>,
-        a: u64,
-        track: &Track,
-    ) {
+    fn convoy(&mut self, ctx: &mut Ctx<'_>, tracks: &crate::tracks::Tracks, a: u64, track: &Track) {
         let cfg = &ctx.rules_here(track.position.lon, track.position.lat).convoy;
         let t = track.last_time;
         if !convoy_candidate(ctx, track) {
