@@ -12,6 +12,7 @@ import { renderLogin } from './login';
 import { LiveMap, type Theme } from './map';
 import { Picture } from './store';
 import { Stream, type StreamStatus } from './stream';
+import { mountPanels } from './tabs';
 import type { Agency, Alert, TrackFeature } from './types';
 
 const root = document.getElementById('app') as HTMLElement;
@@ -80,7 +81,7 @@ async function showShell(session: Session): Promise<void> {
   (window as unknown as { __tansiq: object }).__tansiq = debug;
   const liveMap = new LiveMap(mapBox, picture, session.agency, theme, (id) => select(id));
   const queue = new AlertQueue(picture, canAck, (id) => liveMap.flyTo(id));
-  alertsSlot.append(queue.element);
+  const panels = mountPanels(alertsSlot, queue, picture, session, liveMap, (id) => select(id), () => agencies);
 
   let status: StreamStatus = 'connecting';
   function renderHeader(): void {
@@ -159,6 +160,7 @@ async function showShell(session: Session): Promise<void> {
     renderHeader();
     queue.render();
     detail.render();
+    panels.render();
     liveMap.setLanguage();
     tick();
   });
@@ -167,6 +169,7 @@ async function showShell(session: Session): Promise<void> {
     session.token,
     picture,
     (s) => {
+      if (s === 'live' && status !== 'live') panels.resync();
       status = s;
       renderHeader();
     },
@@ -183,6 +186,7 @@ async function showShell(session: Session): Promise<void> {
   const timer = window.setInterval(tick, 1000);
   teardown = () => {
     stream.stop();
+    panels.stop();
     window.clearInterval(timer);
     document.removeEventListener('keydown', onKey);
     liveMap.map.remove();

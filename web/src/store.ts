@@ -8,6 +8,8 @@ export class Picture {
   readonly alerts = new Map<string, Alert>();
   private trackListeners: Listener[] = [];
   private alertListeners: Listener[] = [];
+  /** Incident and unit upserts, handed on to the workspace panels (incidents.ts, units.ts). */
+  private caseListeners: Array<(kind: 'incident' | 'unit', data: { id: string }) => void> = [];
   /** Ids seen since the stream (re)connected; on `sync` everything else is dropped. */
   private resync: { tracks: Set<string>; alerts: Set<string> } | null = null;
 
@@ -17,6 +19,10 @@ export class Picture {
 
   onAlerts(listener: Listener): void {
     this.alertListeners.push(listener);
+  }
+
+  onCase(listener: (kind: 'incident' | 'unit', data: { id: string }) => void): void {
+    this.caseListeners.push(listener);
   }
 
   setTracks(features: TrackFeature[]): void {
@@ -69,8 +75,12 @@ export class Picture {
       this.emitAlerts();
       return true;
     }
-    // incident, unit: not shown yet; accepted and ignored.
-    return kind === 'incident' || kind === 'unit';
+    if (kind === 'incident' || kind === 'unit') {
+      if (op !== 'upsert' || !hasId(data)) return false;
+      for (const l of this.caseListeners) l(kind, data);
+      return true;
+    }
+    return false;
   }
 
   /** Alerts in the queue's order: newest first. */
