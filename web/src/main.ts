@@ -10,6 +10,7 @@ import { h } from './dom';
 import { applyLang, currentLang, formatTime, localName, onLangChange, setLang, t } from './i18n';
 import { renderLogin } from './login';
 import { LiveMap, type Theme } from './map';
+import { ReplayControl } from './replay';
 import { Picture } from './store';
 import { Stream, type StreamStatus } from './stream';
 import { mountPanels } from './tabs';
@@ -80,6 +81,8 @@ async function showShell(session: Session): Promise<void> {
   };
   (window as unknown as { __tansiq: object }).__tansiq = debug;
   const liveMap = new LiveMap(mapBox, picture, session.agency, theme, (id) => select(id));
+  const replay = new ReplayControl(liveMap);
+  mapBox.after(replay.element);
   const queue = new AlertQueue(picture, canAck, (id) => liveMap.flyTo(id));
   const panels = mountPanels(alertsSlot, queue, picture, session, liveMap, (id) => select(id), () => agencies);
 
@@ -162,6 +165,7 @@ async function showShell(session: Session): Promise<void> {
     detail.render();
     panels.render();
     liveMap.setLanguage();
+    replay.render();
     tick();
   });
 
@@ -188,6 +192,7 @@ async function showShell(session: Session): Promise<void> {
     stream.stop();
     panels.stop();
     window.clearInterval(timer);
+    replay.stop();
     document.removeEventListener('keydown', onKey);
     liveMap.map.remove();
   };
