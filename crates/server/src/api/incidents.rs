@@ -440,7 +440,8 @@ pub async fn task_unit(
 }
 
 /// `GET /api/v1/incidents/{id}/timeline`: the dispatch timestamps, every transition with actor,
-/// time and reason, the SOP checklist with completion, tasked units and reports filed.
+/// time and reason, the SOP checklist with completion, tasked units, reports filed and notes
+/// (from the field, e.g. TAK GeoChat).
 pub async fn timeline(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
@@ -466,7 +467,7 @@ pub async fn timeline(
             "id": r.id, "state": r.state, "exercise": r.exercise,
             "timeline": r.timeline, "transitions": r.transitions,
             "playbook": playbook.map(|p| &p.category), "steps": steps,
-            "units": r.units, "reports": r.reports, "handover": r.handover,
+            "units": r.units, "reports": r.reports, "handover": r.handover, "notes": r.notes,
         })))
     })
 }

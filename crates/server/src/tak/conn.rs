@@ -2,6 +2,7 @@
 //! reader that decodes with `cot::StreamDecoder` and a writer that drains the client's bounded
 //! queue, in the encoding the negotiation settled on.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -9,12 +10,13 @@ use cot::control::{Control, Negotiation};
 use cot::{Format, Frame, StreamDecoder};
 use model::{AgencyId, Marking};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-use tokio::net::TcpListener;
-use tokio::sync::{Notify, mpsc};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{Notify, Semaphore, mpsc};
 use tokio_rustls::TlsAcceptor;
 
 use super::Listener;
 use super::hub::{Hub, Origin, Outgoing, SERVER_UID};
+use crate::auth::{hash_password, verify_password};
 use crate::http::now;
 
 /// A TLS handshake that has not finished by then is dropped (half-open connections).
@@ -27,6 +29,11 @@ const WRITE_BATCH: usize = 512;
 const COALESCE: Duration = Duration::from_millis(5);
 /// Bytes read per call.
 const READ_BUFFER: usize = 64 * 1024;
+/// How long a plain client that must sign in may take to send its `<auth>`.
+const AUTH_TIMEOUT: Duration = Duration::from_secs(10);
+/// Password checks (Argon2id, deliberately slow) running at once; more sign-ins wait, so a
+/// flood of `<auth>` costs the centre at most this many threads.
+pub(crate) const SIGN_INS: usize = 2;
 
 /// What every connection of a listener shares.
 #[derive(Debug)]
@@ -36,16 +43,18 @@ pub(crate) struct Settings {
     /// The agency of clients that present no certificate.
     pub agency: AgencyId,
     pub marking: Marking,
+    /// Plain TCP clients must sign in with `<auth>` first.
+    pub require_auth: bool,
+    pub sign_ins: Arc<Semaphore>,
 }
 
 pub(crate) async fn accept_tcp(listener: TcpListener, hub: Hub, settings: Arc<Settings>) {
     loop {
         match listener.accept().await {
-            Ok((stream, _peer)) => {
+            Ok((stream, peer)) => {
                 let _ = stream.set_nodelay(true);
                 count_connection(&hub, Listener::Tcp);
-                let agency = settings.agency.clone();
-                tokio::spawn(serve(stream, agency, hub.clone(), settings.clone()));
+                tokio::spawn(serve_plain(stream, peer, hub.clone(), settings.clone()));
             }
             Err(error) => accept_failed(&error).await,
         }
@@ -88,7 +97,9 @@ pub(crate) async fn accept_tls(
                         return;
                     };
                     count_connection(&hub, Listener::Tls);
-                    serve(tls, agency, hub, settings).await;
+                    let decoder = StreamDecoder::new(settings.limits);
+                    let who = Identity { agency, user, peer: None };
+                    serve(tls, decoder, who, hub, settings).await;
                 });
             }
             Err(error) => accept_failed(&error).await,
@@ -107,20 +118,120 @@ async fn accept_failed(error: &std::io::Error) {
     tokio::time::sleep(Duration::from_millis(50)).await;
 }
 
+/// Who a connection speaks for.
+struct Identity {
+    agency: AgencyId,
+    /// The Tansiq user (certificate or `<auth>`); `None` for an anonymous plain client.
+    user: Option<String>,
+    /// A plain client's address, which may still sign in with `<auth>`; `None` over TLS.
+    peer: Option<SocketAddr>,
+}
+
+/// A plain TCP connection: the listener's agency, or — when `require_auth` — the agency of
+/// the user its first message signs in as; anything else first closes it.
+async fn serve_plain(stream: TcpStream, peer: SocketAddr, hub: Hub, settings: Arc<Settings>) {
+    let mut decoder = StreamDecoder::new(settings.limits);
+    let mut who = Identity { agency: settings.agency.clone(), user: None, peer: Some(peer) };
+    if settings.require_auth {
+        let mut stream = stream;
+        match tokio::time::timeout(AUTH_TIMEOUT, first_frame(&mut stream, &mut decoder)).await {
+            Ok(Ok(Frame::Auth(auth))) => match sign_in(&hub, &settings, &auth, peer).await {
+                Ok((user, agency)) => {
+                    who = Identity { agency, user: Some(user), peer: None };
+                }
+                Err(reason) => return hub.metrics().tak.disconnected(reason),
+            },
+            Ok(Ok(_)) => return hub.metrics().tak.disconnected("auth_required"),
+            Ok(Err(reason)) => return hub.metrics().tak.disconnected(reason),
+            Err(_) => return hub.metrics().tak.disconnected("auth_timeout"),
+        }
+        return serve(stream, decoder, who, hub, settings).await;
+    }
+    serve(stream, decoder, who, hub, settings).await;
+}
+
+/// Reads until the first frame (what a client that must sign in says first).
+async fn first_frame(
+    stream: &mut TcpStream,
+    decoder: &mut StreamDecoder,
+) -> Result<Frame, &'static str> {
+    let mut buf = vec![0u8; 4096];
+    loop {
+        match decoder.next_frame() {
+            Ok(Some(frame)) => return Ok(frame),
+            Ok(None) => {}
+            Err(error) if !error.is_fatal() => return Err("auth_required"),
+            Err(error) => return Err(error.reason()),
+        }
+        match stream.read(&mut buf).await {
+            Ok(0) => return Err("closed"),
+            Ok(n) => decoder.feed(&buf[..n]),
+            Err(_) => return Err("read_failed"),
+        }
+    }
+}
+
+/// Checks `<auth>` credentials like `POST /api/v1/auth/login` does (Argon2id against the
+/// directory, an unknown name as slow to refuse as a wrong password, disabled users refused);
+/// a refusal is logged as `LoginFailed` and answered with the reason to close with.
+async fn sign_in(
+    hub: &Hub,
+    settings: &Settings,
+    auth: &cot::Auth,
+    peer: SocketAddr,
+) -> Result<(String, AgencyId), &'static str> {
+    let username = auth.username.trim().to_owned();
+    if username.is_empty() || username.len() > 128 || auth.password.len() > 1024 {
+        return Err(hub.login_failed(&username, peer, "auth_failed", "bad_credentials").await);
+    }
+    let Ok(_permit) = settings.sign_ins.acquire().await else { return Err("auth_failed") };
+    let user = hub.user(&username);
+    let hash = user.as_ref().map_or_else(|| decoy_hash().to_owned(), |u| u.password_hash.clone());
+    let password = auth.password.clone();
+    let matches = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .unwrap_or(false);
+    match user {
+        Some(user) if matches && !user.disabled => Ok((username, user.agency)),
+        other => {
+            let why = match other {
+                None => "unknown_user",
+                Some(u) if u.disabled => "disabled",
+                Some(_) => "wrong_password",
+            };
+            Err(hub.login_failed(&username, peer, "auth_failed", why).await)
+        }
+    }
+}
+
+/// A PHC hash to verify against when the user does not exist.
+fn decoy_hash() -> &'static str {
+    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DECOY.get_or_init(|| hash_password("decoy password, never valid").unwrap_or_default())
+}
+
 /// Runs one connection to its end and counts why it ended.
-async fn serve<S>(stream: S, agency: AgencyId, hub: Hub, settings: Arc<Settings>)
-where
+async fn serve<S>(
+    stream: S,
+    decoder: StreamDecoder,
+    mut who: Identity,
+    hub: Hub,
+    settings: Arc<Settings>,
+) where
     S: AsyncRead + AsyncWrite + Send + 'static,
 {
     let (reader, writer) = tokio::io::split(stream);
     let (tx, rx) = mpsc::channel(settings.queue);
     let kick = Arc::new(Notify::new());
     let marking = settings.marking.clone();
-    let id = hub.join(agency.clone(), marking.clone(), tx.clone(), kick.clone());
+    let id =
+        hub.join(who.agency.clone(), marking.clone(), who.user.clone(), tx.clone(), kick.clone());
     let mut writing = tokio::spawn(write(writer, rx, hub.clone()));
-    let origin = Origin { id, agency, marking };
+    let mut origin = Origin { id, agency: who.agency.clone(), marking, user: who.user.take() };
     let reason = tokio::select! {
-        reason = read(reader, &origin, &hub, tx, settings.limits) => reason.unwrap_or_else(|r| r),
+        reason = read(reader, decoder, &mut origin, who.peer, &hub, &settings, tx) => {
+            reason.unwrap_or_else(|r| r)
+        }
         () = kick.notified() => "slow_client",
         _ = &mut writing => "write_failed",
     };
@@ -134,20 +245,18 @@ where
 /// why either way.
 async fn read<R: AsyncRead + Unpin>(
     mut reader: R,
-    origin: &Origin,
+    mut decoder: StreamDecoder,
+    origin: &mut Origin,
+    mut may_sign_in: Option<SocketAddr>,
     hub: &Hub,
+    settings: &Settings,
     tx: mpsc::Sender<Outgoing>,
-    limits: cot::Limits,
 ) -> Result<&'static str, &'static str> {
-    let mut decoder = StreamDecoder::new(limits);
     let mut buf = vec![0u8; READ_BUFFER];
     let mut protobuf = false;
+    // Frames already decoded (a signed-in client's first bytes) come before the next read.
+    let mut n = 0;
     loop {
-        let n = match reader.read(&mut buf).await {
-            Ok(0) => return Ok(if decoder.finish().is_ok() { "closed" } else { "truncated" }),
-            Ok(n) => n,
-            Err(_) => return Ok("read_failed"),
-        };
         decoder.feed(&buf[..n]);
         loop {
             let frame = match decoder.next_frame() {
@@ -164,8 +273,15 @@ async fn read<R: AsyncRead + Unpin>(
                 }
             };
             let Frame::Event { event, format, .. } = frame else {
-                // `<auth>` (a plain stream's identity is its listener's) or a bare control.
                 hub.metrics().tak.received("control");
+                // A plain client may sign in once; over TLS (or signed in) `<auth>` is
+                // ignored: the certificate or the first sign-in already said who it is.
+                if let (Frame::Auth(auth), Some(peer)) = (&frame, may_sign_in.take()) {
+                    let (user, agency) = sign_in(hub, settings, auth, peer).await?;
+                    hub.sign_in(origin.id, user.clone(), agency.clone());
+                    origin.agency = agency;
+                    origin.user = Some(user);
+                }
                 continue;
             };
             if format == Format::Protobuf && !std::mem::replace(&mut protobuf, true) {
@@ -185,6 +301,11 @@ async fn read<R: AsyncRead + Unpin>(
                 Some(_) => hub.metrics().tak.received("control"),
             }
         }
+        n = match reader.read(&mut buf).await {
+            Ok(0) => return Ok(if decoder.finish().is_ok() { "closed" } else { "truncated" }),
+            Ok(n) => n,
+            Err(_) => return Ok("read_failed"),
+        };
     }
 }
 

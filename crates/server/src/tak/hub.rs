@@ -7,7 +7,7 @@
 //! per encoding, so a thousand clients cost a thousand `try_send`s. A full queue never blocks
 //! the sender: the slow client is told to go (`slow_client`) and the others keep flowing.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
@@ -27,6 +27,10 @@ use crate::metrics::Metrics;
 const SOURCE: &str = "tak";
 /// Observations that may wait for the log.
 const OBSERVATION_QUEUE: usize = 16_384;
+/// Incident notes that may wait for the log.
+const NOTE_QUEUE: usize = 1_024;
+/// Notes remembered against repeats before the memory starts over.
+const NOTED_MAX: usize = 65_536;
 /// How often agreements are re-read and stale contacts forgotten.
 const SWEEP: Duration = Duration::from_secs(1);
 /// The server's own uid in the events it writes.
@@ -79,12 +83,20 @@ pub(crate) struct Origin {
     pub id: u64,
     pub agency: AgencyId,
     pub marking: Marking,
+    /// The Tansiq user it signed in as, if it did.
+    pub user: Option<String>,
 }
 
 #[derive(Debug)]
 struct Client {
     agency: AgencyId,
     marking: Marking,
+    /// The Tansiq user the client signed in as (certificate or `<auth>`), if any.
+    user: Option<String>,
+    /// Its TAK groups: the user's from the config, else the `__group` its SA names.
+    groups: BTreeSet<String>,
+    /// True when the groups come from the config and the client cannot change them.
+    fixed_groups: bool,
     uid: Option<String>,
     callsign: Option<String>,
     last_type: Option<String>,
@@ -97,6 +109,7 @@ struct Latest {
     prepared: Arc<Prepared>,
     owner: AgencyId,
     marking: Marking,
+    groups: BTreeSet<String>,
 }
 
 #[derive(Debug, Default)]
@@ -105,6 +118,8 @@ struct State {
     /// The latest SA of every contact, by uid, until it goes stale.
     latest: HashMap<String, Latest>,
     agreements: Vec<Agreement>,
+    /// Notes already made, so that a marker sent again adds nothing new.
+    noted: HashSet<String>,
 }
 
 /// The TAK server's shared state. Cheap to clone.
@@ -118,9 +133,12 @@ struct Inner {
     state: Mutex<State>,
     centre: Centre,
     observations: mpsc::Sender<(Time, Observation)>,
+    notes: mpsc::Sender<model::Event>,
     limits: model::ValidationLimits,
     next_id: AtomicU64,
-    cot_kinds: BTreeSet<SourceKind>,
+    cot_kinds: Vec<SourceKind>,
+    /// TAK groups per user (`[tak.groups]`).
+    user_groups: BTreeMap<String, BTreeSet<String>>,
 }
 
 /// Why a task could not be sent to a unit's TAK client.
@@ -139,7 +157,7 @@ fn decide(
     owner: &AgencyId,
     marking: &Marking,
     event: &cot::Event,
-    cot_kinds: &BTreeSet<SourceKind>,
+    cot_kinds: &[SourceKind],
     now: Time,
 ) -> bool {
     // A friendly atom, a chat or any other message is the unit's own data; an atom of another
@@ -173,20 +191,32 @@ impl Hub {
     pub(crate) fn start(
         centre: Centre,
         limits: model::ValidationLimits,
+        user_groups: BTreeMap<String, BTreeSet<String>>,
     ) -> (Hub, Vec<JoinHandle<()>>) {
         let (tx, rx) = mpsc::channel(OBSERVATION_QUEUE);
+        let (notes, mut noted) = mpsc::channel::<model::Event>(NOTE_QUEUE);
         let hub = Hub {
             inner: Arc::new(Inner {
                 state: Mutex::new(State::default()),
                 centre: centre.clone(),
                 observations: tx,
+                notes,
                 limits,
                 next_id: AtomicU64::new(1),
-                cot_kinds: BTreeSet::from([SourceKind::Cot]),
+                cot_kinds: vec![SourceKind::Cot],
+                user_groups,
             }),
         };
         hub.refresh();
-        let forwarder = tokio::spawn(crate::sources::forward(SOURCE.to_owned(), rx, centre));
+        let forwarder =
+            tokio::spawn(crate::sources::forward(SOURCE.to_owned(), rx, centre.clone()));
+        let notes = tokio::spawn(async move {
+            while let Some(event) = noted.recv().await {
+                if let Err(error) = centre.append(vec![event]).await {
+                    tracing::warn!(%error, "tak incident note not logged");
+                }
+            }
+        });
         let sweeper = tokio::spawn({
             let hub = hub.clone();
             async move {
@@ -197,7 +227,7 @@ impl Hub {
                 }
             }
         });
-        (hub, vec![forwarder, sweeper])
+        (hub, vec![forwarder, notes, sweeper])
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -226,24 +256,93 @@ impl Hub {
         })
     }
 
-    /// Registers a connection and queues the latest SA of every contact its agency may see.
+    /// A user of the directory, for a password check.
+    pub(crate) fn user(&self, username: &str) -> Option<model::UserRecord> {
+        self.inner.centre.read(|engine| engine.directory().user(username).cloned())
+    }
+
+    /// Logs a refused TAK sign-in like a refused web sign-in (`LoginFailed`, the audit sees
+    /// it) and returns the reason the connection closes with.
+    pub(crate) async fn login_failed(
+        &self,
+        username: &str,
+        peer: std::net::SocketAddr,
+        close: &'static str,
+        why: &str,
+    ) -> &'static str {
+        tracing::info!(username, %peer, why, "tak sign-in refused");
+        let event = model::Event {
+            time: now(),
+            kind: model::EventKind::LoginFailed {
+                username: username.to_owned(),
+                address: format!("tak:{}", peer.ip()),
+                reason: why.to_owned(),
+            },
+        };
+        if let Err(error) = self.inner.centre.append(vec![event]).await {
+            tracing::warn!(%error, "tak sign-in refusal not logged");
+        }
+        close
+    }
+
+    /// Registers a connection (of `user`, if it signed in) and queues the latest SA of every
+    /// contact it may see.
     pub(crate) fn join(
         &self,
         agency: AgencyId,
         marking: Marking,
+        user: Option<String>,
         tx: mpsc::Sender<Outgoing>,
         kick: Arc<Notify>,
     ) -> u64 {
         let id = self.inner.next_id.fetch_add(1, Ordering::Relaxed);
-        let now = now();
+        let fixed = user.as_ref().and_then(|u| self.inner.user_groups.get(u));
+        let client = Client {
+            agency,
+            marking,
+            user,
+            groups: fixed.cloned().unwrap_or_default(),
+            fixed_groups: fixed.is_some(),
+            uid: None,
+            callsign: None,
+            last_type: None,
+            tx,
+            kick,
+        };
         let state = &mut *self.lock();
+        self.replay(state, &client);
+        state.clients.insert(id, client);
+        self.metrics().tak.clients.inc();
+        id
+    }
+
+    /// A plain TCP client signed in with `<auth>` after it joined: it now speaks for `user`
+    /// of `agency`, in the user's configured groups, and hears what that identity may.
+    pub(crate) fn sign_in(&self, id: u64, user: String, agency: AgencyId) {
+        let fixed = self.inner.user_groups.get(&user).cloned();
+        let state = &mut *self.lock();
+        let Some(mut client) = state.clients.remove(&id) else { return };
+        client.agency = agency;
+        if let Some(groups) = fixed {
+            client.groups = groups;
+            client.fixed_groups = true;
+        }
+        client.user = Some(user);
+        self.replay(state, &client);
+        state.clients.insert(id, client);
+    }
+
+    /// Queues to `client` the latest SA of every contact it may see.
+    fn replay(&self, state: &State, client: &Client) {
+        let now = now();
         let mut replayed = 0;
         for latest in state.latest.values() {
             let event = &latest.prepared.event;
             if event.stale <= now
+                || !access::tak_groups_meet(&latest.groups, &client.groups)
                 || !decide(
                     &state.agreements,
-                    &agency,
+                    &client.agency,
                     &latest.owner,
                     &latest.marking,
                     event,
@@ -253,30 +352,37 @@ impl Hub {
             {
                 continue;
             }
-            if tx.try_send(Outgoing::Shared(latest.prepared.clone())).is_err() {
-                kick.notify_one();
+            if client.tx.try_send(Outgoing::Shared(latest.prepared.clone())).is_err() {
+                client.kick.notify_one();
                 break;
             }
             replayed += 1;
         }
         self.metrics().tak.sent.inc_by(replayed);
-        let client =
-            Client { agency, marking, uid: None, callsign: None, last_type: None, tx, kick };
-        state.clients.insert(id, client);
-        self.metrics().tak.clients.inc();
-        id
     }
 
     /// Forgets a connection and tells the others its contact is gone (`t-x-d-d`).
     pub(crate) fn leave(&self, id: u64) {
-        let Some(client) = self.lock().clients.remove(&id) else { return };
-        self.metrics().tak.clients.dec();
-        let (Some(uid), Some(last_type)) = (client.uid, client.last_type) else { return };
-        self.lock().latest.remove(&uid);
-        let now = now();
-        let notice = cot::control::disconnect(&uid, &last_type, SERVER_UID, now);
-        let origin = Origin { id, agency: client.agency, marking: client.marking };
-        self.route(&origin, notice, now);
+        let known = self.lock().clients.get(&id).map(|c| {
+            let origin = Origin {
+                id,
+                agency: c.agency.clone(),
+                marking: c.marking.clone(),
+                user: c.user.clone(),
+            };
+            (c.uid.clone(), c.last_type.clone(), origin)
+        });
+        let Some((uid, last_type, origin)) = known else { return };
+        if let (Some(uid), Some(last_type)) = (uid, last_type) {
+            self.lock().latest.remove(&uid);
+            // Routed while the leaver is still listed, so the notice reaches its groups.
+            let now = now();
+            let notice = cot::control::disconnect(&uid, &last_type, SERVER_UID, now);
+            self.route(&origin, notice, now);
+        }
+        if self.lock().clients.remove(&id).is_some() {
+            self.metrics().tak.clients.dec();
+        }
     }
 
     /// Tells every client to go (the server is stopping).
@@ -299,7 +405,76 @@ impl Hub {
         } else {
             metrics.received("other");
         }
+        if let Some(note) = cot::incident_note(&event) {
+            self.note(origin, &event, &note, now);
+        }
         self.route(origin, event, now);
+    }
+
+    /// A chat or marker naming incidents becomes a note on each that exists, is open, and
+    /// that the sender's agency may see (the same policy as the incident routes).
+    fn note(&self, origin: &Origin, event: &cot::Event, note: &cot::IncidentNote, now: Time) {
+        // Who said it: the signed-in user, else the client's call sign (its SA's, a chat's
+        // sender), else the event's uid.
+        let known = self.lock().clients.get(&origin.id).and_then(|c| c.callsign.clone());
+        let name = known
+            .or_else(|| event.detail.as_ref()?.chat()?.attrs.sender_callsign.clone())
+            .or_else(|| event.callsign().map(str::to_owned))
+            .unwrap_or_else(|| event.uid.clone());
+        let actor = model::incident::Actor {
+            user: origin.user.clone().unwrap_or_else(|| format!("tak:{name}")),
+            agency: origin.agency.clone(),
+        };
+        let viewer = Viewer {
+            user: actor.user.clone(),
+            agency: origin.agency.clone(),
+            roles: BTreeSet::new(),
+        };
+        let source = format!("tak:{}", event.uid);
+        let position = note.position.map(|(lat, lon)| model::Position {
+            lon,
+            lat,
+            alt_m: None,
+            accuracy_m: None,
+        });
+        let decided: Vec<model::incident::IncidentEvent> = self.inner.centre.read(|engine| {
+            let agreements = crate::api::incidents::agreements(engine);
+            let incidents = engine.incidents();
+            note.incidents
+                .iter()
+                .filter(|id| {
+                    incidents
+                        .get(id)
+                        .is_some_and(|r| crate::api::incidents::visible(&viewer, &agreements, r))
+                })
+                .filter_map(|id| {
+                    ::engine::incident::decide_note(
+                        incidents, id, &actor, &note.text, &source, position,
+                    )
+                    .ok()
+                })
+                .flatten()
+                .collect()
+        });
+        for decided in decided {
+            let model::incident::IncidentEvent::NoteAdded { id, .. } = &decided else { continue };
+            let key = format!("{id}\u{0}{source}\u{0}{}", note.text);
+            {
+                let mut state = self.lock();
+                if state.noted.len() >= NOTED_MAX {
+                    state.noted.clear();
+                }
+                if !state.noted.insert(key) {
+                    continue;
+                }
+            }
+            let event = model::Event { time: now, kind: model::EventKind::Incident(decided) };
+            if self.inner.notes.try_send(event).is_err() {
+                self.metrics().full("tak:notes");
+            } else {
+                self.metrics().tak.received("note");
+            }
+        }
     }
 
     fn observe(&self, origin: &Origin, event: &cot::Event, now: Time) {
@@ -327,21 +502,42 @@ impl Hub {
         let event = &prepared.event;
         let no_dests = Vec::new();
         let dests = event.detail.as_ref().and_then(|d| d.marti()).map_or(&no_dests, |m| &m.dests);
+        let announced: Option<BTreeSet<String>> = event
+            .detail
+            .as_ref()
+            .and_then(|d| d.group())
+            .and_then(|g| g.name.clone())
+            .map(|name| BTreeSet::from([name]));
         let mut guard = self.lock();
-        let State { clients, latest, agreements } = &mut *guard;
-        if let Some(sender) = clients.get_mut(&origin.id) {
-            // The first atom with a call sign is the client's own SA: it names the client.
-            let own = sender.uid.as_deref().map_or(event.callsign().is_some(), |u| u == event.uid);
-            if is_atom(event) && own {
-                sender.uid = Some(event.uid.clone());
-                sender.callsign = event.callsign().map(str::to_owned).or(sender.callsign.take());
-                sender.last_type = Some(event.cot_type.clone());
+        let State { clients, latest, agreements, .. } = &mut *guard;
+        // What the sender says now, the agency and groups it says it as.
+        let (agency, marking, groups) = match clients.get_mut(&origin.id) {
+            Some(sender) => {
+                // The first atom with a call sign is the client's own SA: it names the client,
+                // and its `__group` is the client's group unless the config fixed them.
+                let own =
+                    sender.uid.as_deref().map_or(event.callsign().is_some(), |u| u == event.uid);
+                if is_atom(event) && own {
+                    sender.uid = Some(event.uid.clone());
+                    sender.callsign =
+                        event.callsign().map(str::to_owned).or(sender.callsign.take());
+                    sender.last_type = Some(event.cot_type.clone());
+                    if let Some(groups) = announced.filter(|_| !sender.fixed_groups) {
+                        sender.groups = groups;
+                    }
+                }
+                (sender.agency.clone(), sender.marking.clone(), sender.groups.clone())
             }
-        }
+            // A datagram or a client already gone: its own word on its group.
+            None => (origin.agency.clone(), origin.marking.clone(), announced.unwrap_or_default()),
+        };
         if is_atom(event) && event.stale > now {
-            let owner = origin.agency.clone();
-            let entry =
-                Latest { prepared: prepared.clone(), owner, marking: origin.marking.clone() };
+            let entry = Latest {
+                prepared: prepared.clone(),
+                owner: agency.clone(),
+                marking: marking.clone(),
+                groups: groups.clone(),
+            };
             latest.insert(event.uid.clone(), entry);
         }
         if let Some(cot::control::Control::Delete { uid: Some(gone) }) =
@@ -352,7 +548,9 @@ impl Hub {
         let mut decisions: Vec<(&AgencyId, bool)> = Vec::new();
         let mut sent = 0;
         for (id, client) in clients.iter() {
-            if *id == origin.id || !(dests.is_empty() || dests.iter().any(|d| addressed(d, client)))
+            if *id == origin.id
+                || !(dests.is_empty() || dests.iter().any(|d| addressed(d, client)))
+                || !access::tak_groups_meet(&groups, &client.groups)
             {
                 continue;
             }
@@ -362,8 +560,8 @@ impl Hub {
                     let allowed = decide(
                         agreements,
                         &client.agency,
-                        &origin.agency,
-                        &origin.marking,
+                        &agency,
+                        &marking,
                         event,
                         &self.inner.cot_kinds,
                         now,

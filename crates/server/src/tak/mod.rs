@@ -9,11 +9,18 @@
 //! ```
 //!
 //! Every connection belongs to an agency: a TLS client's certificate names a Tansiq user (its
-//! subject CN) and thus an agency; a plain TCP or UDP client belongs to the agency configured
-//! on the listener. What a client says is the agency's data, so [`Hub`] asks `access::can_see`
-//! for each receiving agency before queueing it. A client whose queue is full is disconnected
-//! (counted as `slow_client`); the others never wait for it. The codec is the `cot` crate;
-//! this module owns sockets, TLS, clocks and routing.
+//! subject CN) and thus an agency; a plain TCP client that signs in with
+//! `<auth><cot username password/></auth>` (checked like the web sign-in, refusals logged as
+//! `LoginFailed` and closed as `auth_failed`) is that user's; any other plain TCP or UDP client
+//! belongs to the agency configured on the listener — unless `require_auth` refuses it
+//! (`auth_required`). What a client says is the agency's data, so [`Hub`] asks
+//! `access::can_see` for each receiving agency, and `access::tak_groups_meet` for the TAK
+//! groups (configured per user, else the client's own `__group`), before queueing it. A client
+//! whose queue is full is disconnected (counted as `slow_client`); the others never wait for
+//! it. A GeoChat message or marker naming an incident (`cot::incident_note`: the chat room,
+//! a `<link uid>` or a `#id` in the remarks) becomes a note on that incident's timeline if the
+//! sender's agency may see it. The codec is the `cot` crate; this module owns sockets, TLS,
+//! clocks and routing.
 
 mod conn;
 mod hub;
@@ -23,6 +30,7 @@ mod udp;
 
 pub use hub::{Hub, TaskError, task_events};
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -67,6 +75,16 @@ pub struct TakConfig {
     /// The largest event or frame a client may send.
     #[serde(default = "default_max_event_bytes")]
     pub max_event_bytes: usize,
+    /// Refuse plain TCP clients that do not sign in with `<auth><cot username password/>`
+    /// as their first message (TLS clients are known by their certificate).
+    #[serde(default)]
+    pub require_auth: bool,
+    /// TAK groups per Tansiq user, e.g. `alice = ["Cyan", "Ops"]`. A signed-in client of a
+    /// user listed here is in exactly these groups; any other client is in the group its own
+    /// SA names (`__group name`), or in `__ANON__` if none. SA, chat and markers reach only
+    /// clients sharing a group, on top of the agency rule.
+    #[serde(default)]
+    pub groups: BTreeMap<String, BTreeSet<String>>,
 }
 
 pub fn default_listen() -> SocketAddr {
@@ -99,6 +117,8 @@ impl TakConfig {
             udp_listen: None,
             client_queue: default_client_queue(),
             max_event_bytes: default_max_event_bytes(),
+            require_auth: false,
+            groups: BTreeMap::new(),
         }
     }
 
@@ -191,12 +211,14 @@ pub async fn start(
         what: "tcp",
         message: e.to_string(),
     })?;
-    let (hub, mut tasks) = Hub::start(centre.clone(), limits);
+    let (hub, mut tasks) = Hub::start(centre.clone(), limits, config.groups.clone());
     let shared = Arc::new(conn::Settings {
         limits: config.limits(),
         queue: config.client_queue.max(1),
         agency: config.agency.clone(),
         marking: config.marking.clone(),
+        require_auth: config.require_auth,
+        sign_ins: Arc::new(tokio::sync::Semaphore::new(conn::SIGN_INS)),
     });
     tasks.push(tokio::spawn(tasking::run(hub.clone(), centre.clone())));
     tasks.push(tokio::spawn(conn::accept_tcp(tcp, hub.clone(), shared.clone())));
@@ -245,5 +267,11 @@ mod tests {
             .expect_err("typo");
         assert!(err.to_string().contains("listn"), "{err}");
         assert_eq!(TakConfig::plain("CGW"), config);
+        let config: TakConfig = toml::from_str(
+            "agency = \"CGW\"\nrequire_auth = true\n[groups]\nalice = [\"Cyan\", \"Ops\"]\n",
+        )
+        .expect("auth and groups");
+        assert!(config.require_auth);
+        assert_eq!(config.groups["alice"].len(), 2);
     }
 }

@@ -15,8 +15,12 @@ const MAX_DATAGRAM: usize = 65_536;
 
 pub(crate) async fn receive(socket: UdpSocket, hub: Hub, settings: Arc<Settings>) {
     // Id 0 is never a connection, so every client may receive what arrives here.
-    let origin =
-        Origin { id: 0, agency: settings.agency.clone(), marking: settings.marking.clone() };
+    let origin = Origin {
+        id: 0,
+        agency: settings.agency.clone(),
+        marking: settings.marking.clone(),
+        user: None,
+    };
     let mut buf = vec![0u8; MAX_DATAGRAM];
     loop {
         let n = match socket.recv_from(&mut buf).await {

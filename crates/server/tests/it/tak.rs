@@ -473,3 +473,215 @@ async fn a_tasked_unit_hears_of_its_task_on_its_tak_client() {
     assert!(chat.await.expect("join"), "the unit's client gets the task as GeoChat");
     tak.stop();
 }
+
+// ---- sign-in with <auth> and TAK groups ----
+
+fn auth(user: &str, password: &str) -> String {
+    format!("<auth><cot username=\"{user}\" password=\"{password}\" uid=\"{user}-uid\"/></auth>")
+}
+
+/// An SA naming its TAK group (`__group`), as ATAK sends it.
+fn sa_in_group(uid: &str, group: &str) -> String {
+    sa(uid, "grouped")
+        .replace("<remarks>", &format!("<__group name=\"{group}\" role=\"Team Member\"/><remarks>"))
+}
+
+/// Reads until `needle` arrives; everything read by then (empty if it never came).
+fn read_until(mut stream: TcpStream, needle: &str) -> tokio::task::JoinHandle<String> {
+    let needle = needle.to_owned();
+    tokio::spawn(async move {
+        let mut seen = Vec::new();
+        let mut buf = vec![0u8; 64 * 1024];
+        while let Ok(Ok(n)) =
+            tokio::time::timeout(Duration::from_secs(20), stream.read(&mut buf)).await
+        {
+            if n == 0 {
+                break;
+            }
+            seen.extend_from_slice(&buf[..n]);
+            if String::from_utf8_lossy(&seen).contains(&needle) {
+                return String::from_utf8_lossy(&seen).into_owned();
+            }
+        }
+        String::new()
+    })
+}
+
+async fn wait_metric(c: &TestCentre, needle: &str) -> bool {
+    for _ in 0..500 {
+        if metric(c, needle) {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    false
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn require_auth_maps_a_signed_in_client_to_its_agency_and_refuses_the_rest() {
+    let c = TestCentre::new().await;
+    let mut config = TakConfig::plain("CGW");
+    config.require_auth = true;
+    let tak = start(&c, config, Path::new(".")).await;
+    let env = tcp_env(&tak);
+    // Good credentials: two MOI users see each other; a CGW user (no agreement with MOI in the
+    // test directory) sees neither, though the listener's own agency is CGW.
+    let moi =
+        |uid: &'static str, user: &'static str, other: &'static str, timeout: &'static str| {
+            run(
+                "pytak_client.py",
+                args(&[
+                    "--uid",
+                    uid,
+                    "--callsign",
+                    uid,
+                    "--auth",
+                    user,
+                    "--expect-uid",
+                    other,
+                    "--timeout",
+                    timeout,
+                ]),
+                env.clone(),
+            )
+        };
+    let a = moi("MOI-A", "moi.watch:demo", "MOI-B", "20");
+    let b = moi("MOI-B", "moi.analyst:demo", "MOI-A", "20");
+    let cgw = moi("CGW-C", "cgw.watch:demo", "MOI-A", "4");
+    let (a, b, cgw) = tokio::join!(a, b, cgw);
+    a.assert_code(0);
+    b.assert_code(0);
+    assert_eq!(cgw.code, Some(1), "CGW must not hear MOI: {cgw:?}");
+    assert!(cgw.lines.iter().all(|l| l["uid"] != "MOI-A" && l["uid"] != "MOI-B"), "{cgw:?}");
+    // The SA became MOI's data in the picture.
+    let (_, tracks) = c.get("/api/v1/tracks").await;
+    assert!(!tracks.to_string().contains("MOI-A"), "cgw.watch must not see MOI's units: {tracks}");
+
+    // Wrong password, unknown user, and no <auth> at all: closed, each with its reason.
+    let cases = [
+        ("auth_failed", auth("moi.watch", "wrong")),
+        ("auth_failed", auth("nobody", "demo")),
+        ("auth_required", sa("NO-AUTH", "who am I")),
+    ];
+    for (reason, first) in cases {
+        let mut stream = TcpStream::connect(tak.tcp_addr).await.expect("connect");
+        stream.write_all(first.as_bytes()).await.expect("write");
+        assert!(closed_within(&mut stream, 10).await, "{reason}: the server closes");
+    }
+    assert!(wait_metric(&c, "tansiq_tak_disconnects_total{reason=\"auth_failed\"} 2").await);
+    assert!(wait_metric(&c, "tansiq_tak_disconnects_total{reason=\"auth_required\"} 1").await);
+    let (_, tracks) = c.get("/api/v1/tracks").await;
+    assert!(!tracks.to_string().contains("NO-AUTH"), "{tracks}");
+    // Refusals are in the audit trail, like refused web sign-ins.
+    let auditor = c.login("auditor").await;
+    let (status, audit) = c.call_as(Some(&auditor), "GET", "/api/v1/audit", "").await;
+    assert_eq!(status, 200, "{audit}");
+    let events = audit["events"].as_array().expect("events");
+    let failed: Vec<_> = events.iter().filter(|e| e["type"] == "login_failed").collect();
+    assert_eq!(failed.len(), 2, "{audit}");
+    assert!(failed.iter().any(|e| e["detail"]["reason"] == "wrong_password"), "{failed:?}");
+    tak.stop();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tak_groups_narrow_routing_within_an_agency() {
+    let c = TestCentre::new().await;
+    let mut config = TakConfig::plain("CGW");
+    // cgw.duty is in Red whatever its SA says.
+    config.groups.insert("cgw.duty".into(), ["Red".to_owned()].into());
+    let tak = start(&c, config, Path::new(".")).await;
+    let addr = tak.tcp_addr;
+    let mut cyan = TcpStream::connect(addr).await.expect("cyan");
+    let mut red = TcpStream::connect(addr).await.expect("red");
+    let mut duty = TcpStream::connect(addr).await.expect("duty");
+    cyan.write_all(sa_in_group("B-CYAN", "Cyan").as_bytes()).await.expect("sa");
+    red.write_all(sa_in_group("C-RED", "Red").as_bytes()).await.expect("sa");
+    let signed_in = format!("{}{}", auth("cgw.duty", "demo"), sa_in_group("D-DUTY", "Cyan"));
+    duty.write_all(signed_in.as_bytes()).await.expect("sa");
+    assert!(wait_metric(&c, "tansiq_tak_events_received_total{kind=\"sa\"} 3").await);
+    let (cyan_seen, red_seen, duty_seen) =
+        (read_until(cyan, "A-CYAN"), read_until(red, "E-RED"), read_until(duty, "E-RED"));
+    // Same agency, two groups: Cyan's SA reaches Cyan only; then a Red SA as a marker that
+    // everything before it has been routed.
+    let mut a = TcpStream::connect(addr).await.expect("a");
+    a.write_all(sa_in_group("A-CYAN", "Cyan").as_bytes()).await.expect("sa");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut e = TcpStream::connect(addr).await.expect("e");
+    e.write_all(sa_in_group("E-RED", "Red").as_bytes()).await.expect("sa");
+    let (cyan_seen, red_seen, duty_seen) = (
+        cyan_seen.await.expect("join"),
+        red_seen.await.expect("join"),
+        duty_seen.await.expect("join"),
+    );
+    assert!(cyan_seen.contains("A-CYAN"), "same group hears it");
+    assert!(!cyan_seen.contains("C-RED"), "Cyan never hears Red: {cyan_seen}");
+    assert!(red_seen.contains("E-RED") && !red_seen.contains("A-CYAN"), "{red_seen}");
+    assert!(red_seen.contains("D-DUTY"), "cgw.duty is Red by the config: {red_seen}");
+    assert!(duty_seen.contains("E-RED") && !duty_seen.contains("A-CYAN"), "{duty_seen}");
+    drop((a, e));
+    tak.stop();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_geochat_in_an_incidents_room_becomes_a_note_on_its_timeline() {
+    use serde_json::json;
+    let c = TestCentre::new().await;
+    let tak = start(&c, TakConfig::plain("CGW"), Path::new(".")).await;
+    let incident = json!({
+        "category": "migration.departure", "title": "boat leaving Zuwara",
+        "location": { "type": "point", "position": { "lon": 12.08, "lat": 32.95 } },
+    });
+    let (status, v) = c.post("/api/v1/incidents", &incident).await;
+    assert_eq!(status, 201, "{v}");
+    let id = v["id"].as_str().expect("id").to_owned();
+    // MOI may not see CGW's incident (no agreement in the test directory): its chat in the
+    // incident's room is no note. Then a CGW boat's chat is.
+    let moi = run(
+        "pytak_client.py",
+        args(&[
+            "--uid",
+            "MOI-BOAT",
+            "--callsign",
+            "MOI1",
+            "--auth",
+            "moi.watch:demo",
+            "--chat",
+            &id,
+            "from another agency",
+            "--linger",
+            "1",
+        ]),
+        tcp_env(&tak),
+    )
+    .await;
+    moi.assert_code(0);
+    let cgw = run(
+        "pytak_client.py",
+        args(&["--uid", "CGW-BOAT", "--callsign", "ALPHA", "--chat", &id, "two people aboard"]),
+        tcp_env(&tak),
+    )
+    .await;
+    cgw.assert_code(0);
+    let path = format!("/api/v1/incidents/{id}/timeline");
+    let mut notes = serde_json::Value::Null;
+    for _ in 0..500 {
+        let (status, timeline) = c.get(&path).await;
+        assert_eq!(status, 200, "{timeline}");
+        notes = timeline["notes"].clone();
+        if notes.as_array().is_some_and(|n| !n.is_empty()) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let notes = notes.as_array().expect("notes");
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert_eq!(notes[0]["text"], "ALPHA: two people aboard");
+    assert_eq!(notes[0]["actor"]["agency"], "CGW");
+    assert_eq!(notes[0]["actor"]["user"], "tak:ALPHA");
+    assert!(notes[0]["source"].as_str().is_some_and(|s| s.starts_with("tak:GeoChat.CGW-BOAT.")));
+    // Those who may not see the incident do not see its notes either.
+    let moi_token = c.login("moi.watch").await;
+    let (status, _) = c.call_as(Some(&moi_token), "GET", &path, "").await;
+    assert_eq!(status, 404);
+    tak.stop();
+}

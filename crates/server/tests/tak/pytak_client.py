@@ -1,5 +1,6 @@
 """A TAK client made with pytak: connects over tcp:// or tls:// (COT_URL and PYTAK_TLS_* from
-the environment, as pytak reads them), says hello with pytak's takPing, sends its SA every
+the environment, as pytak reads them), optionally signs in with <auth> (--auth USER:PASSWORD),
+says hello with pytak's takPing, sends its SA every
 0.2 s, optionally pings, and prints every event it receives as one JSON line:
 {"uid", "type", "link"}. Exits 0 once every --expect condition is met, 1 on timeout, 2 if it
 ever receives its own SA back."""
@@ -11,6 +12,7 @@ import os
 import sys
 import xml.etree.ElementTree as ET
 from configparser import ConfigParser
+from xml.sax.saxutils import escape, quoteattr
 
 import pytak
 
@@ -18,6 +20,24 @@ import pytak
 def sa(uid: str, callsign: str) -> bytes:
     return pytak.gen_cot(lat=32.9, lon=13.2, ce=10, hae=5, le=10, uid=uid, stale=120,
                          cot_type="a-f-S-X", callsign=callsign)
+
+
+def geochat(uid: str, callsign: str, room: str, text: str) -> bytes:
+    """A GeoChat message as ATAK sends it to a chat room (type b-t-f, __chat, link, remarks)."""
+    now = pytak.cot_time()
+    stale = pytak.cot_time(3600)
+    msg_id = f"{uid}-{abs(hash(text)) % 10**8}"
+    return (
+        f'<event version="2.0" uid="GeoChat.{uid}.{room}.{msg_id}" type="b-t-f" how="h-g-i-g-o" '
+        f'time="{now}" start="{now}" stale="{stale}">'
+        '<point lat="32.9" lon="13.2" hae="9999999.0" ce="9999999.0" le="9999999.0"/><detail>'
+        f'<__chat parent="RootContactGroup" groupOwner="false" messageId="{msg_id}" '
+        f'chatroom={quoteattr(room)} id={quoteattr(room)} senderCallsign={quoteattr(callsign)}>'
+        f'<chatgrp uid0="{uid}" uid1={quoteattr(room)} id={quoteattr(room)}/></__chat>'
+        f'<link uid="{uid}" type="a-f-G-U-C" relation="p-p"/>'
+        f'<remarks source="BAO.F.ATAK.{uid}" to={quoteattr(room)} time="{now}">'
+        f'{escape(text)}</remarks></detail></event>'
+    ).encode()
 
 
 def ping(uid: str) -> bytes:
@@ -35,12 +55,20 @@ async def main() -> int:
     p.add_argument("--ping", action="store_true")
     p.add_argument("--linger", type=float, default=0.0, help="seconds to keep reading after")
     p.add_argument("--timeout", type=float, default=20.0)
+    p.add_argument("--auth", help="USER:PASSWORD to sign in with <auth> first")
+    p.add_argument("--chat", nargs=2, metavar=("ROOM", "TEXT"), help="send one GeoChat message")
     args = p.parse_args()
 
     config = ConfigParser()
     config["client"] = {k: v for k, v in os.environ.items() if k.startswith(("COT_URL", "PYTAK_"))}
     reader, writer = await pytak.protocol_factory(config["client"])
+    if args.auth:
+        user, password = args.auth.split(":", 1)
+        writer.write(f"<auth><cot username={quoteattr(user)} password={quoteattr(password)} "
+                     f"uid={quoteattr(args.uid)}/></auth>".encode())
     writer.write(pytak.hello_event())
+    if args.chat:
+        writer.write(geochat(args.uid, args.callsign, *args.chat))
     await writer.drain()
 
     want_uid = set(args.expect_uid)
