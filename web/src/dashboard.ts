@@ -76,8 +76,8 @@ export class Dashboard {
         'div',
         { class: 'dash-body' },
         this.error ? h('p', { class: 'panel-status error', role: 'status' }, t('dash.failed', { message: this.error })) : null,
-        h('section', { class: 'inc-block' }, h('h3', {}, t('dash.response', { hours: HOURS })), h('label', { class: 'check' }, exercise, t('dash.include_exercise')), this.responseTable()),
         h('section', { class: 'inc-block' }, h('h3', {}, t('dash.per_hour', { hours: HOURS })), this.chartBox, this.legend()),
+        h('section', { class: 'inc-block' }, h('h3', {}, t('dash.response', { hours: HOURS })), h('label', { class: 'check' }, exercise, t('dash.include_exercise')), this.responseTable()),
         h('section', { class: 'inc-block' }, h('h3', {}, t('dash.per_section', { hours: HOURS })), this.sectionTable()),
       ),
     );
@@ -92,8 +92,9 @@ export class Dashboard {
       const stat = group?.measures?.[measure];
       const p50 = stat?.p50_ms ?? null;
       const p90 = stat?.p90_ms ?? null;
-      const over = targetS != null && p90 != null && p90 > targetS * 1000;
       const breaches = group?.breaches?.[measure] ?? 0;
+      // Over target: the p90 above it, or any incident past it (still waiting counts too).
+      const over = targetS != null && ((p90 != null && p90 > targetS * 1000) || breaches > 0);
       rows.push(
         h(
           'tr',
@@ -179,7 +180,8 @@ export class Dashboard {
       d.hourly.map((b) => b.incidents),
       d.hourly.map((b) => b.exercise_alerts + b.exercise_incidents),
     ];
-    const bars = uPlot.paths.bars?.({ size: [0.28, 12], align: 0 });
+    // At the middle of each hour: alerts in its first half, incidents in its second.
+    const bars = uPlot.paths.bars?.({ size: [0.45, 12], align: -1 });
     const axis = { stroke: color('--muted'), grid: { stroke: color('--line'), width: 1 }, ticks: { stroke: color('--line'), width: 1 } };
     const hourLabel = new Intl.DateTimeFormat(currentLang() === 'ar' ? 'ar-LY' : 'en-GB', { timeZone: 'UTC', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
     const opts: uPlot.Options = {
@@ -200,8 +202,9 @@ export class Dashboard {
       series: [
         {},
         { label: t('dash.alerts'), stroke: color('--sev-high'), fill: color('--sev-high'), paths: bars, points: { show: false } },
-        { label: t('dash.incidents'), stroke: color('--accent'), fill: color('--accent'), paths: uPlot.paths.bars?.({ size: [0.28, 12], align: 1 }), points: { show: false } },
-        { label: t('dash.exercise'), stroke: color('--exercise'), width: 2, points: { show: false } },
+        { label: t('dash.incidents'), stroke: color('--accent'), fill: color('--accent'), paths: uPlot.paths.bars?.({ size: [0.45, 12], align: 1 }), points: { show: false } },
+        // Exercise events as a stepped outline over the hour's bars, so they stay apart.
+        { label: t('dash.exercise'), stroke: color('--exercise'), width: 2, paths: uPlot.paths.stepped?.({ align: 1 }), points: { show: false } },
       ],
     };
     this.chart?.destroy();

@@ -99,6 +99,9 @@ export class IncidentPanel {
 
   upsert(incident: Incident): void {
     if (!validIncident(incident)) return;
+    const before = this.incidents.get(incident.id);
+    // The stream repeats an unchanged incident when it resynchronises: nothing to read again.
+    if (before && JSON.stringify(before) === JSON.stringify(incident)) return;
     this.incidents.set(incident.id, incident);
     if (incident.id === this.openId) {
       // Several updates arrive together after a command: read the detail once.

@@ -274,6 +274,26 @@ async function workspacePanels(page, base, token, alertId, incidentId) {
   }
   await page.screenshot({ path: join(artifacts, 'panel-incident-tasked.png') });
 
+  // A linked track: selected on the map (its detail opens) and flown to.
+  const linked = await page.$eval('.incident-detail button.link-track', (e) => e.dataset.trackId).catch(() => null);
+  if (linked) {
+    await page.click(`.incident-detail button.link-track[data-track-id="${linked}"]`);
+    await page.waitForSelector('.track-detail:not([hidden])', { timeout: 5000 });
+    const center = await page.evaluate(() => window.__map.getCenter().toArray());
+    const track = (await apiGet(base, token, '/api/v1/tracks')).features.find((f) => f.id === linked);
+    await page.waitForFunction((c) => { const m = window.__map.getCenter(); return Math.abs(m.lng - c[0]) < 0.01 && Math.abs(m.lat - c[1]) < 0.01; }, track.geometry.coordinates, { timeout: 5000 }).catch(() => {});
+    const now = await page.evaluate(() => window.__map.getCenter().toArray());
+    check(Math.abs(now[0] - track.geometry.coordinates[0]) < 0.01 && Math.abs(now[1] - track.geometry.coordinates[1]) < 0.01, `a linked track is selected and flown to (${linked}; map centre ${center.map((x) => x.toFixed(2))} → ${now.map((x) => x.toFixed(2))})`);
+    await page.keyboard.press('Escape');
+  }
+
+  // Hand-over: offered to Army South here; army.south answers it later in this test.
+  await page.selectOption('.incident-detail select.handover-to', 'ARS');
+  await page.fill('.incident-detail .handover input.reason', 'crossing into the southern sector');
+  await page.click('.incident-detail .handover button.offer');
+  await page.waitForFunction(() => /ARS/.test(document.querySelector('.incident-detail .handover')?.textContent ?? '') && !document.querySelector('.incident-detail .handover button.offer'), null, { timeout: 10000 });
+  check((await apiGet(base, token, path)).handover?.to === 'ARS', 'a hand-over to ARS offered through the UI');
+
   // The board: the incident in its state's group.
   await page.click('.incidents header .back');
   await page.waitForSelector('.incidents .board');
@@ -336,6 +356,8 @@ async function workspacePanels(page, base, token, alertId, incidentId) {
     `with exercises the response times count the API's ${apiMetrics.overall.incidents} incidents (${withExercise.n})`,
   );
   await page.screenshot({ path: join(artifacts, 'panel-dashboard.png') });
+  await page.locator('#tabpanel-dashboard table.sections').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(artifacts, 'panel-dashboard-sections.png') });
 
   // The same at 1920×1080: nothing overflows sideways.
   await page.setViewportSize({ width: 1920, height: 1080 });
@@ -378,6 +400,7 @@ async function main() {
   server.stderr.on('data', (chunk) => (serverLog += chunk));
   let browser;
   const requests = [];
+  let handedOver = null;
   try {
     await waitForHealth(base, server);
     const cgwToken = await login(base, 'cgw.watch');
@@ -420,6 +443,9 @@ async function main() {
       const page = await context.newPage();
       page.on('websocket', (ws) => requests.push(ws.url()));
       page.on('pageerror', (e) => pageErrors.push(String(e)));
+      page.on('response', (r) => {
+        if (r.status() >= 400) console.log(`note: ${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`);
+      });
       page.on('console', (m) => {
         if (m.type() === 'error') pageErrors.push(`console: ${m.text()}`);
       });
@@ -521,6 +547,7 @@ async function main() {
       check(!!incident && (incident.alerts ?? []).includes(selected), `incident ${incidentId} opened from alert ${selected}`);
       await cgw.screenshot({ path: join(artifacts, 'cgw-incident.png') });
       await workspacePanels(cgw, base, cgwToken, selected, incidentId);
+      handedOver = incidentId;
     } else {
       console.log('note: no open alert to acknowledge');
     }
@@ -555,6 +582,19 @@ async function main() {
     check(arsIds.length !== cgwIds.length && arsIds.every((id) => !cgwIds.includes(id)), `the two agencies see different pictures (${arsIds.length} vs ${cgwIds.length} tracks, none shared)`);
     const arsAlerts = await ars.$$eval('.alert-list .alert', (els) => els.length);
     check(arsAlerts === expected['army.south'].alerts, `army.south sees ${arsAlerts} alerts, as the API says`);
+    if (handedOver) {
+      // The receiver sees the offered incident and accepts it: the owner becomes ARS.
+      await openTab(ars, 'incidents');
+      await ars.waitForSelector(`.incident-card[data-incident-id="${handedOver}"] .handover-badge`, { timeout: 10000 });
+      await ars.click(`.incident-card[data-incident-id="${handedOver}"]`);
+      await ars.waitForSelector('.incident-detail .handover button.accept', { timeout: 10000 });
+      await ars.screenshot({ path: join(artifacts, 'panel-handover-receiver.png') });
+      await ars.click('.incident-detail .handover button.accept');
+      await ars.waitForFunction(() => !document.querySelector('.incident-detail .handover button.accept'), null, { timeout: 10000 });
+      const taken = await apiGet(base, arsToken, `/api/v1/incidents/${handedOver}`);
+      check(taken.owner === 'ARS' && !taken.handover, `army.south accepted the hand-over of ${handedOver} through the UI (owner ${taken.owner})`);
+      await openTab(ars, 'alerts');
+    }
     await ars.screenshot({ path: join(artifacts, 'ars-map.png') });
 
     // The day theme.
