@@ -1,6 +1,5 @@
 //! The decision: [`can_see`] and its helpers for derived objects.
 
-use std::collections::BTreeSet;
 use std::fmt;
 
 use model::{AgencyId, Alert, Classification, Marking, ObjectKind, SourceKind, Time, Track};
@@ -11,7 +10,7 @@ use crate::{Agreement, Viewer};
 /// What kind of data a subject is, with the facts agreements are scoped by.
 #[derive(Clone, Copy, Debug)]
 pub enum SubjectKind<'a> {
-    Track { kind: ObjectKind, source_kinds: &'a BTreeSet<SourceKind> },
+    Track { kind: ObjectKind, source_kinds: &'a [SourceKind] },
     Alert,
     Incident { category: &'a str },
     Unit,
@@ -160,7 +159,7 @@ pub fn can_see_track(
     now: Time,
 ) -> Decision {
     let position = Some((track.position.lon, track.position.lat));
-    let kind = SubjectKind::Track { kind: track.kind, source_kinds: &track.source_kinds };
+    let kind = SubjectKind::Track { kind: track.kind, source_kinds: track.source_kinds.as_slice() };
     let owner = can_see(
         viewer,
         &Subject { owner: &track.agency, marking: &track.marking, kind, position },

@@ -1,9 +1,7 @@
 //! Tracks: what associates observations to a track, a track's update, its lifecycle deadline
 //! and its thinned history.
 
-use std::collections::BTreeSet;
-
-use model::{Identity, Observation, Time, Track, TrackId, TrackPoint, TrackState};
+use model::{Identity, Observation, SmallSet, Time, Track, TrackId, TrackPoint, TrackState};
 use serde::{Deserialize, Serialize};
 
 use crate::EngineConfig;
@@ -129,9 +127,9 @@ pub(crate) fn new_entry(id: TrackId, key: AssocKey, obs: &Observation) -> TrackE
         agency: obs.agency.clone(),
         marking: obs.marking.clone(),
         identity: obs.identity.clone(),
-        contributors: BTreeSet::from([obs.agency.clone()]),
-        sources: BTreeSet::from([obs.source.clone()]),
-        source_kinds: BTreeSet::from([obs.source_kind]),
+        contributors: SmallSet::from([obs.agency.clone()]),
+        sources: SmallSet::from([obs.source.clone()]),
+        source_kinds: SmallSet::from([obs.source_kind]),
         first_time: obs.time,
         last_time: obs.time,
         position: obs.position,

@@ -14,6 +14,7 @@ pub mod incident;
 mod objects;
 mod observation;
 mod sharing;
+mod small_set;
 mod time;
 
 pub use access::{Agency, AgencyId, AgencyKind, Classification, Marking, Role};
@@ -26,4 +27,5 @@ pub use observation::{
     Identity, ObjectKind, Observation, ObservationError, Position, SourceKind, ValidationLimits,
 };
 pub use sharing::{Agreement, AgreementScope, Area, TrackScope};
+pub use small_set::SmallSet;
 pub use time::Time;

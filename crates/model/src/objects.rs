@@ -3,12 +3,11 @@
 //! Tracks are produced by the engine's fold today; alerts, incidents, units and zones have their
 //! shapes here so that every crate agrees on them, and grow as their issues land.
 
-use std::collections::BTreeSet;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{AgencyId, Identity, Marking, ObjectKind, Position, SourceKind, Time};
+use crate::{AgencyId, Identity, Marking, ObjectKind, Position, SmallSet, SourceKind, Time};
 
 /// A track's id: stable for the life of the track, derived deterministically from the log.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -54,9 +53,9 @@ pub struct Track {
     pub marking: Marking,
     pub identity: Identity,
     /// Every agency whose observations contributed.
-    pub contributors: BTreeSet<AgencyId>,
-    pub sources: BTreeSet<String>,
-    pub source_kinds: BTreeSet<SourceKind>,
+    pub contributors: SmallSet<AgencyId>,
+    pub sources: SmallSet<String>,
+    pub source_kinds: SmallSet<SourceKind>,
     pub first_time: Time,
     pub last_time: Time,
     pub position: Position,
