@@ -263,6 +263,7 @@ export class IncidentPanel {
       this.header(
         t('incident.title', { id: i.id }),
         i.exercise ? h('span', { class: 'badge exercise-badge' }, t('exercise')) : null,
+        this.lateSteps(i) > 0 ? h('span', { class: 'badge overdue-badge', 'data-overdue': this.lateSteps(i) }, t('incident.overdue_n', { count: this.lateSteps(i) })) : null,
         h('span', { class: `badge state-badge state-${i.state}` }, t(`istate.${i.state}`)),
       ),
       this.status,
@@ -454,6 +455,14 @@ export class IncidentPanel {
       );
     }
     return this.section('incident.units', 'units-block', taskedList, h('h4', {}, t('incident.recommended')), recs);
+  }
+
+  /** Open steps past their due time (the server's reminders, or the clock for what is newer). */
+  private lateSteps(i: Incident): number {
+    const steps = this.timeline?.id === i.id ? this.timeline.steps : [];
+    const late = new Set(this.overdue(i.id).flatMap((r) => (r.step ? [r.step] : [])));
+    const now = Date.now();
+    return steps.filter((s) => s.completed === null && (late.has(s.step.id) || (s.due !== null && s.due < now))).length;
   }
 
   private checklist(i: Incident, act: boolean): HTMLElement | null {

@@ -373,6 +373,34 @@ async function workspacePanels(page, base, token, alertId, incidentId) {
   await openTab(page, 'alerts');
 }
 
+/** Overdue marks on the SOP checklist: a second screen whose clock runs two hours ahead (only
+ * `Date.now` is moved, timers keep running) shows every open step past its due time as overdue. */
+async function overdueMarks(page, base, token, incidentId) {
+  const ahead = Date.now() + 2 * 3600 * 1000;
+  await page.clock.setFixedTime(ahead);
+  await signIn(page, base, 'cgw.watch');
+  await page.waitForSelector('.live[data-stream="live"]', { timeout: 30000 });
+  await openTab(page, 'incidents');
+  await page.click(`.incident-card[data-incident-id="${incidentId}"]`);
+  await page.waitForSelector('.incident-detail .sop ol.steps li', { timeout: 10000 });
+  const steps = (await apiGet(base, token, `/api/v1/incidents/${incidentId}/timeline`)).steps;
+  const marks = await page.$$eval('.incident-detail .step', (els) =>
+    els.map((e) => ({ step: e.dataset.step, overdue: e.classList.contains('overdue'), badge: e.querySelector('.overdue-badge')?.textContent ?? '' })),
+  );
+  const expected = steps.map((s) => ({ step: s.step.id, overdue: !s.completed && s.due !== null && s.due < ahead }));
+  check(
+    expected.some((s) => s.overdue) &&
+      JSON.stringify(marks.map(({ step, overdue }) => ({ step, overdue }))) === JSON.stringify(expected) &&
+      marks.every((m) => !m.overdue || /\d/.test(m.badge)),
+    `two hours on, the open SOP steps are marked overdue (${marks.filter((m) => m.overdue).length} of ${marks.length}: ${marks.find((m) => m.overdue)?.badge ?? ''})`,
+  );
+  const badge = await page.$eval('.incidents header .overdue-badge', (e) => Number(e.dataset.overdue)).catch(() => 0);
+  check(badge === expected.filter((s) => s.overdue).length, `the detail's header counts the overdue steps (${badge})`);
+  await page.locator('.incident-detail .sop').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(artifacts, 'panel-sop-overdue.png') });
+  await page.context().close();
+}
+
 /** In Arabic: every panel right to left with Arabic text; the tab list mirrored. */
 async function arabicPanels(page) {
   const arabic = /[\u0600-\u06FF]/;
@@ -548,6 +576,7 @@ async function main() {
       await cgw.screenshot({ path: join(artifacts, 'cgw-incident.png') });
       await workspacePanels(cgw, base, cgwToken, selected, incidentId);
       handedOver = incidentId;
+      await overdueMarks(await newPage(), base, cgwToken, incidentId);
     } else {
       console.log('note: no open alert to acknowledge');
     }
