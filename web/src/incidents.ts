@@ -138,6 +138,7 @@ export class IncidentPanel {
   close(): void {
     const was = this.openId;
     this.openId = null;
+    this.say('');
     this.render();
     if (was) this.element.querySelector<HTMLElement>(`.incident-card[data-incident-id="${CSS.escape(was)}"]`)?.focus();
   }

@@ -37,6 +37,8 @@ export class UnitsPanel {
   readonly element: HTMLElement;
   private units = new Map<string, Unit>();
   private status: HTMLElement;
+  /** The last status change's outcome, kept as a key so that it follows the language. */
+  private note: { key: string; params: Record<string, string>; error: boolean } | null = null;
   private readonly canChange: boolean;
 
   constructor(
@@ -73,6 +75,9 @@ export class UnitsPanel {
     const active = document.activeElement as HTMLElement | null;
     const focusKey = active && this.element.contains(active) ? `${active.className}|${active.dataset.unitId ?? ''}` : null;
     const list = [...this.units.values()].sort((a, b) => Number(b.agency === this.agency) - Number(a.agency === this.agency) || a.agency.localeCompare(b.agency) || a.id.localeCompare(b.id));
+    const params = this.note?.params.status ? { ...this.note.params, status: t(`ustatus.${this.note.params.status}`) } : this.note?.params;
+    this.status.textContent = this.note ? t(this.note.key, params) : '';
+    this.status.classList.toggle('error', this.note?.error ?? false);
     const counts = UNIT_STATUSES.map((s) => [s, list.filter((u) => u.status === s).length] as const).filter(([, n]) => n > 0);
     this.element.replaceChildren(
       h('header', {}, h('h2', { id: 'units-title' }, t('units.title')), h('span', { class: 'count', 'data-units': list.length }, t('units.count', { count: list.length }))),
@@ -121,11 +126,9 @@ export class UnitsPanel {
     try {
       const unit = await api<Unit>(`/api/v1/units/${encodeURIComponent(id)}/status`, { method: 'POST', body: JSON.stringify({ status }) });
       if (validUnit(unit)) this.units.set(unit.id, unit);
-      this.status.textContent = t('units.status_set', { unit: unit.registration?.name ?? id, status: t(`ustatus.${status}`) });
-      this.status.classList.remove('error');
+      this.note = { key: 'units.status_set', params: { unit: unit.registration?.name ?? id, status }, error: false };
     } catch (e) {
-      this.status.textContent = t('units.status_failed', { message: errorText(e) });
-      this.status.classList.add('error');
+      this.note = { key: 'units.status_failed', params: { message: errorText(e) }, error: true };
     }
     this.render();
   }
