@@ -12,10 +12,12 @@
 //! snapshots on a grid of event time (every `spacing` ms, 5 minutes to begin with), made while
 //! folding — lazily, on the first request, or by `GET /api/v1/replay/window`, which starts
 //! folding to the log's head in a blocking task. A request restores the newest checkpoint at or
-//! before `at` and folds forward from it. The log only grows, and a checkpoint is made only once
-//! an event stamped after its time has been read, so a checkpoint never goes stale. Memory is
-//! bounded by [`BUDGET_BYTES`]: over it, the grid's spacing doubles and every other checkpoint
-//! is dropped; checkpoints older than the window are dropped as the log grows.
+//! before `at` (or the state it answered last, when that lies between the checkpoint and `at`:
+//! a slider moved forward, or playing) and folds forward from it. The log only grows, and a
+//! checkpoint is made only once an event stamped after its time has been read, so a checkpoint
+//! never goes stale. Memory is bounded by [`BUDGET_BYTES`] of snapshots (each filed as it is
+//! made) plus the one parked state: over the budget, the grid's spacing doubles and every other
+//! checkpoint is dropped; checkpoints older than the window are dropped as the log grows.
 //!
 //! The window is the 24 hours up to the centre's time: the later of the wall clock and the
 //! newest event folded (the demo's simulation clock may run ahead of the wall clock). `at`
@@ -57,6 +59,8 @@ pub struct Replay {
     /// Held while folding past the newest checkpoint, so that concurrent requests wait for one
     /// fold to make the checkpoints rather than each folding the whole day.
     extending: Mutex<()>,
+    /// The state last answered and its time (see [`Replay::park`]).
+    parked: Mutex<Option<(i64, Engine)>>,
     warming: AtomicBool,
     budget: usize,
 }
@@ -79,6 +83,8 @@ struct Checkpoint {
 pub struct FoldStats {
     /// The checkpoint the fold started from, if any (its grid time).
     pub from_checkpoint: Option<i64>,
+    /// Or the parked state it started from (its time).
+    pub from_parked: Option<i64>,
     /// Events folded after the checkpoint.
     pub events: u64,
     /// Events in the replayed state (the log prefix's length).
@@ -100,6 +106,7 @@ impl Replay {
                 bytes: 0,
             }),
             extending: Mutex::new(()),
+            parked: Mutex::new(None),
             warming: AtomicBool::new(false),
             budget,
         }
@@ -135,23 +142,35 @@ impl Replay {
             |points: &Points| points.by_time.range(..=at).next_back().map(|(t, c)| (*t, c.clone()));
         let mut found = nearest(&self.points());
         let mut _extending = None;
-        let spacing = self.points().spacing;
-        if found.as_ref().is_none_or(|(t, _)| at - t > 2 * spacing) {
+        if found.as_ref().is_none_or(|(t, _)| at - t > 2 * self.points().spacing) {
             // Checkpoints are missing before `at`: make them once, whoever comes first.
             _extending = Some(self.extending.lock().unwrap_or_else(|p| p.into_inner()));
             found = nearest(&self.points());
         }
-        let mut stats =
-            FoldStats { from_checkpoint: found.as_ref().map(|(t, _)| *t), ..FoldStats::default() };
-        let mut engine = match &found {
-            Some((_, checkpoint)) => {
+        let mut stats = FoldStats::default();
+        // The last state answered serves when it lies between the checkpoint and `at`: a slider
+        // moved forward or playing folds on from it without restoring.
+        let parked = {
+            let mut slot = self.parked.lock().unwrap_or_else(|p| p.into_inner());
+            let usable = slot
+                .as_ref()
+                .is_some_and(|(t, _)| *t <= at && found.as_ref().is_none_or(|(k, _)| *t >= *k));
+            if usable { slot.take() } else { None }
+        };
+        let mut last_key = found.as_ref().map_or(i64::MIN, |(t, _)| *t);
+        let mut engine = match (parked, &found) {
+            (Some((t, engine)), _) => {
+                stats.from_parked = Some(t);
+                engine
+            }
+            (None, Some((t, checkpoint))) => {
+                stats.from_checkpoint = Some(*t);
                 Engine::restore(config.clone(), Arc::clone(geo), &checkpoint.bytes)
                     .map_err(|e| e.to_string())?
             }
-            None => Engine::new(config.clone(), Arc::clone(geo)),
+            (None, None) => Engine::new(config.clone(), Arc::clone(geo)),
         };
-        let mut last_key = found.map_or(i64::MIN, |(t, _)| t);
-        let mut made = Vec::new();
+        let mut spacing = self.points().spacing;
         let from = engine.folded();
         centre
             .log_reader()
@@ -161,10 +180,16 @@ impl Replay {
                     return false;
                 }
                 // The largest grid time before this event: if everything folded so far is
-                // stamped at or before it, the state now is that grid time's prefix.
+                // stamped at or before it, the state now is that grid time's prefix. Grid
+                // times whose successor is still before the window would be dropped at once.
                 let key = (t - 1).div_euclid(spacing) * spacing;
-                if key > last_key && engine.folded() > 0 && engine.now().0 <= key {
-                    made.push((key, engine.snapshot()));
+                if key > last_key
+                    && key + spacing > window_from
+                    && engine.folded() > 0
+                    && engine.now().0 <= key
+                {
+                    spacing = self.keep(key, engine.snapshot(), window_from);
+                    stats.made += 1;
                     last_key = key;
                 }
                 engine.apply(record.seq, &record.event);
@@ -172,22 +197,21 @@ impl Replay {
                 true
             })
             .map_err(|e| e.to_string())?;
-        stats.made = made.len();
         stats.folded = engine.folded();
-        if !made.is_empty() {
-            self.keep(made, window_from);
-        }
         Ok((engine, stats))
     }
 
-    /// Files new checkpoints, drops those older than the window (all but the newest before
-    /// it) and thins the grid while over the budget.
-    fn keep(&self, made: Vec<(i64, Vec<u8>)>, window_from: i64) {
+    /// Keeps `engine`, the state at `at`, for the next request to fold on from.
+    pub fn park(&self, at: i64, engine: Engine) {
+        *self.parked.lock().unwrap_or_else(|p| p.into_inner()) = Some((at, engine));
+    }
+
+    /// Files a checkpoint (unless the grid has grown coarser meanwhile), drops those older
+    /// than the window (all but the newest before it) and thins the grid while over the
+    /// budget. Answers the grid's spacing now.
+    fn keep(&self, key: i64, bytes: Vec<u8>, window_from: i64) -> i64 {
         let mut p = self.points();
-        for (key, bytes) in made {
-            if key % p.spacing != 0 || p.by_time.contains_key(&key) {
-                continue;
-            }
+        if key % p.spacing == 0 && !p.by_time.contains_key(&key) {
             p.bytes += bytes.len();
             p.by_time.insert(key, Checkpoint { bytes: Arc::new(bytes) });
         }
@@ -215,6 +239,7 @@ impl Replay {
             }
             tracing::info!(spacing_ms = spacing, bytes = p.bytes, "replay checkpoints thinned");
         }
+        p.spacing
     }
 }
 
@@ -341,7 +366,9 @@ pub async fn replay(
             .filter(|e| alerts::visible(&engine, &viewer, &agreements, e))
             .map(alerts::alert_view)
             .collect();
-        Ok::<_, String>((features, open, stats, engine.now()))
+        let newest = engine.now();
+        cache.park(at, engine);
+        Ok::<_, String>((features, open, stats, newest))
     })
     .await
     .map_err(|e| internal(e.to_string()))?
@@ -360,7 +387,7 @@ pub async fn replay(
         // The newest event time in the replayed prefix (null before the log's first event).
         "newest_event": (newest.0 != i64::MIN).then(|| iso(newest.0)),
         "folded": stats.folded,
-        "checkpoint": stats.from_checkpoint.map(iso),
+        "checkpoint": stats.from_checkpoint.or(stats.from_parked).map(iso),
         "events_from_checkpoint": stats.events,
         "tracks": { "type": "FeatureCollection", "features": features },
         "alerts": open,

@@ -182,6 +182,19 @@ async fn checkpoints_give_the_same_state_as_a_fold_from_the_start() {
         assert_eq!(engine.snapshot(), fresh_fold(&c, at).snapshot(), "at {at}");
     }
 
+    // A parked state serves a later time when no checkpoint lies between (a grid of a
+    // century: the only checkpoint is the epoch's); an earlier time restores the checkpoint.
+    let coarse = Replay::with_budget(100 * 365 * 24 * 3_600_000, usize::MAX);
+    let (engine, _) = coarse.fold_to(&c.centre, &config, &geo, times[2], 0).expect("fold");
+    coarse.park(times[2], engine);
+    let (engine, stats) = coarse.fold_to(&c.centre, &config, &geo, times[4], 0).expect("fold");
+    assert_eq!(stats.from_parked, Some(times[2]), "{stats:?}");
+    assert_eq!(engine.snapshot(), fresh_fold(&c, times[4]).snapshot());
+    coarse.park(times[4], engine);
+    let (engine, stats) = coarse.fold_to(&c.centre, &config, &geo, times[1], 0).expect("fold");
+    assert!(stats.from_parked.is_none(), "{stats:?}");
+    assert_eq!(engine.snapshot(), fresh_fold(&c, times[1]).snapshot());
+
     // Over its budget the grid thins: fewer checkpoints, a wider spacing, the state unchanged.
     let small = Replay::with_budget(1, 1);
     small.fold_to(&c.centre, &config, &geo, last, 0).expect("fold");
