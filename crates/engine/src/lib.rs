@@ -30,4 +30,4 @@ pub use engine::{Change, ChangeOp, Engine, RestoreError};
 pub use fusion::FusionConfig;
 pub use geo;
 pub use incident;
-pub use tracks::TrackEntry;
+pub use tracks::{History, TrackEntry};

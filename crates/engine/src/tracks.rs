@@ -15,7 +15,7 @@ pub(crate) type Tracks = std::collections::BTreeMap<u64, Box<TrackEntry>>;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TrackEntry {
     pub track: Track,
-    pub history: Vec<TrackPoint>,
+    pub history: History,
     /// What associates observations to this track.
     pub(crate) key: AssocKey,
     /// Keys of tracks fused into this one (a radar track adopted by position): they lead here.
@@ -141,7 +141,7 @@ pub(crate) fn new_entry(id: TrackId, key: AssocKey, obs: &Observation) -> TrackE
     };
     TrackEntry {
         track,
-        history: vec![point(obs)],
+        history: History::from_iter([point(obs)]),
         key,
         aliases: Vec::new(),
         rules: TrackRules::default(),
@@ -211,11 +211,10 @@ pub(crate) fn update_entry(
         entry.history.push(point(obs));
     } else {
         // Late fix: it belongs in the history, not in the current position.
-        let at = entry.history.partition_point(|p| p.time <= obs.time);
-        entry.history.insert(at, point(obs));
+        entry.history.insert(point(obs));
     }
     if entry.history.len() > config.history_max {
-        thin(&mut entry.history);
+        entry.history.thin();
     }
     if moved { Folded::Moved } else { Folded::Late }
 }
@@ -231,24 +230,12 @@ pub(crate) fn absorb(into: &mut TrackEntry, from: TrackEntry, config: &EngineCon
     track.marking = track.marking.combine(&from.track.marking);
     merge_identity(&mut track.identity, &from.track.identity);
     track.first_time = track.first_time.min(from.track.first_time);
-    into.history.extend(from.history);
-    into.history.sort_by_key(|p| p.time);
+    into.history.absorb(from.history);
     if into.history.len() > config.history_max {
-        thin(&mut into.history);
+        into.history.thin();
     }
     into.aliases.push(from.key);
     into.aliases.extend(from.aliases);
-}
-
-/// Keeps the newer half whole and every other point of the older half.
-fn thin(history: &mut Vec<TrackPoint>) {
-    let half = history.len() / 2;
-    let mut index = 0;
-    history.retain(|_| {
-        let keep = index >= half || index % 2 == 0;
-        index += 1;
-        keep
-    });
 }
 
 pub(crate) fn merge_identity(into: &mut Identity, from: &Identity) {
@@ -270,4 +257,118 @@ pub(crate) fn merge_identity(into: &mut Identity, from: &Identity) {
     fill(&mut into.ais_beacon, &from.ais_beacon);
     // The newest navigational status known: 14 (AIS-SART active) must reach the rules.
     fill(&mut into.nav_status, &from.nav_status);
+}
+
+/// A track's history, oldest first: its fixes in 40 bytes each (speed and course unknown as
+/// NaN rather than `Option`'s 16 bytes), growing by half its length rather than doubling. A
+/// history is read as [`TrackPoint`]s and stored in snapshots as their sequence.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct History(Vec<Fix>);
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Fix {
+    time: Time,
+    lon: f64,
+    lat: f64,
+    speed_mps: f64,
+    course_deg: f64,
+}
+
+impl Fix {
+    fn of(p: TrackPoint) -> Fix {
+        Fix {
+            time: p.time,
+            lon: p.lon,
+            lat: p.lat,
+            speed_mps: p.speed_mps.unwrap_or(f64::NAN),
+            course_deg: p.course_deg.unwrap_or(f64::NAN),
+        }
+    }
+
+    fn point(self) -> TrackPoint {
+        let known = |v: f64| (!v.is_nan()).then_some(v);
+        TrackPoint {
+            time: self.time,
+            lon: self.lon,
+            lat: self.lat,
+            speed_mps: known(self.speed_mps),
+            course_deg: known(self.course_deg),
+        }
+    }
+}
+
+impl History {
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The points, oldest first.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = TrackPoint> + ExactSizeIterator + '_ {
+        self.0.iter().map(|f| f.point())
+    }
+
+    pub fn last(&self) -> Option<TrackPoint> {
+        self.0.last().map(|f| f.point())
+    }
+
+    fn grow(&mut self) {
+        if self.0.len() == self.0.capacity() {
+            self.0.reserve_exact((self.0.len() / 2).max(2));
+        }
+    }
+
+    /// Appends the newest fix.
+    fn push(&mut self, p: TrackPoint) {
+        self.grow();
+        self.0.push(Fix::of(p));
+    }
+
+    /// Files a late fix in time order.
+    fn insert(&mut self, p: TrackPoint) {
+        self.grow();
+        let at = self.0.partition_point(|f| f.time <= p.time);
+        self.0.insert(at, Fix::of(p));
+    }
+
+    /// Takes in the history of a track fused into this one.
+    fn absorb(&mut self, other: History) {
+        self.0.extend(other.0);
+        self.0.sort_by_key(|f| f.time);
+    }
+
+    /// Keeps the newer half whole and every other point of the older half.
+    fn thin(&mut self) {
+        let half = self.0.len() / 2;
+        let mut index = 0;
+        self.0.retain(|_| {
+            let keep = index >= half || index % 2 == 0;
+            index += 1;
+            keep
+        });
+    }
+}
+
+impl FromIterator<TrackPoint> for History {
+    fn from_iter<I: IntoIterator<Item = TrackPoint>>(iter: I) -> History {
+        History(iter.into_iter().map(Fix::of).collect())
+    }
+}
+
+impl Serialize for History {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for History {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<History, D::Error> {
+        let points = Vec::<TrackPoint>::deserialize(deserializer)?;
+        let mut fixes: Vec<Fix> = Vec::with_capacity(points.len());
+        fixes.extend(points.into_iter().map(Fix::of));
+        Ok(History(fixes))
+    }
 }

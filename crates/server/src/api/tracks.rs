@@ -244,7 +244,6 @@ pub async fn track_history(
             .iter()
             .filter(|p| query.from.is_none_or(|f| p.time.0 >= f))
             .filter(|p| query.to.is_none_or(|t| p.time.0 <= t))
-            .copied()
             .collect::<Vec<_>>();
         let max = query.max_points.unwrap_or(HISTORY_MAX_POINTS).min(HISTORY_MAX_POINTS);
         let trail: Vec<[f64; 2]> = points.iter().map(|p| [p.lon, p.lat]).collect();
