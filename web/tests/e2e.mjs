@@ -33,8 +33,8 @@ const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const started = Date.now();
 
 const failures = [];
-/** Console errors the test provokes on purpose (a refused request logs one in Chromium). */
-let provoked400 = 0;
+/** HTTP statuses of refusals the test provokes on purpose (Chromium logs each as an error). */
+const provoked = [];
 const check = (ok, what) => {
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}  [${((Date.now() - started) / 1000).toFixed(1)} s]`);
   if (!ok) failures.push(what);
@@ -227,6 +227,23 @@ async function workspacePanels(page, base, token, alertId, incidentId) {
   );
   await page.screenshot({ path: join(artifacts, 'panel-incident-detail.png') });
 
+  // A stale recommendation: the second unit goes out of service behind the screen's back; tasking
+  // it is refused with a 409 whose message the detail shows.
+  const stale = shownRecs[1]?.unit;
+  if (stale) {
+    const r = await fetch(`${base}/api/v1/units/${stale}/status`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ status: 'out_of_service' }),
+    });
+    check(r.ok, `unit ${stale} set out of service through the API (${r.status})`);
+    provoked.push(409);
+    await page.click(`.incident-detail table.recs button.task[data-unit-id="${stale}"]`);
+    await page.waitForSelector('.incidents .panel-status.error', { timeout: 10000 });
+    const refusal = await page.textContent('.incidents .panel-status.error');
+    check(/409/.test(refusal) && refusal.includes(stale), `tasking a unit no longer available shows the 409's message (${refusal})`);
+  }
+
   // Task the fastest unit: the API records it and the timeline shows it.
   const unit = shownRecs[0]?.unit;
   if (unit) {
@@ -260,7 +277,7 @@ async function workspacePanels(page, base, token, alertId, incidentId) {
   check(JSON.stringify(offered) === JSON.stringify(allowed), `the detail offers the allowed transitions (${offered.join(', ')})`);
   if (offered.includes('dismissed')) {
     await page.fill('.incident-detail .transitions input.reason', '');
-    provoked400 += 1;
+    provoked.push(400);
     await page.click('.incident-detail button.transition[data-to="dismissed"]');
     await page.waitForSelector('.incidents .panel-status.error', { timeout: 10000 });
     const refusal = await page.textContent('.incidents .panel-status.error');
@@ -656,8 +673,8 @@ async function main() {
     check(await ars.isVisible('.login-error:not(:empty)'), 'an ended session returns to sign-in with a notice');
 
     // Drop the console lines of the refusals provoked above, and only those.
-    for (let i = 0; i < provoked400; i++) {
-      const at = pageErrors.findIndex((e) => /status of 400/.test(e));
+    for (const status of provoked) {
+      const at = pageErrors.findIndex((e) => e.includes(`status of ${status}`));
       if (at >= 0) pageErrors.splice(at, 1);
     }
     check(pageErrors.length === 0, `no page errors${pageErrors.length ? `: ${pageErrors.join(' | ')}` : ''}`);
