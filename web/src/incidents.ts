@@ -332,6 +332,8 @@ export class IncidentPanel {
     } catch (e) {
       const status = e instanceof ApiError ? e.status : 0;
       this.say(t('incident.refused', { status, message: errorText(e) }), true);
+      // A refusal often means the screen was stale (a unit taken, a state moved on): read again.
+      if (status === 409) await this.loadDetail();
       this.render();
       return false;
     }

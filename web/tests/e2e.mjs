@@ -242,6 +242,8 @@ async function workspacePanels(page, base, token, alertId, incidentId) {
     await page.waitForSelector('.incidents .panel-status.error', { timeout: 10000 });
     const refusal = await page.textContent('.incidents .panel-status.error');
     check(/409/.test(refusal) && refusal.includes(stale), `tasking a unit no longer available shows the 409's message (${refusal})`);
+    await page.waitForFunction((u) => !document.querySelector(`.incident-detail table.recs tr[data-unit-id="${u}"]`), stale, { timeout: 10000 }).catch(() => {});
+    check(!(await page.$(`.incident-detail table.recs tr[data-unit-id="${stale}"]`)), `after the refusal the recommendations are read again, without ${stale}`);
   }
 
   // Task the fastest unit: the API records it and the timeline shows it.
