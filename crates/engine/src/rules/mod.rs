@@ -37,8 +37,8 @@ pub(crate) use identity::consistent;
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub(crate) struct TrackRules {
     /// Watched zones the track is in, or entering or leaving (debounce).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub zones: BTreeMap<String, zone::Membership>,
+    #[serde(default, skip_serializing_if = "zone::Memberships::is_empty")]
+    pub zones: zone::Memberships,
     /// Since when a radar-only contact has been moving seaward fast enough.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seaward_since: Option<Time>,

@@ -31,7 +31,7 @@ pub(super) fn on_fix(ctx: &mut Ctx<'_>, number: u64, entry: &mut TrackEntry, wat
     let t = p.time;
     for &zone in watched {
         let rules = &ctx.rules_of_zone(zone).zone;
-        let m = entry.rules.zones.entry(zone.to_string()).or_insert(Membership {
+        let m = entry.rules.zones.get_or_insert(zone, || Membership {
             inside: false,
             streak: 0,
             since: t,
@@ -65,7 +65,7 @@ pub(super) fn on_fix(ctx: &mut Ctx<'_>, number: u64, entry: &mut TrackEntry, wat
         }
     }
     let outside: Vec<String> =
-        entry.rules.zones.keys().filter(|z| !watched.contains(&z.as_str())).cloned().collect();
+        entry.rules.zones.keys().filter(|z| !watched.contains(z)).map(str::to_string).collect();
     for zone in outside {
         let rules = &ctx.rules_of_zone(&zone).zone;
         let Some(m) = entry.rules.zones.get_mut(&zone) else { continue };
@@ -118,5 +118,68 @@ fn speed_window(
         ctx.clear(&key, p.time);
     } else {
         ctx.raise(key, &[track], p.time, &[p]);
+    }
+}
+
+/// A track's memberships by zone id, in id order: a sorted vector of exactly its entries
+/// (a track is in no zone or a few), stored in snapshots as a map like the B-tree it replaces,
+/// which allocated an eleven-slot node for the first zone a track entered.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Memberships(Vec<(Box<str>, Membership)>);
+
+impl Memberships {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn find(&self, zone: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(z, _)| (**z).cmp(zone))
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(z, _)| &**z)
+    }
+
+    pub fn get_mut(&mut self, zone: &str) -> Option<&mut Membership> {
+        let at = self.find(zone).ok()?;
+        Some(&mut self.0[at].1)
+    }
+
+    pub fn get_or_insert(
+        &mut self,
+        zone: &str,
+        make: impl FnOnce() -> Membership,
+    ) -> &mut Membership {
+        let at = match self.find(zone) {
+            Ok(at) => at,
+            Err(at) => {
+                self.0.reserve_exact(1);
+                self.0.insert(at, (zone.into(), make()));
+                at
+            }
+        };
+        &mut self.0[at].1
+    }
+
+    pub fn remove(&mut self, zone: &str) {
+        if let Ok(at) = self.find(zone) {
+            self.0.remove(at);
+            if self.0.is_empty() {
+                self.0 = Vec::new();
+            }
+        }
+    }
+}
+
+impl Serialize for Memberships {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(z, m)| (&**z, m)))
+    }
+}
+
+impl<'de> Deserialize<'de> for Memberships {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Memberships, D::Error> {
+        let map = std::collections::BTreeMap::<String, Membership>::deserialize(deserializer)?;
+        Ok(Memberships(map.into_iter().map(|(z, m)| (z.into_boxed_str(), m)).collect()))
     }
 }
