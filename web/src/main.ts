@@ -14,7 +14,7 @@ import { ReplayControl } from './replay';
 import { Picture } from './store';
 import { Stream, type StreamStatus } from './stream';
 import { mountPanels } from './tabs';
-import type { Agency, Alert, TrackFeature } from './types';
+import type { Agency, Alert } from './types';
 
 const root = document.getElementById('app') as HTMLElement;
 let theme: Theme = localStorage.getItem('tansiq.theme') === 'light' ? 'light' : 'dark';
@@ -200,15 +200,15 @@ async function showShell(session: Session): Promise<void> {
   renderHeader();
 
   try {
-    const [agencyList, zones, tracks, alerts] = await Promise.all([
+    // Tracks come from the stream alone: those in the map's view, thinned beyond the server's
+    // limit (fetching every track here would defeat that with 20,000 of them).
+    const [agencyList, zones, alerts] = await Promise.all([
       api<{ agencies: Agency[] }>('/api/v1/agencies'),
       api<GeoJSON.FeatureCollection>('/api/v1/zones'),
-      api<{ features: TrackFeature[] }>('/api/v1/tracks'),
       api<{ alerts: Alert[] }>('/api/v1/alerts'),
     ]);
     agencies = agencyList.agencies;
     liveMap.setZones(zones);
-    picture.setTracks(tracks.features);
     picture.setAlerts(alerts.alerts);
     queue.prime();
     renderHeader();

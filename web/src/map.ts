@@ -2,6 +2,12 @@
 // country outlines bundled at build time, zones from /api/v1/zones) — no tiles, no glyphs, no
 // sprites from anywhere. Tracks are milsymbol images registered on demand; labels are drawn
 // into those images, so the style needs no glyph server.
+//
+// The map tells the stream what it shows (`picture.view`, sent on `moveend`) so that the server
+// sends only that view's tracks, with `cluster` cells for what a crowded view leaves out.
+// Changes are drawn once per animation frame (one setData per source however many batches
+// arrived). Each batch's stamps are kept until the frame that shows it has rendered, in
+// `window.__tansiqRender` (bench/web measures the latency from them).
 import { Map as MapLibre, NavigationControl, Popup, ScaleControl, AttributionControl, setWorkerUrl } from 'maplibre-gl';
 import type { GeoJSONSource, MapLayerMouseEvent, StyleSpecification, ExpressionSpecification } from 'maplibre-gl';
 import 'maplibre-gl-css';
@@ -9,7 +15,7 @@ import workerUrl from 'maplibre-gl-worker?url';
 import countriesUrl from '../../data/region/countries.geojson?url';
 import { PIXEL_RATIO, affiliation, drawSymbol, label, sidc } from './symbols';
 import { localName, t } from './i18n';
-import type { Picture } from './store';
+import type { BatchStamp, Cluster, Picture } from './store';
 
 setWorkerUrl(workerUrl);
 
@@ -29,8 +35,19 @@ const IMPACT: ExpressionSpecification = [
   '#2a9d8f',
 ];
 
-/** Above this many tracks, symbols are drawn without their labels. */
-const MAX_LABELLED = 2000;
+/** Above this many tracks, symbols are drawn without their labels: each labelled symbol is an
+ * image of its own, drawn by milsymbol and added to the map's atlas, which costs the main
+ * thread milliseconds apiece; a crowded view is unreadable with labels anyway. */
+const MAX_LABELLED = 300;
+/** Above this many tracks, heading vectors are left out too (a second source to re-tile). */
+const MAX_VECTORS = 1000;
+
+/** Batches drawn, with when their frame rendered (ms since the epoch); the newest kept. */
+export interface RenderStamp extends BatchStamp {
+  rendered: number;
+}
+const RENDER_LOG = 20_000;
+const NO_CELLS: Cluster[] = [];
 
 const EMPTY = { type: 'FeatureCollection' as const, features: [] };
 
@@ -44,6 +61,7 @@ function style(theme: Theme): StyleSpecification {
       trail: { type: 'geojson', data: EMPTY },
       headings: { type: 'geojson', data: EMPTY },
       tracks: { type: 'geojson', data: EMPTY, promoteId: 'id' },
+      clusters: { type: 'geojson', data: EMPTY },
     },
     layers: [
       { id: 'sea', type: 'background', paint: { 'background-color': c.sea } },
@@ -90,6 +108,17 @@ function style(theme: Theme): StyleSpecification {
       { id: 'trail', type: 'line', source: 'trail', paint: { 'line-color': c.trail, 'line-width': 2, 'line-dasharray': [1, 1] } },
       { id: 'headings', type: 'line', source: 'headings', paint: { 'line-color': c.heading, 'line-width': 1.4 } },
       {
+        id: 'clusters', type: 'circle', source: 'clusters',
+        paint: {
+          'circle-radius': ['interpolate', ['linear'], ['get', 'count'], 1, 9, 100, 15, 1000, 22],
+          'circle-color': 'rgba(120,144,156,0.35)', 'circle-stroke-color': c.heading, 'circle-stroke-width': 1,
+        },
+      },
+      {
+        id: 'cluster-counts', type: 'symbol', source: 'clusters',
+        layout: { 'icon-image': ['get', 'icon'], 'icon-allow-overlap': true, 'icon-ignore-placement': true },
+      },
+      {
         id: 'exercise-halo', type: 'circle', source: 'tracks', filter: ['==', ['get', 'exercise'], true],
         paint: { 'circle-radius': 17, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': '#ff4fd8', 'circle-stroke-width': 2 },
       },
@@ -116,6 +145,11 @@ export class LiveMap {
   private selected: string | null = null;
   private offsets = new Map<string, [number, number]>();
   private pending = false;
+  private vectorsShown = false;
+  private clustersShown: unknown = null;
+  /** Batches handed to the map and not yet seen rendered; `ready` once the source holds them. */
+  private inFlight: Array<BatchStamp & { ready: boolean }> = [];
+  private readonly renderLog: RenderStamp[] = [];
   /** A replayed picture drawn instead of the live one (replay.ts); null draws the live one. */
   private shown: Picture | null = null;
   private popup: Popup;
@@ -146,6 +180,10 @@ export class LiveMap {
     this.map.addControl(this.attribution, 'bottom-right');
     this.popup = new Popup({ closeButton: false, closeOnClick: false, className: 'zone-popup' });
     (window as unknown as { __map: MapLibre }).__map = this.map;
+    (window as unknown as { __tansiqRender: RenderStamp[] }).__tansiqRender = this.renderLog;
+    picture.view = () => this.viewRequest();
+    this.map.on('moveend', () => picture.viewChanged());
+    this.map.on('render', () => this.rendered());
 
     this.map.on('styleimagemissing', (e) => this.addSymbolImage(e.id));
     this.map.on('idle', () => {
@@ -217,12 +255,14 @@ export class LiveMap {
     ];
     this.whenLoaded(() => {
       for (const [layer, property, value] of paint) this.map.setPaintProperty(layer, property, value);
+      this.clustersShown = null;
       this.refresh();
     });
   }
 
   select(id: string | null): void {
     this.selected = id;
+    this.picture.viewChanged();
     this.schedule();
     const trail = this.map.getSource('trail') as GeoJSONSource | undefined;
     trail?.setData(EMPTY);
@@ -252,15 +292,32 @@ export class LiveMap {
     else this.map.once('load', f);
   }
 
-  /** Coalesces bursts of stream messages into one redraw. */
+  /** What the map shows, for the stream's viewport. */
+  private viewRequest(): { bbox: [number, number, number, number]; zoom: number; selected: string | null } {
+    const b = this.map.getBounds();
+    return { bbox: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], zoom: this.map.getZoom(), selected: this.selected };
+  }
+
+  /** Coalesces bursts of stream messages into one redraw, on the next animation frame. */
   private schedule(): void {
     if (this.pending) return;
     this.pending = true;
     this.container.dataset.mapIdle = 'false';
-    window.setTimeout(() => {
+    window.requestAnimationFrame(() => {
       this.pending = false;
       this.refresh();
-    }, 150);
+    });
+  }
+
+  /** After a frame: batches whose data the tracks source holds and has drawn are rendered. */
+  private rendered(): void {
+    if (this.inFlight.length === 0 || !this.inFlight.some((s) => s.ready)) return;
+    if (!this.map.isSourceLoaded('tracks')) return;
+    const now = Date.now();
+    const done = this.inFlight.filter((s) => s.ready);
+    this.inFlight = this.inFlight.filter((s) => !s.ready);
+    for (const { server, received, newest } of done) this.renderLog.push({ server, received, newest, rendered: now });
+    if (this.renderLog.length > RENDER_LOG) this.renderLog.splice(0, this.renderLog.length - RENDER_LOG);
   }
 
   private refresh(): void {
@@ -270,13 +327,14 @@ export class LiveMap {
     const picture = this.shown ?? this.picture;
     const alerted = picture.alertedTracks();
     const labelled = picture.tracks.size <= MAX_LABELLED;
+    const vectored = picture.tracks.size <= MAX_VECTORS;
     const features: GeoJSON.Feature[] = [];
     const vectors: GeoJSON.Feature[] = [];
     for (const f of picture.tracks.values()) {
       const p = f.properties;
       const code = sidc(p, affiliation(p, alerted.has(p.id), this.agency));
-      // Each labelled symbol is its own image; past a few thousand tracks only the symbol
-      // (one image per SIDC) is drawn, until the viewport-thinned stream arrives.
+      // Each labelled symbol is its own image; past MAX_LABELLED tracks only the symbol
+      // (one image per SIDC) is drawn.
       const icon = `t|${code}|${labelled ? label(p) : ''}|${this.theme}`;
       const [lon, lat] = f.geometry.coordinates;
       features.push({
@@ -287,7 +345,7 @@ export class LiveMap {
       });
       const course = p.course_deg ?? p.heading_deg;
       const speed = p.speed_mps ?? 0;
-      if (course != null && speed > 0.3) {
+      if (vectored && course != null && speed > 0.3) {
         // Where the track will be in 15 minutes (at least 2 km, for slow movers).
         const metres = Math.max(speed * 900, 2000);
         const rad = (course * Math.PI) / 180;
@@ -307,17 +365,65 @@ export class LiveMap {
       if (!this.map.hasImage(props.icon)) this.addSymbolImage(props.icon);
       props.offset = this.offsets.get(props.icon) ?? [0, 0];
     }
-    tracks.setData({ type: 'FeatureCollection', features });
-    headings.setData({ type: 'FeatureCollection', features: vectors });
+    const stamps = picture === this.picture ? this.picture.stamps.splice(0) : [];
+    const flight = stamps.map((s) => ({ ...s, ready: false }));
+    this.inFlight.push(...flight);
+    void tracks.setData({ type: 'FeatureCollection', features }).then(() => {
+      for (const s of flight) s.ready = true;
+      this.map.triggerRepaint();
+    });
+    if (vectors.length > 0 || this.vectorsShown) headings.setData({ type: 'FeatureCollection', features: vectors });
+    this.vectorsShown = vectors.length > 0;
+    const clusters = this.map.getSource('clusters') as GeoJSONSource | undefined;
+    // Cluster cells are re-tiled only when the server sent new ones.
+    const cells = this.shown ? NO_CELLS : picture.clusters;
+    if (clusters && cells !== this.clustersShown) {
+      this.clustersShown = cells;
+      // Drawn before the data needs them (a missing image is not asked for in time).
+      for (const [, , count] of cells) this.addCountImage(`c|${count}|${this.theme}`);
+      clusters.setData({
+        type: 'FeatureCollection',
+        features: cells.map(([lon, lat, count]) => ({
+          type: 'Feature',
+          geometry: { type: 'Point', coordinates: [lon, lat] },
+          properties: { count, icon: `c|${count}|${this.theme}` },
+        })),
+      });
+    }
     this.container.dataset.trackCount = String(features.length);
   }
 
   private addSymbolImage(id: string): void {
+    if (id.startsWith('c|')) return this.addCountImage(id);
     if (!id.startsWith('t|') || this.map.hasImage(id)) return;
     const [, code, text, theme] = id.split('|');
     const image = drawSymbol(code, text, theme === 'dark');
     if (!image) return;
     this.offsets.set(id, image.offset);
     this.map.addImage(id, { width: image.width, height: image.height, data: image.data }, { pixelRatio: PIXEL_RATIO });
+  }
+
+  /** A cluster's count, drawn as an image (the style has no glyphs). */
+  private addCountImage(id: string): void {
+    if (this.map.hasImage(id)) return;
+    const [, count, theme] = id.split('|');
+    const text = Number(count).toLocaleString();
+    const canvas = document.createElement('canvas');
+    const ctx = canvas.getContext('2d');
+    if (!ctx) return;
+    const font = `bold ${11 * PIXEL_RATIO}px sans-serif`;
+    ctx.font = font;
+    canvas.width = Math.ceil(ctx.measureText(text).width) + 4 * PIXEL_RATIO;
+    canvas.height = 14 * PIXEL_RATIO;
+    ctx.font = font;
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    ctx.lineWidth = 3;
+    ctx.strokeStyle = theme === 'dark' ? '#08131f' : '#ffffff';
+    ctx.fillStyle = theme === 'dark' ? '#e6edf3' : '#111111';
+    ctx.strokeText(text, canvas.width / 2, canvas.height / 2);
+    ctx.fillText(text, canvas.width / 2, canvas.height / 2);
+    const data = ctx.getImageData(0, 0, canvas.width, canvas.height);
+    this.map.addImage(id, { width: canvas.width, height: canvas.height, data: data.data }, { pixelRatio: PIXEL_RATIO });
   }
 }

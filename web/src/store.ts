@@ -1,7 +1,26 @@
 // The client's picture: tracks and alerts by id, fed by REST and the stream, with listeners.
+// It also carries what the map looks at (`view`), which the stream tells the server, and the
+// cluster cells the server sends for what it left out of a crowded view.
 import type { Alert, TrackFeature } from './types';
 
 type Listener = () => void;
+
+/** What the map shows, as the stream's viewport message says it. */
+export interface ViewRequest {
+  bbox: [number, number, number, number];
+  zoom: number;
+  selected: string | null;
+}
+
+/** A cell of tracks the server left out of a crowded view: [lon, lat, count]. */
+export type Cluster = [number, number, number];
+
+/** A batch as received: the server's stamp, when it arrived, the newest track time in it. */
+export interface BatchStamp {
+  server: number;
+  received: number;
+  newest: number;
+}
 
 export class Picture {
   readonly tracks = new Map<string, TrackFeature>();
@@ -12,6 +31,16 @@ export class Picture {
   private caseListeners: Array<(kind: 'incident' | 'unit', data: { id: string }) => void> = [];
   /** Ids seen since the stream (re)connected; on `sync` everything else is dropped. */
   private resync: { tracks: Set<string>; alerts: Set<string> } | null = null;
+  /** Cells of tracks left out of the view (viewport streams only). */
+  clusters: Cluster[] = [];
+  /** Batches applied and not yet drawn (the map takes them when it draws). */
+  readonly stamps: BatchStamp[] = [];
+  /** The map's view, when a map is attached; the stream sends it to the server. */
+  view: (() => ViewRequest | null) | null = null;
+  private viewListeners: Listener[] = [];
+  /** Inside `batch`: listeners are told once, at its end. */
+  private quiet = 0;
+  private changed = { tracks: false, alerts: false };
 
   onTracks(listener: Listener): void {
     this.trackListeners.push(listener);
@@ -23,6 +52,42 @@ export class Picture {
 
   onCase(listener: (kind: 'incident' | 'unit', data: { id: string }) => void): void {
     this.caseListeners.push(listener);
+  }
+
+  onView(listener: Listener): void {
+    this.viewListeners.push(listener);
+  }
+
+  /** The map moved or the selection changed. */
+  viewChanged(): void {
+    for (const l of this.viewListeners) l();
+  }
+
+  /** Runs `f` (many applies) and tells the listeners once. */
+  batch(f: () => void): void {
+    this.quiet += 1;
+    try {
+      f();
+    } finally {
+      this.quiet -= 1;
+      if (this.quiet === 0) {
+        const { tracks, alerts } = this.changed;
+        this.changed = { tracks: false, alerts: false };
+        if (tracks) this.emitTracks();
+        if (alerts) this.emitAlerts();
+      }
+    }
+  }
+
+  /** The server's cluster cells; false when malformed. */
+  setClusters(data: unknown): boolean {
+    const cells = (data as { cells?: unknown } | null)?.cells;
+    if (!Array.isArray(cells)) return false;
+    const valid = cells.every((c) => Array.isArray(c) && c.length === 3 && c.every((x) => Number.isFinite(x)));
+    if (!valid) return false;
+    this.clusters = cells as Cluster[];
+    this.emitTracks();
+    return true;
   }
 
   setTracks(features: TrackFeature[]): void {
@@ -39,6 +104,8 @@ export class Picture {
 
   beginResync(): void {
     this.resync = { tracks: new Set(), alerts: new Set() };
+    // A new connection sends its own cluster cells (none without a viewport).
+    this.clusters = [];
   }
 
   endResync(): void {
@@ -95,11 +162,13 @@ export class Picture {
   }
 
   private emitTracks(): void {
-    for (const l of this.trackListeners) l();
+    if (this.quiet > 0) this.changed.tracks = true;
+    else for (const l of this.trackListeners) l();
   }
 
   private emitAlerts(): void {
-    for (const l of this.alertListeners) l();
+    if (this.quiet > 0) this.changed.alerts = true;
+    else for (const l of this.alertListeners) l();
   }
 }
 

@@ -58,7 +58,7 @@ const SESSION_ENDED: u16 = 4401;
 pub const MAX_IN_VIEW: usize = 2_000;
 
 /// How often a viewport client receives its coalesced batch of changes.
-pub const BATCH_EVERY: Duration = Duration::from_millis(250);
+pub const BATCH_EVERY: Duration = Duration::from_millis(500);
 
 /// A grid cell for thinning and clusters is about this many screen pixels (512-pixel tiles).
 const CELL_PX: f64 = 32.0;
