@@ -21,12 +21,8 @@ use crate::http::now;
 
 /// A TLS handshake that has not finished by then is dropped (half-open connections).
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
-/// Queued items a writer takes per write.
-const WRITE_BATCH: usize = 512;
-/// How long a writer lets events gather before a write. With a thousand clients each hearing
-/// a thousand SAs a second, one write per event costs more than everything else together;
-/// a few milliseconds of delay turn that into one write per handful of events.
-const COALESCE: Duration = Duration::from_millis(5);
+/// Queued items a writer takes per wake-up (the queue's bound caps what waits behind).
+const WRITE_BATCH: usize = 4_096;
 /// Bytes read per call.
 const READ_BUFFER: usize = 64 * 1024;
 /// How long a plain client that must sign in may take to send its `<auth>`.
@@ -46,6 +42,8 @@ pub(crate) struct Settings {
     /// Plain TCP clients must sign in with `<auth>` first.
     pub require_auth: bool,
     pub sign_ins: Arc<Semaphore>,
+    /// The least time between two writes to one client (`write_delay_ms`).
+    pub write_delay: Duration,
 }
 
 pub(crate) async fn accept_tcp(listener: TcpListener, hub: Hub, settings: Arc<Settings>) {
@@ -226,7 +224,7 @@ async fn serve<S>(
     let marking = settings.marking.clone();
     let id =
         hub.join(who.agency.clone(), marking.clone(), who.user.clone(), tx.clone(), kick.clone());
-    let mut writing = tokio::spawn(write(writer, rx, hub.clone()));
+    let mut writing = tokio::spawn(write(writer, rx, hub.clone(), settings.write_delay));
     let mut origin = Origin { id, agency: who.agency.clone(), marking, user: who.user.take() };
     let reason = tokio::select! {
         reason = read(reader, decoder, &mut origin, who.peer, &hub, &settings, tx) => {
@@ -313,8 +311,17 @@ fn send_own(tx: &mpsc::Sender<Outgoing>, out: Outgoing) -> Result<(), &'static s
     tx.try_send(out).map_err(|_| "slow_client")
 }
 
-/// Writes what is queued, a batch per write, until the queue closes or the socket fails.
-async fn write<W: AsyncWrite + Unpin>(mut writer: W, mut rx: mpsc::Receiver<Outgoing>, hub: Hub) {
+/// Writes what is queued, everything waiting in one buffer and one write, until the queue
+/// closes or the socket fails. A client that was written to less than `delay` ago waits for
+/// the rest of it first: an idle client hears an event at once, a busy one gets at most one
+/// write per `delay` however many events it hears. With a thousand clients each hearing a
+/// thousand SAs a second, the writes' system calls cost more than everything else together.
+async fn write<W: AsyncWrite + Unpin>(
+    mut writer: W,
+    mut rx: mpsc::Receiver<Outgoing>,
+    hub: Hub,
+    delay: Duration,
+) {
     let mut negotiation = Negotiation::default();
     let mut buf = Vec::new();
     if let Some(offer) = negotiation.offer(SERVER_UID, now())
@@ -322,19 +329,23 @@ async fn write<W: AsyncWrite + Unpin>(mut writer: W, mut rx: mpsc::Receiver<Outg
     {
         buf.extend_from_slice(&bytes);
     }
-    let mut batch = Vec::with_capacity(WRITE_BATCH);
+    let mut batch = Vec::with_capacity(64);
+    let mut last_write: Option<tokio::time::Instant> = None;
     loop {
-        if !buf.is_empty()
-            && (writer.write_all(&buf).await.is_err() || writer.flush().await.is_err())
-        {
-            return;
+        if !buf.is_empty() {
+            if writer.write_all(&buf).await.is_err() || writer.flush().await.is_err() {
+                return;
+            }
+            last_write = Some(tokio::time::Instant::now());
         }
         buf.clear();
         if rx.recv_many(&mut batch, WRITE_BATCH).await == 0 {
             return;
         }
-        if batch.len() < WRITE_BATCH {
-            tokio::time::sleep(COALESCE).await;
+        if let Some(next) = last_write.map(|at| at + delay)
+            && next > tokio::time::Instant::now()
+        {
+            tokio::time::sleep_until(next).await;
             while batch.len() < WRITE_BATCH {
                 match rx.try_recv() {
                     Ok(out) => batch.push(out),

@@ -97,6 +97,9 @@ struct Client {
     groups: BTreeSet<String>,
     /// True when the groups come from the config and the client cannot change them.
     fixed_groups: bool,
+    /// Its (agency, groups) as a number ([`Audiences`]): routing decides once per audience
+    /// per event, not once per client.
+    audience: u32,
     uid: Option<String>,
     callsign: Option<String>,
     last_type: Option<String>,
@@ -112,8 +115,45 @@ struct Latest {
     groups: BTreeSet<String>,
 }
 
+/// The distinct (agency, TAK groups) pairs of connected clients, numbered. Clients that share
+/// both hear exactly the same things, so a decision made for one holds for all of them.
+#[derive(Debug, Default)]
+struct Audiences {
+    ids: HashMap<(AgencyId, BTreeSet<String>), u32>,
+    list: Vec<(AgencyId, BTreeSet<String>)>,
+}
+
+/// Group names are what clients say: past this many pairs the numbering starts over.
+const AUDIENCES_MAX: usize = 4_096;
+
+impl State {
+    /// Starts the numbering over when it has grown past [`AUDIENCES_MAX`].
+    fn renumber(&mut self) {
+        if self.audiences.list.len() < AUDIENCES_MAX {
+            return;
+        }
+        self.audiences = Audiences::default();
+        for client in self.clients.values_mut() {
+            client.audience = self.audiences.id(&client.agency, &client.groups);
+        }
+    }
+}
+
+impl Audiences {
+    fn id(&mut self, agency: &AgencyId, groups: &BTreeSet<String>) -> u32 {
+        if let Some(id) = self.ids.get(&(agency.clone(), groups.clone())) {
+            return *id;
+        }
+        let id = self.list.len() as u32;
+        self.list.push((agency.clone(), groups.clone()));
+        self.ids.insert((agency.clone(), groups.clone()), id);
+        id
+    }
+}
+
 #[derive(Debug, Default)]
 struct State {
+    audiences: Audiences,
     clients: HashMap<u64, Client>,
     /// The latest SA of every contact, by uid, until it goes stale.
     latest: HashMap<String, Latest>,
@@ -297,19 +337,22 @@ impl Hub {
     ) -> u64 {
         let id = self.inner.next_id.fetch_add(1, Ordering::Relaxed);
         let fixed = user.as_ref().and_then(|u| self.inner.user_groups.get(u));
+        let groups = fixed.cloned().unwrap_or_default();
+        let state = &mut *self.lock();
+        let audience = state.audiences.id(&agency, &groups);
         let client = Client {
             agency,
             marking,
             user,
-            groups: fixed.cloned().unwrap_or_default(),
+            groups,
             fixed_groups: fixed.is_some(),
+            audience,
             uid: None,
             callsign: None,
             last_type: None,
             tx,
             kick,
         };
-        let state = &mut *self.lock();
         self.replay(state, &client);
         state.clients.insert(id, client);
         self.metrics().tak.clients.inc();
@@ -328,6 +371,8 @@ impl Hub {
             client.fixed_groups = true;
         }
         client.user = Some(user);
+        state.renumber();
+        client.audience = state.audiences.id(&client.agency, &client.groups);
         self.replay(state, &client);
         state.clients.insert(id, client);
     }
@@ -509,7 +554,8 @@ impl Hub {
             .and_then(|g| g.name.clone())
             .map(|name| BTreeSet::from([name]));
         let mut guard = self.lock();
-        let State { clients, latest, agreements, .. } = &mut *guard;
+        guard.renumber();
+        let State { clients, latest, agreements, audiences, .. } = &mut *guard;
         // What the sender says now, the agency and groups it says it as.
         let (agency, marking, groups) = match clients.get_mut(&origin.id) {
             Some(sender) => {
@@ -523,6 +569,7 @@ impl Hub {
                         event.callsign().map(str::to_owned).or(sender.callsign.take());
                     sender.last_type = Some(event.cot_type.clone());
                     if let Some(groups) = announced.filter(|_| !sender.fixed_groups) {
+                        sender.audience = audiences.id(&sender.agency, &groups);
                         sender.groups = groups;
                     }
                 }
@@ -545,19 +592,18 @@ impl Hub {
         {
             latest.remove(&gone);
         }
-        let mut decisions: Vec<(&AgencyId, bool)> = Vec::new();
+        // One decision per audience per event: may that agency see it, and do the groups meet.
+        let mut decisions: Vec<Option<bool>> = vec![None; audiences.list.len()];
         let mut sent = 0;
         for (id, client) in clients.iter() {
-            if *id == origin.id
-                || !(dests.is_empty() || dests.iter().any(|d| addressed(d, client)))
-                || !access::tak_groups_meet(&groups, &client.groups)
+            if *id == origin.id || !(dests.is_empty() || dests.iter().any(|d| addressed(d, client)))
             {
                 continue;
             }
-            let allowed = match decisions.iter().find(|(a, _)| **a == client.agency) {
-                Some((_, allowed)) => *allowed,
-                None => {
-                    let allowed = decide(
+            let slot = &mut decisions[client.audience as usize];
+            let allowed = *slot.get_or_insert_with(|| {
+                access::tak_groups_meet(&groups, &client.groups)
+                    && decide(
                         agreements,
                         &client.agency,
                         &agency,
@@ -565,11 +611,8 @@ impl Hub {
                         event,
                         &self.inner.cot_kinds,
                         now,
-                    );
-                    decisions.push((&client.agency, allowed));
-                    allowed
-                }
-            };
+                    )
+            });
             if !allowed {
                 continue;
             }

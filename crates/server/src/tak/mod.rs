@@ -85,6 +85,10 @@ pub struct TakConfig {
     /// clients sharing a group, on top of the agency rule.
     #[serde(default)]
     pub groups: BTreeMap<String, BTreeSet<String>>,
+    /// The least time between two writes to one client, in ms: events that arrive meanwhile
+    /// go out together in one write. An idle client hears an event at once.
+    #[serde(default = "default_write_delay_ms")]
+    pub write_delay_ms: u64,
 }
 
 pub fn default_listen() -> SocketAddr {
@@ -97,6 +101,10 @@ pub fn default_tls_listen() -> SocketAddr {
 
 fn default_client_queue() -> usize {
     4_096
+}
+
+fn default_write_delay_ms() -> u64 {
+    20
 }
 
 fn default_max_event_bytes() -> usize {
@@ -119,6 +127,7 @@ impl TakConfig {
             max_event_bytes: default_max_event_bytes(),
             require_auth: false,
             groups: BTreeMap::new(),
+            write_delay_ms: default_write_delay_ms(),
         }
     }
 
@@ -219,6 +228,7 @@ pub async fn start(
         marking: config.marking.clone(),
         require_auth: config.require_auth,
         sign_ins: Arc::new(tokio::sync::Semaphore::new(conn::SIGN_INS)),
+        write_delay: std::time::Duration::from_millis(config.write_delay_ms.min(1_000)),
     });
     tasks.push(tokio::spawn(tasking::run(hub.clone(), centre.clone())));
     tasks.push(tokio::spawn(conn::accept_tcp(tcp, hub.clone(), shared.clone())));
