@@ -18,6 +18,10 @@
 //! never goes stale. Memory is bounded by [`BUDGET_BYTES`] of snapshots (each filed as it is
 //! made) plus the one parked state: over the budget, the grid's spacing doubles and every other
 //! checkpoint is dropped; checkpoints older than the window are dropped as the log grows.
+//! Measured on a simulated demo day (3.09M events, ~2,800 tracks, release build, 2 busy
+//! cores): the first fold makes the checkpoints in 33 s (36 kept, ~14 MB each, 40 min apart);
+//! then a slider move to a random time answers in 0.50 s (median of 30) and a step forward
+//! while playing at 1 min/s in 0.13 s.
 //!
 //! The window is the 24 hours up to the centre's time: the later of the wall clock and the
 //! newest event folded (the demo's simulation clock may run ahead of the wall clock). `at`
