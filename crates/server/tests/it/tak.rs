@@ -553,7 +553,18 @@ async fn require_auth_maps_a_signed_in_client_to_its_agency_and_refuses_the_rest
     b.assert_code(0);
     assert_eq!(cgw.code, Some(1), "CGW must not hear MOI: {cgw:?}");
     assert!(cgw.lines.iter().all(|l| l["uid"] != "MOI-A" && l["uid"] != "MOI-B"), "{cgw:?}");
-    // The SA became MOI's data in the picture.
+    // The SA became MOI's data in the picture: MOI sees it, CGW does not.
+    let moi_token = c.login("moi.watch").await;
+    let mut seen_by_moi = false;
+    for _ in 0..300 {
+        let (_, tracks) = c.call_as(Some(&moi_token), "GET", "/api/v1/tracks", "").await;
+        if tracks.to_string().contains("MOI-A") {
+            seen_by_moi = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(seen_by_moi, "the signed-in client's SA is MOI's track");
     let (_, tracks) = c.get("/api/v1/tracks").await;
     assert!(!tracks.to_string().contains("MOI-A"), "cgw.watch must not see MOI's units: {tracks}");
 
