@@ -557,6 +557,7 @@ impl Hub {
         guard.renumber();
         let State { clients, latest, agreements, audiences, .. } = &mut *guard;
         // What the sender says now, the agency and groups it says it as.
+        let mut regrouped = false;
         let (agency, marking, groups) = match clients.get_mut(&origin.id) {
             Some(sender) => {
                 // The first atom with a call sign is the client's own SA: it names the client,
@@ -568,9 +569,12 @@ impl Hub {
                     sender.callsign =
                         event.callsign().map(str::to_owned).or(sender.callsign.take());
                     sender.last_type = Some(event.cot_type.clone());
-                    if let Some(groups) = announced.filter(|_| !sender.fixed_groups) {
+                    if let Some(groups) =
+                        announced.filter(|g| !sender.fixed_groups && *g != sender.groups)
+                    {
                         sender.audience = audiences.id(&sender.agency, &groups);
                         sender.groups = groups;
+                        regrouped = true;
                     }
                 }
                 (sender.agency.clone(), sender.marking.clone(), sender.groups.clone())
@@ -623,6 +627,11 @@ impl Hub {
             }
         }
         self.metrics().tak.sent.inc_by(sent);
+        // A client that has just named its group hears the contacts of that group, as a
+        // newcomer hears its agency's on connecting.
+        if regrouped && let Some(sender) = guard.clients.get(&origin.id) {
+            self.replay(&guard, sender);
+        }
     }
 
     /// Sends `events` (see [`task_events`]) to the connected client of a unit, found by its

@@ -629,6 +629,11 @@ async fn tak_groups_narrow_routing_within_an_agency() {
     assert!(red_seen.contains("E-RED") && !red_seen.contains("A-CYAN"), "{red_seen}");
     assert!(red_seen.contains("D-DUTY"), "cgw.duty is Red by the config: {red_seen}");
     assert!(duty_seen.contains("E-RED") && !duty_seen.contains("A-CYAN"), "{duty_seen}");
+    // A newcomer hears its group's latest SA once its own SA names the group.
+    let mut late = TcpStream::connect(addr).await.expect("late");
+    late.write_all(sa_in_group("F-LATE", "Cyan").as_bytes()).await.expect("sa");
+    let late_seen = read_until(late, "A-CYAN").await.expect("join");
+    assert!(late_seen.contains("A-CYAN") && !late_seen.contains("E-RED"), "{late_seen}");
     drop((a, e));
     tak.stop();
 }
