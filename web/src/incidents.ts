@@ -65,8 +65,10 @@ export class IncidentPanel {
     this.canAct = roles.some((r) => ['admin', 'duty_officer', 'watch_officer'].includes(r));
     this.element = h('section', { class: 'panel incidents', 'aria-labelledby': 'incidents-title' });
     this.status = h('p', { class: 'panel-status', role: 'status', 'aria-live': 'polite' });
-    picture.onCase((kind, data) => {
-      if (kind === 'incident') this.upsert(data as Incident);
+    picture.onCase((kind, data, op) => {
+      if (kind !== 'incident') return;
+      if (op === 'remove') this.remove(data.id);
+      else this.upsert(data as Incident);
     });
     this.render();
   }
@@ -107,6 +109,18 @@ export class IncidentPanel {
       // Several updates arrive together after a command: read the detail once.
       window.clearTimeout(this.reloadTimer);
       this.reloadTimer = window.setTimeout(() => void this.loadDetail().then(() => this.render()), 150);
+    }
+    this.render();
+  }
+
+  /** The stream says the incident left what this caller may see: off the board, and its
+   * detail closed if it was open. */
+  remove(id: string): void {
+    if (!this.incidents.delete(id)) return;
+    if (this.openId === id) {
+      this.openId = null;
+      this.timeline = null;
+      this.recs = null;
     }
     this.render();
   }

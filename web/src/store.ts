@@ -28,7 +28,8 @@ export class Picture {
   private trackListeners: Listener[] = [];
   private alertListeners: Listener[] = [];
   /** Incident and unit upserts, handed on to the workspace panels (incidents.ts, units.ts). */
-  private caseListeners: Array<(kind: 'incident' | 'unit', data: { id: string }) => void> = [];
+  private caseListeners: Array<(kind: 'incident' | 'unit', data: { id: string }, op: 'upsert' | 'remove') => void> =
+    [];
   /** Ids seen since the stream (re)connected; on `sync` everything else is dropped. */
   private resync: { tracks: Set<string>; alerts: Set<string> } | null = null;
   /** Cells of tracks left out of the view (viewport streams only). */
@@ -50,7 +51,7 @@ export class Picture {
     this.alertListeners.push(listener);
   }
 
-  onCase(listener: (kind: 'incident' | 'unit', data: { id: string }) => void): void {
+  onCase(listener: (kind: 'incident' | 'unit', data: { id: string }, op: 'upsert' | 'remove') => void): void {
     this.caseListeners.push(listener);
   }
 
@@ -143,8 +144,9 @@ export class Picture {
       return true;
     }
     if (kind === 'incident' || kind === 'unit') {
-      if (op !== 'upsert' || !hasId(data)) return false;
-      for (const l of this.caseListeners) l(kind, data);
+      // A remove: the case left what this caller may see (e.g. handed over and accepted).
+      if ((op !== 'upsert' && op !== 'remove') || !hasId(data)) return false;
+      for (const l of this.caseListeners) l(kind, data, op);
       return true;
     }
     return false;

@@ -51,8 +51,11 @@ export class UnitsPanel {
     this.canChange = roles.some((r) => ['admin', 'duty_officer', 'watch_officer', 'unit'].includes(r));
     this.element = h('section', { class: 'panel units', 'aria-labelledby': 'units-title' });
     this.status = h('p', { class: 'panel-status', role: 'status', 'aria-live': 'polite' });
-    picture.onCase((kind, data) => {
-      if (kind === 'unit' && validUnit(data)) {
+    picture.onCase((kind, data, op) => {
+      if (kind !== 'unit') return;
+      if (op === 'remove') {
+        if (this.units.delete(data.id)) this.render();
+      } else if (validUnit(data)) {
         this.units.set(data.id, data);
         this.render();
       }

@@ -389,6 +389,18 @@ async function workspacePanels(page, base, token, alertId, incidentId) {
   await page.setViewportSize({ width: 1366, height: 768 });
   const narrow = await page.$eval('.side', (e) => e.scrollWidth - e.clientWidth);
   check(narrow <= 1, `at 1366×768 the side area does not overflow (${narrow} px)`);
+
+  // The stream's remove for an incident that left the caller's sight (as after an agreement is
+  // revoked): off the board and its detail closed, not skipped as malformed; a resync brings
+  // back what the API still lists.
+  const skippedBefore = await page.evaluate(() => window.__tansiq.malformed());
+  await page.evaluate((id) => window.__tansiq.receive(JSON.stringify({ kind: 'incident', op: 'remove', data: { id } })), incidentId);
+  const gone = await page.waitForFunction((id) => !document.querySelector(`.incident-detail[data-incident-id="${id}"], .incident-card[data-incident-id="${id}"]`), incidentId, { timeout: 5000 }).then(() => true, () => false);
+  const skippedAfter = await page.evaluate(() => window.__tansiq.malformed());
+  check(gone && skippedAfter === skippedBefore, `an incident remove from the stream takes ${incidentId} off the board (skipped ${skippedBefore} → ${skippedAfter})`);
+  await page.evaluate(() => window.__tansiq.dropStream());
+  const back = await page.waitForSelector(`.incident-card[data-incident-id="${incidentId}"]`, { timeout: 15000 }).then(() => true, () => false);
+  check(back, `after a resync the board lists ${incidentId} again, as the API does`);
   await openTab(page, 'alerts');
 }
 
