@@ -173,6 +173,9 @@ export class LiveMap {
       maxZoom: 14,
       attributionControl: false,
       localIdeographFontFamily: "'Noto Sans Arabic', sans-serif",
+      // Symbols appear at once: a fade animates every frame for 300 ms after each placement,
+      // and with the picture changing twice a second the map would hardly ever stop drawing.
+      fadeDuration: 0,
     });
     this.map.addControl(new NavigationControl({ showCompass: false }), 'top-left');
     this.map.addControl(new ScaleControl({ unit: 'nautical' }), 'bottom-left');
@@ -409,7 +412,9 @@ export class LiveMap {
     const [, count, theme] = id.split('|');
     const text = Number(count).toLocaleString();
     const canvas = document.createElement('canvas');
-    const ctx = canvas.getContext('2d');
+    // Read back at once: a GPU-backed canvas made getImageData wait on the GPU process, and
+    // cluster counts change with every batch (it was most of the main thread under 20k tracks).
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
     if (!ctx) return;
     const font = `bold ${11 * PIXEL_RATIO}px sans-serif`;
     ctx.font = font;
