@@ -29,6 +29,8 @@ import { loadavg, tmpdir, cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import { session as signIn, waitForHealth } from '../../web/tests/support.mjs';
+
 const repo = resolve(new URL('../..', import.meta.url).pathname);
 // playwright-core is the web client's dev dependency; no second copy for the bench.
 const { chromium } = createRequire(join(process.env.TANSIQ_WEB_DIR ?? join(repo, 'web'), 'package.json'))('playwright-core');
@@ -52,29 +54,6 @@ const WEB_DIST = arg('--web-dist', null);
 const PROFILE = args.includes('--profile');
 const CHUNK = 2000;
 const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
-
-async function waitForHealth(base, child) {
-  for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null) throw new Error(`tansiq exited early (${child.exitCode})`);
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(100);
-  }
-  throw new Error('tansiq did not answer /healthz within 60 s');
-}
-
-async function login(base, username) {
-  const r = await fetch(`${base}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: 'demo' }),
-  });
-  if (!r.ok) throw new Error(`login ${username}: ${r.status}`);
-  return r.json();
-}
 
 // A small deterministic generator, so that two runs feed the same world.
 let seed = 0x2545f491;
@@ -223,8 +202,8 @@ async function main() {
   let feeder;
   const report = { tracks: N, seconds: SECONDS, cpus: cpus().length, load_before: loadavg() };
   try {
-    await waitForHealth(base, server);
-    const session = await login(base, 'cgw.watch');
+    await waitForHealth(base, server, 60);
+    const session = await signIn(base, 'cgw.watch');
     const movers = makeWorld(N);
     feeder = startFeeder(base, session.token, movers);
     // Until every track exists in the centre.

@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium } from 'playwright-core';
+import { apiGet, login, post, waitForHealth } from './support.mjs';
 
 const args = process.argv.slice(2);
 const arg = (name, fallback) => {
@@ -47,45 +48,6 @@ async function address(printed, child) {
     await sleep(100);
   }
   throw new Error('tansiq did not print its address within 30 s');
-}
-
-async function waitForHealth(base, child) {
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error(`tansiq exited early (${child.exitCode})`);
-    try {
-      const r = await fetch(`${base}/healthz`);
-      if (r.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(100);
-  }
-  throw new Error('tansiq did not answer /healthz within 30 s');
-}
-
-async function login(base, username) {
-  const r = await fetch(`${base}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: 'demo' }),
-  });
-  if (!r.ok) throw new Error(`login ${username}: ${r.status}`);
-  return (await r.json()).token;
-}
-
-async function apiGet(base, token, path) {
-  const r = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
-  if (!r.ok) throw new Error(`GET ${path}: ${r.status}`);
-  return r.json();
-}
-
-async function post(base, token, observations) {
-  const r = await fetch(`${base}/api/v1/observations`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify(observations),
-  });
-  if (!r.ok) throw new Error(`POST observations: ${r.status} ${await r.text()}`);
 }
 
 const MMSI = 636077001;

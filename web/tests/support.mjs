@@ -1,0 +1,49 @@
+// What the browser tests (e2e.mjs, replay.mjs) and the live-map bench (bench/web/render.mjs)
+// share: waiting for a centre to answer, signing in, reading and posting through its API.
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** Waits until the centre answers `/healthz`; fails at once if its process has exited. */
+export async function waitForHealth(base, child, seconds = 30) {
+  for (let i = 0; i < seconds * 10; i++) {
+    if (child.exitCode !== null) throw new Error(`tansiq exited early (${child.exitCode})`);
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  throw new Error(`tansiq did not answer /healthz within ${seconds} s`);
+}
+
+/** Signs a demo account in; the whole answer (token, user, agency, roles). */
+export async function session(base, username) {
+  const r = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: 'demo' }),
+  });
+  if (!r.ok) throw new Error(`login ${username}: ${r.status}`);
+  return r.json();
+}
+
+/** Signs a demo account in; its bearer token. */
+export async function login(base, username) {
+  return (await session(base, username)).token;
+}
+
+export async function apiGet(base, token, path) {
+  const r = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  if (!r.ok) throw new Error(`GET ${path}: ${r.status}`);
+  return r.json();
+}
+
+/** Posts observations; throws with the centre's answer unless accepted. */
+export async function post(base, token, observations) {
+  const r = await fetch(`${base}/api/v1/observations`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(observations),
+  });
+  if (!r.ok) throw new Error(`POST observations: ${r.status} ${await r.text()}`);
+}
