@@ -5,7 +5,7 @@ use engine::geo::Geography;
 use engine::geo::sphere::M_PER_DEG;
 use serde_json::{Value, json};
 
-use crate::{TestCentre, now_ms};
+use crate::{Socket, TestCentre, now_ms, read_until};
 
 /// A radar contact without identity leaving the coast near Zuwara northbound at 5 kn, seen
 /// every 30 s for the last `minutes`.
@@ -149,9 +149,6 @@ async fn zones_are_a_feature_collection_with_arabic_names_and_impact() {
     assert_eq!(find("border.ner")["geometry"]["type"], "LineString");
 }
 
-type Socket =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
 async fn stream_of(c: &TestCentre, user: &str) -> (Socket, tokio::task::JoinHandle<()>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
@@ -163,24 +160,6 @@ async fn stream_of(c: &TestCentre, user: &str) -> (Socket, tokio::task::JoinHand
     let url = format!("ws://{addr}/api/v1/stream?access_token={token}");
     let (socket, _) = tokio_tungstenite::connect_async(url).await.expect("connect stream");
     (socket, server)
-}
-
-/// Stream messages up to and including the first one `until` accepts.
-async fn read_until(socket: &mut Socket, until: impl Fn(&Value) -> bool) -> Vec<Value> {
-    use futures_util::StreamExt;
-    use tokio_tungstenite::tungstenite::Message;
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
-    let mut seen = Vec::new();
-    loop {
-        let next = tokio::time::timeout_at(deadline, socket.next()).await.expect("stream quiet");
-        let Some(Ok(Message::Text(text))) = next else { panic!("stream ended: {next:?}") };
-        let m: Value = serde_json::from_str(&text).expect("json");
-        let done = until(&m);
-        seen.push(m);
-        if done {
-            return seen;
-        }
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -13,7 +13,7 @@ use model::{
 use serde_json::Value;
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::{TestCentre, seed_events};
+use crate::{Socket, TestCentre, seed_events};
 
 const AGENCIES: [&str; 4] = ["CGW", "ARS", "MOI", "JOC"];
 const VIEWERS: [&str; 4] = ["cgw.watch", "ars.watch", "moi.watch", "joc.watch"];
@@ -136,9 +136,6 @@ fn viewer_of(c: &TestCentre, username: &str) -> access::Viewer {
         }
     })
 }
-
-type Socket =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// Applies stream messages to `held` until the next `sync` (or, with `until_sync` false, until
 /// `held` equals `want`).

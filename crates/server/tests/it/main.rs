@@ -168,3 +168,25 @@ pub fn observation(mmsi: u32, lon: f64, lat: f64) -> Value {
         "kind": "vessel"
     })
 }
+
+/// A client's end of the live stream (`/api/v1/stream`).
+pub type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Stream messages up to and including the first one `until` accepts (10 s at most).
+pub async fn read_until(socket: &mut Socket, until: impl Fn(&Value) -> bool) -> Vec<Value> {
+    use futures_util::StreamExt;
+    use tokio_tungstenite::tungstenite::Message;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    let mut seen = Vec::new();
+    loop {
+        let next = tokio::time::timeout_at(deadline, socket.next()).await.expect("stream quiet");
+        let Some(Ok(Message::Text(text))) = next else { panic!("stream ended: {next:?}") };
+        let m: Value = serde_json::from_str(&text).expect("json");
+        let done = until(&m);
+        seen.push(m);
+        if done {
+            return seen;
+        }
+    }
+}

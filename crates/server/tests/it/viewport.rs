@@ -10,10 +10,7 @@ use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::TestCentre;
-
-type Socket =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+use crate::{Socket, TestCentre};
 
 /// West of Tripoli, where the first fleet sails.
 const WEST: [f64; 4] = [11.5, 32.5, 13.5, 34.0];

@@ -1,12 +1,9 @@
 //! The live stream carries incident changes only to the agencies that may see them.
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::{at_sea, open};
-use crate::TestCentre;
-
-type Socket =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+use crate::{Socket, TestCentre, read_until};
 
 async fn stream_of(c: &TestCentre, user: &str) -> Socket {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -18,24 +15,6 @@ async fn stream_of(c: &TestCentre, user: &str) -> Socket {
     let token = c.login(user).await;
     let url = format!("ws://{addr}/api/v1/stream?access_token={token}");
     tokio_tungstenite::connect_async(url).await.expect("connect stream").0
-}
-
-/// Stream messages up to and including the first one `until` accepts.
-async fn read_until(socket: &mut Socket, until: impl Fn(&Value) -> bool) -> Vec<Value> {
-    use futures_util::StreamExt;
-    use tokio_tungstenite::tungstenite::Message;
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
-    let mut seen = Vec::new();
-    loop {
-        let next = tokio::time::timeout_at(deadline, socket.next()).await.expect("stream quiet");
-        let Some(Ok(Message::Text(text))) = next else { panic!("stream ended: {next:?}") };
-        let m: Value = serde_json::from_str(&text).expect("json");
-        let done = until(&m);
-        seen.push(m);
-        if done {
-            return seen;
-        }
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
