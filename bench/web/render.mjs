@@ -23,7 +23,7 @@
 // Usage: node bench/web/render.mjs --bin PATH [--tracks 20000] [--seconds 60] [--warmup 15]
 //          [--width 1920 --height 1080] [--out FILE]
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg, tmpdir, cpus } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -52,6 +52,7 @@ const OUT = arg('--out', null);
 const WEB_DIST = arg('--web-dist', null);
 // --profile: a CPU profile of the page during the measurement, its top functions by self time.
 const PROFILE = args.includes('--profile');
+const PROFILE_LOAD = args.includes('--profile-load');
 const CHUNK = 2000;
 const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
@@ -168,10 +169,40 @@ async function metric(base, token, name) {
   return sum;
 }
 
+/** A CDP CPU profile's top functions by self time, as "ms name file:line". */
+function topFunctions(profile, n = 25) {
+  const self = new Map();
+  const dt = new Map();
+  profile.samples.forEach((id, k) => dt.set(id, (dt.get(id) ?? 0) + (profile.timeDeltas[k] ?? 0)));
+  for (const node of profile.nodes) {
+    const f = node.callFrame;
+    const key = `${f.functionName || '(anon)'} ${f.url.split('/').pop()}:${f.lineNumber}`;
+    self.set(key, (self.get(key) ?? 0) + (dt.get(node.id) ?? 0) / 1000);
+  }
+  return [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `${v.toFixed(0)} ${k}`);
+}
+
 function quantiles(values) {
   const v = [...values].sort((a, b) => a - b);
   const q = (p) => (v.length ? v[Math.min(v.length - 1, Math.floor(p * v.length))] : NaN);
   return { n: v.length, p50: q(0.5), p90: q(0.9), p99: q(0.99), max: v.length ? v[v.length - 1] : NaN };
+}
+
+/** CPU ticks of Chromium's processes by type (renderer, gpu-process, utility, browser). */
+function chromiumTicks() {
+  const out = {};
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    let cmd;
+    try {
+      cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      continue;
+    }
+    if (!cmd.startsWith('/usr/lib/chromium/chromium') && !cmd.startsWith(chromiumPath)) continue;
+    const type = /--type=([a-z-]+)/.exec(cmd)?.[1] ?? 'browser';
+    out[type] = (out[type] ?? 0) + cpuTicks(pid);
+  }
+  return out;
 }
 
 function cpuTicks(pid) {
@@ -251,6 +282,13 @@ async function main() {
     page.on('console', (m) => {
       if (m.type() === 'error' || m.type() === 'warning') errors.push(`console ${m.type()}: ${m.text().slice(0, 300)}`);
     });
+    // --profile-load: a CPU profile of the page from navigation to the first rendered batch.
+    const loadCdp = PROFILE_LOAD ? await context.newCDPSession(page) : null;
+    if (loadCdp) {
+      await loadCdp.send('Profiler.enable');
+      await loadCdp.send('Profiler.setSamplingInterval', { interval: 500 });
+      await loadCdp.send('Profiler.start');
+    }
     const navigated = Date.now();
     await page.goto(base);
     await page.waitForFunction(() => (window.__tansiqRender?.length ?? 0) > 0, null, { timeout: 60000 }).catch(async (error) => {
@@ -265,12 +303,16 @@ async function main() {
       const nav = performance.getEntriesByType('navigation')[0];
       const origin = performance.timeOrigin;
       const s = window.__tansiqRender[0];
-      return { rendered: s.rendered, received: s.received, dom: origin + (nav?.domContentLoadedEventEnd ?? 0), load: origin + (nav?.loadEventEnd ?? 0) };
+      const marks = Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name.replace('tansiq:', ''), Math.round(origin + m.startTime)]));
+      return { rendered: s.rendered, received: s.received, dom: origin + (nav?.domContentLoadedEventEnd ?? 0), load: origin + (nav?.loadEventEnd ?? 0), marks };
     });
+    if (loadCdp) report.load_profile_top_ms = topFunctions((await loadCdp.send('Profiler.stop')).profile);
     report.initial_load_ms = first.rendered - navigated;
     // Where the initial load went: the page's scripts, the first batch's arrival, its frame.
     report.initial_load_parts_ms = {
       dom_content_loaded: Math.round(first.dom - navigated),
+      // The page's own marks (web/src: stream-open, map-load, first-batch, first-render).
+      ...Object.fromEntries(Object.entries(first.marks).map(([k, v]) => [k, v - navigated])),
       first_batch_received: first.received - navigated,
       first_batch_rendered: first.rendered - navigated,
     };
@@ -285,6 +327,12 @@ async function main() {
     const wall0 = Date.now();
     const folded0 = await metric(base, session.token, 'tansiq_engine_events_folded_total');
     const cpu0 = cpuTicks(server.pid);
+    const chromium0 = chromiumTicks();
+    const feederCpu0 = process.cpuUsage();
+    await page.evaluate(() => {
+      window.__frames = 0;
+      window.__map.on('render', () => (window.__frames += 1));
+    });
     const feedStart = { ...feeder.stats };
     if (PROFILE) {
       await cdp.send('Profiler.enable');
@@ -292,25 +340,19 @@ async function main() {
     }
     await sleep(SECONDS * 1000);
     if (PROFILE) {
-      const { profile } = await cdp.send('Profiler.stop');
-      const self = new Map();
-      const dt = new Map();
-      profile.samples.forEach((id, k) => dt.set(id, (dt.get(id) ?? 0) + (profile.timeDeltas[k] ?? 0)));
-      for (const node of profile.nodes) {
-        const f = node.callFrame;
-        const key = `${f.functionName || '(anon)'} ${f.url.split('/').pop()}:${f.lineNumber}`;
-        self.set(key, (self.get(key) ?? 0) + (dt.get(node.id) ?? 0) / 1000);
-      }
-      report.profile_top_ms = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, v]) => `${v.toFixed(0)} ${k}`);
+      report.profile_top_ms = topFunctions((await cdp.send('Profiler.stop')).profile);
     }
     const task1 = await taskDuration();
     const wall1 = Date.now();
     const folded1 = await metric(base, session.token, 'tansiq_engine_events_folded_total');
     const cpu1 = cpuTicks(server.pid);
+    const chromium1 = chromiumTicks();
+    const feederCpu = process.cpuUsage(feederCpu0);
+    report.frames_per_s = +((await page.evaluate(() => window.__frames)) / ((wall1 - wall0) / 1000)).toFixed(2);
     const stamps = await page.evaluate((n) => window.__tansiqRender.slice(n), start.n);
     const held = await page.evaluate(() => ({
       tracks: window.__tansiq?.trackIds?.().length,
-      clusters: window.__map?.getSource('clusters')?.serialize().data?.features?.length,
+      clusters: window.__map?.getSource('tracks')?.serialize().data?.features?.filter((f) => 'count' in (f.properties ?? {})).length,
     }));
     report.batches = stamps.length;
     report.batches_per_s = +(stamps.length / ((wall1 - wall0) / 1000)).toFixed(2);
@@ -321,6 +363,11 @@ async function main() {
     report.held = held;
     report.centre_folded_per_s = Math.round((folded1 - folded0) / ((wall1 - wall0) / 1000));
     report.centre_cpu_share = +(((cpu1 - cpu0) / 100) / ((wall1 - wall0) / 1000)).toFixed(2);
+    // Where the two cores went: Chromium's processes by type, and this script (the feeder).
+    report.chromium_cpu_share = Object.fromEntries(
+      Object.entries(chromium1).map(([type, t]) => [type, +(((t - (chromium0[type] ?? 0)) / 100) / ((wall1 - wall0) / 1000)).toFixed(2)]),
+    );
+    report.feeder_cpu_share = +((feederCpu.user + feederCpu.system) / 1e6 / ((wall1 - wall0) / 1000)).toFixed(2);
     report.feeder = {
       posted_per_s: Math.round((feeder.stats.posted - feedStart.posted) / ((wall1 - wall0) / 1000)),
       refused: feeder.stats.refused, errors: feeder.stats.errors, late_rounds: feeder.stats.lateRounds,
