@@ -44,32 +44,47 @@ function locale(): string {
   return lang === 'ar' ? 'ar-LY' : 'en-GB';
 }
 
+// Formatters are made once per language and kept: making an Intl formatter costs far more
+// than using one (the alert queue and the clock format on every update).
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+
+function formatter<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, make: (locale: string) => T): T {
+  const k = `${lang}|${key}`;
+  let f = formatters.get(k) as T | undefined;
+  if (!f) {
+    f = make(locale());
+    formatters.set(k, f);
+  }
+  return f;
+}
+
 export function formatNumber(value: number, digits = 0): string {
-  return new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(value);
+  return formatter(`n${digits}`, (l) => new Intl.NumberFormat(l, { maximumFractionDigits: digits })).format(value);
 }
 
 /** A time as the watch floor reads it: UTC, 24 h. */
 export function formatTime(ms: number): string {
-  return new Intl.DateTimeFormat(locale(), {
-    timeZone: 'UTC',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).format(new Date(ms));
+  return formatter(
+    'time',
+    (l) => new Intl.DateTimeFormat(l, { timeZone: 'UTC', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }),
+  ).format(new Date(ms));
 }
 
 export function formatDateTime(ms: number): string {
-  return new Intl.DateTimeFormat(locale(), {
-    timeZone: 'UTC',
-    year: 'numeric',
-    month: 'short',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).format(new Date(ms));
+  return formatter(
+    'datetime',
+    (l) =>
+      new Intl.DateTimeFormat(l, {
+        timeZone: 'UTC',
+        year: 'numeric',
+        month: 'short',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+        hourCycle: 'h23',
+      }),
+  ).format(new Date(ms));
 }
 
 /** The localised name of a zone or agency: `name_ar` in Arabic when there is one. */

@@ -55,6 +55,24 @@ export interface SymbolImage {
 
 const RATIO = 2;
 
+/** Runs `draw` with every 2D canvas it makes read back at once (`willReadFrequently`): the
+ * symbol is read back as pixels for the map, and a GPU-backed canvas makes that read wait on
+ * the GPU process (with software GL, hundreds of milliseconds at load). milsymbol makes its
+ * canvases itself (the symbol's, and once a probe it reads back to test Path2D), hence the
+ * wrapped `getContext` for the length of the call. */
+function readableCanvas<T>(draw: () => T): T {
+  const proto = HTMLCanvasElement.prototype;
+  const original = proto.getContext;
+  proto.getContext = function (this: HTMLCanvasElement, type: string, options?: object) {
+    return original.call(this, type, type === '2d' ? { ...options, willReadFrequently: true } : options);
+  } as typeof original;
+  try {
+    return draw();
+  } finally {
+    proto.getContext = original;
+  }
+}
+
 export function drawSymbol(code: string, text: string, dark: boolean): SymbolImage | null {
   try {
     const symbol = new ms.Symbol(code, {
@@ -65,7 +83,7 @@ export function drawSymbol(code: string, text: string, dark: boolean): SymbolIma
       outlineWidth: 3,
       outlineColor: dark ? '#08131f' : '#ffffff',
     });
-    const canvas = symbol.asCanvas(RATIO);
+    const canvas = readableCanvas(() => symbol.asCanvas(RATIO));
     const ctx = canvas.getContext('2d');
     if (!ctx || canvas.width === 0) return null;
     const anchor = symbol.getAnchor();
