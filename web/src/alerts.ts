@@ -44,6 +44,7 @@ export class AlertQueue {
 
   /** Takes what is in the queue now as already seen: no cue for the initial load. */
   prime(): void {
+    if (this.primed) return;
     for (const id of this.picture.alerts.keys()) this.known.add(id);
     this.primed = true;
   }

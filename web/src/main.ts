@@ -14,7 +14,7 @@ import { ReplayControl } from './replay';
 import { Picture } from './store';
 import { Stream, type StreamStatus } from './stream';
 import { mountPanels } from './tabs';
-import type { Agency, Alert } from './types';
+import type { Agency } from './types';
 
 const root = document.getElementById('app') as HTMLElement;
 let theme: Theme = localStorage.getItem('tansiq.theme') === 'light' ? 'light' : 'dark';
@@ -105,12 +105,17 @@ async function showShell(session: Session): Promise<void> {
     live.textContent = t(`status.${status}`);
     live.dataset.stream = status;
   }
+  // Written only when they change: every DOM write is a repaint, and with software GL each
+  // composited frame of the whole screen costs tens of milliseconds of the GPU process.
+  const setText = (el: HTMLElement, text: string) => {
+    if (el.textContent !== text) el.textContent = text;
+  };
   function renderCounts(): void {
-    counts.textContent = t('status.tracks', { count: picture.tracks.size });
+    setText(counts, t('status.tracks', { count: picture.tracks.size }));
     counts.dataset.trackCount = String(picture.tracks.size);
     const exercise = [...picture.tracks.values()].some((f) => f.properties.exercise) || [...picture.alerts.values()].some((a) => a.exercise);
-    exerciseBanner.hidden = !exercise;
-    exerciseBanner.textContent = `${t('exercise')} · ${t('exercise.present')}`;
+    if (exerciseBanner.hidden === exercise) exerciseBanner.hidden = !exercise;
+    setText(exerciseBanner, `${t('exercise')} · ${t('exercise.present')}`);
   }
   function tick(): void {
     clock.textContent = `${formatTime(Date.now())} ${t('header.utc')}`;
@@ -173,7 +178,11 @@ async function showShell(session: Session): Promise<void> {
     session.token,
     picture,
     (s) => {
-      if (s === 'live' && status !== 'live') panels.resync();
+      if (s === 'live' && status !== 'live') {
+        // The first sync brought the queue as it stands: no cue for what was already there.
+        queue.prime();
+        panels.resync();
+      }
       status = s;
       renderHeader();
     },
@@ -199,24 +208,21 @@ async function showShell(session: Session): Promise<void> {
   tick();
   renderHeader();
 
+  // The stream opens at once, beside the REST calls: it brings the view's tracks and every
+  // alert the caller may see (its resync), so the first picture does not wait for them.
+  stream.start();
   try {
     // Tracks come from the stream alone: those in the map's view, thinned beyond the server's
     // limit (fetching every track here would defeat that with 20,000 of them).
-    const [agencyList, zones, alerts] = await Promise.all([
+    const [agencyList, zones] = await Promise.all([
       api<{ agencies: Agency[] }>('/api/v1/agencies'),
       api<GeoJSON.FeatureCollection>('/api/v1/zones'),
-      api<{ alerts: Alert[] }>('/api/v1/alerts'),
     ]);
     agencies = agencyList.agencies;
     liveMap.setZones(zones);
-    picture.setAlerts(alerts.alerts);
-    queue.prime();
     renderHeader();
-    stream.start();
   } catch (error) {
     console.warn('tansiq: initial load failed', error);
-    queue.prime();
-    if (loadSession()) stream.start();
   }
 }
 

@@ -16,6 +16,7 @@ import countriesUrl from '../../data/region/countries.geojson?url';
 import { PIXEL_RATIO, affiliation, drawSymbol, label, sidc } from './symbols';
 import { localName, t } from './i18n';
 import type { BatchStamp, Cluster, Picture } from './store';
+import { mark } from './stream';
 
 setWorkerUrl(workerUrl);
 
@@ -60,8 +61,9 @@ function style(theme: Theme): StyleSpecification {
       zones: { type: 'geojson', data: EMPTY },
       trail: { type: 'geojson', data: EMPTY },
       headings: { type: 'geojson', data: EMPTY },
+      // Tracks and the cluster cells of what the server left out share one source: one
+      // setData, one re-tiling and one frame per batch (two sources drew two frames).
       tracks: { type: 'geojson', data: EMPTY, promoteId: 'id' },
-      clusters: { type: 'geojson', data: EMPTY },
     },
     layers: [
       { id: 'sea', type: 'background', paint: { 'background-color': c.sea } },
@@ -108,14 +110,14 @@ function style(theme: Theme): StyleSpecification {
       { id: 'trail', type: 'line', source: 'trail', paint: { 'line-color': c.trail, 'line-width': 2, 'line-dasharray': [1, 1] } },
       { id: 'headings', type: 'line', source: 'headings', paint: { 'line-color': c.heading, 'line-width': 1.4 } },
       {
-        id: 'clusters', type: 'circle', source: 'clusters',
+        id: 'clusters', type: 'circle', source: 'tracks', filter: ['has', 'count'],
         paint: {
           'circle-radius': ['interpolate', ['linear'], ['get', 'count'], 1, 9, 100, 15, 1000, 22],
           'circle-color': 'rgba(120,144,156,0.35)', 'circle-stroke-color': c.heading, 'circle-stroke-width': 1,
         },
       },
       {
-        id: 'cluster-counts', type: 'symbol', source: 'clusters',
+        id: 'cluster-counts', type: 'symbol', source: 'tracks', filter: ['has', 'count'],
         layout: { 'icon-image': ['get', 'icon'], 'icon-allow-overlap': true, 'icon-ignore-placement': true },
       },
       {
@@ -127,7 +129,7 @@ function style(theme: Theme): StyleSpecification {
         paint: { 'circle-radius': 20, 'circle-color': 'rgba(255,209,102,0.18)', 'circle-stroke-color': c.trail, 'circle-stroke-width': 2 },
       },
       {
-        id: 'tracks', type: 'symbol', source: 'tracks',
+        id: 'tracks', type: 'symbol', source: 'tracks', filter: ['!', ['has', 'count']],
         layout: {
           'icon-image': ['get', 'icon'],
           'icon-offset': ['get', 'offset'],
@@ -146,7 +148,6 @@ export class LiveMap {
   private offsets = new Map<string, [number, number]>();
   private pending = false;
   private vectorsShown = false;
-  private clustersShown: unknown = null;
   /** Batches handed to the map and not yet seen rendered; `ready` once the source holds them. */
   private inFlight: Array<BatchStamp & { ready: boolean }> = [];
   private readonly renderLog: RenderStamp[] = [];
@@ -192,7 +193,10 @@ export class LiveMap {
     this.map.on('idle', () => {
       container.dataset.mapIdle = 'true';
     });
-    this.map.on('load', () => this.refresh());
+    this.map.on('load', () => {
+      mark('tansiq:map-load');
+      this.refresh();
+    });
     this.map.on('click', 'tracks', (e: MapLayerMouseEvent) => {
       const id = e.features?.[0]?.properties?.id;
       if (typeof id === 'string') this.onSelect(id);
@@ -258,7 +262,6 @@ export class LiveMap {
     ];
     this.whenLoaded(() => {
       for (const [layer, property, value] of paint) this.map.setPaintProperty(layer, property, value);
-      this.clustersShown = null;
       this.refresh();
     });
   }
@@ -320,6 +323,7 @@ export class LiveMap {
     const done = this.inFlight.filter((s) => s.ready);
     this.inFlight = this.inFlight.filter((s) => !s.ready);
     for (const { server, received, newest } of done) this.renderLog.push({ server, received, newest, rendered: now });
+    mark('tansiq:first-render');
     if (this.renderLog.length > RENDER_LOG) this.renderLog.splice(0, this.renderLog.length - RENDER_LOG);
   }
 
@@ -368,32 +372,26 @@ export class LiveMap {
       if (!this.map.hasImage(props.icon)) this.addSymbolImage(props.icon);
       props.offset = this.offsets.get(props.icon) ?? [0, 0];
     }
+    // The cluster cells of what the server left out (none in a replay), in the same source.
+    const cells = this.shown ? NO_CELLS : picture.clusters;
+    for (const [lon, lat, count] of cells) {
+      const icon = `c|${count}|${this.theme}`;
+      // Drawn before the data needs them (a missing image is not asked for in time).
+      this.addCountImage(icon);
+      features.push({ type: 'Feature', geometry: { type: 'Point', coordinates: [lon, lat] }, properties: { count, icon } });
+    }
     const stamps = picture === this.picture ? this.picture.stamps.splice(0) : [];
     const flight = stamps.map((s) => ({ ...s, ready: false }));
     this.inFlight.push(...flight);
+    // No repaint is asked for here: the source's tiles are re-laid out after this, and the
+    // frame that shows them comes when they arrive (a repaint now would draw the old tiles
+    // again, a whole frame of software GL for nothing).
     void tracks.setData({ type: 'FeatureCollection', features }).then(() => {
       for (const s of flight) s.ready = true;
-      this.map.triggerRepaint();
     });
     if (vectors.length > 0 || this.vectorsShown) headings.setData({ type: 'FeatureCollection', features: vectors });
     this.vectorsShown = vectors.length > 0;
-    const clusters = this.map.getSource('clusters') as GeoJSONSource | undefined;
-    // Cluster cells are re-tiled only when the server sent new ones.
-    const cells = this.shown ? NO_CELLS : picture.clusters;
-    if (clusters && cells !== this.clustersShown) {
-      this.clustersShown = cells;
-      // Drawn before the data needs them (a missing image is not asked for in time).
-      for (const [, , count] of cells) this.addCountImage(`c|${count}|${this.theme}`);
-      clusters.setData({
-        type: 'FeatureCollection',
-        features: cells.map(([lon, lat, count]) => ({
-          type: 'Feature',
-          geometry: { type: 'Point', coordinates: [lon, lat] },
-          properties: { count, icon: `c|${count}|${this.theme}` },
-        })),
-      });
-    }
-    this.container.dataset.trackCount = String(features.length);
+    this.container.dataset.trackCount = String(features.length - cells.length);
   }
 
   private addSymbolImage(id: string): void {

@@ -73,6 +73,7 @@ export class Stream {
     let opened = false;
     socket.onopen = () => {
       opened = true;
+      mark('tansiq:stream-open');
       this.delay = 1000;
       this.picture.beginResync();
       // The view may have moved while connecting.
@@ -148,6 +149,7 @@ export class Stream {
         }
       });
       this.picture.stamps.push({ server: data.time, received: Date.now(), newest });
+      mark('tansiq:first-batch');
       if (this.picture.stamps.length > 100) this.picture.stamps.splice(0, this.picture.stamps.length - 100);
       return;
     }
@@ -180,4 +182,9 @@ export class Stream {
     this.malformed += 1;
     console.warn('tansiq: skipped a malformed stream message', String(raw).slice(0, 200));
   }
+}
+
+/** A User Timing mark, the first time only (the initial load's steps, for profiling). */
+export function mark(name: string): void {
+  if (performance.getEntriesByName(name, 'mark').length === 0) performance.mark(name);
 }
