@@ -331,7 +331,9 @@ async function main() {
     const feederCpu0 = process.cpuUsage();
     await page.evaluate(() => {
       window.__frames = 0;
+      window.__resizes = 0;
       window.__map.on('render', () => (window.__frames += 1));
+      window.__map.on('resize', () => (window.__resizes += 1));
     });
     const feedStart = { ...feeder.stats };
     if (PROFILE) {
@@ -349,10 +351,12 @@ async function main() {
     const chromium1 = chromiumTicks();
     const feederCpu = process.cpuUsage(feederCpu0);
     report.frames_per_s = +((await page.evaluate(() => window.__frames)) / ((wall1 - wall0) / 1000)).toFixed(2);
+    // A map resize reallocates the drawing buffer: there should be none while nothing moves.
+    report.map_resizes = await page.evaluate(() => window.__resizes);
     const stamps = await page.evaluate((n) => window.__tansiqRender.slice(n), start.n);
     const held = await page.evaluate(() => ({
       tracks: window.__tansiq?.trackIds?.().length,
-      clusters: window.__map?.getSource('tracks')?.serialize().data?.features?.filter((f) => 'count' in (f.properties ?? {})).length,
+      clusters: window.__tansiq?.clusters?.(),
     }));
     report.batches = stamps.length;
     report.batches_per_s = +(stamps.length / ((wall1 - wall0) / 1000)).toFixed(2);

@@ -81,6 +81,8 @@ async function showShell(session: Session): Promise<void> {
   };
   (window as unknown as { __tansiq: object }).__tansiq = debug;
   const liveMap = new LiveMap(mapBox, picture, session.agency, theme, (id) => select(id));
+  debug.drawn = () => liveMap.drawnTracks();
+  debug.clusters = () => picture.clusters.length;
   const replay = new ReplayControl(liveMap);
   mapBox.after(replay.element);
   const queue = new AlertQueue(picture, canAck, (id) => liveMap.flyTo(id));

@@ -1,22 +1,24 @@
 // The live map: an offline MapLibre style drawn only from data the centre ships (the region's
 // country outlines bundled at build time, zones from /api/v1/zones) — no tiles, no glyphs, no
-// sprites from anywhere. Tracks are milsymbol images registered on demand; labels are drawn
-// into those images, so the style needs no glyph server.
+// sprites from anywhere. Tracks, cluster cells and halos are drawn by one custom WebGL layer
+// (tracklayer.ts) from milsymbol images drawn on demand; labels are drawn into those images,
+// so the style needs no glyph server.
 //
 // The map tells the stream what it shows (`picture.view`, sent on `moveend`) so that the server
 // sends only that view's tracks, with `cluster` cells for what a crowded view leaves out.
-// Changes are drawn once per animation frame (one setData per source however many batches
-// arrived). Each batch's stamps are kept until the frame that shows it has rendered, in
-// `window.__tansiqRender` (bench/web measures the latency from them).
+// Changes are drawn once per animation frame, however many batches arrived: one buffer for the
+// track layer, drawn in the next frame. Each batch's stamps are kept until the frame that shows
+// it has rendered, in `window.__tansiqRender` (bench/web measures the latency from them).
 import { Map as MapLibre, NavigationControl, Popup, ScaleControl, AttributionControl, setWorkerUrl } from 'maplibre-gl';
 import type { GeoJSONSource, MapLayerMouseEvent, StyleSpecification, ExpressionSpecification } from 'maplibre-gl';
 import 'maplibre-gl-css';
 import workerUrl from 'maplibre-gl-worker?url';
 import countriesUrl from '../../data/region/countries.geojson?url';
 import { PIXEL_RATIO, affiliation, drawSymbol, label, sidc } from './symbols';
-import { localName, t } from './i18n';
+import { formatNumber, localName, t } from './i18n';
 import type { BatchStamp, Cluster, Picture } from './store';
 import { mark } from './stream';
+import { TrackLayer, type Mark, type Sprite } from './tracklayer';
 
 setWorkerUrl(workerUrl);
 
@@ -37,7 +39,7 @@ const IMPACT: ExpressionSpecification = [
 ];
 
 /** Above this many tracks, symbols are drawn without their labels: each labelled symbol is an
- * image of its own, drawn by milsymbol and added to the map's atlas, which costs the main
+ * image of its own, drawn by milsymbol into the track layer's atlas, which costs the main
  * thread milliseconds apiece; a crowded view is unreadable with labels anyway. */
 const MAX_LABELLED = 300;
 /** Above this many tracks, heading vectors are left out too (a second source to re-tile). */
@@ -61,9 +63,6 @@ function style(theme: Theme): StyleSpecification {
       zones: { type: 'geojson', data: EMPTY },
       trail: { type: 'geojson', data: EMPTY },
       headings: { type: 'geojson', data: EMPTY },
-      // Tracks and the cluster cells of what the server left out share one source: one
-      // setData, one re-tiling and one frame per batch (two sources drew two frames).
-      tracks: { type: 'geojson', data: EMPTY, promoteId: 'id' },
     },
     layers: [
       { id: 'sea', type: 'background', paint: { 'background-color': c.sea } },
@@ -109,34 +108,7 @@ function style(theme: Theme): StyleSpecification {
       },
       { id: 'trail', type: 'line', source: 'trail', paint: { 'line-color': c.trail, 'line-width': 2, 'line-dasharray': [1, 1] } },
       { id: 'headings', type: 'line', source: 'headings', paint: { 'line-color': c.heading, 'line-width': 1.4 } },
-      {
-        id: 'clusters', type: 'circle', source: 'tracks', filter: ['has', 'count'],
-        paint: {
-          'circle-radius': ['interpolate', ['linear'], ['get', 'count'], 1, 9, 100, 15, 1000, 22],
-          'circle-color': 'rgba(120,144,156,0.35)', 'circle-stroke-color': c.heading, 'circle-stroke-width': 1,
-        },
-      },
-      {
-        id: 'cluster-counts', type: 'symbol', source: 'tracks', filter: ['has', 'count'],
-        layout: { 'icon-image': ['get', 'icon'], 'icon-allow-overlap': true, 'icon-ignore-placement': true },
-      },
-      {
-        id: 'exercise-halo', type: 'circle', source: 'tracks', filter: ['==', ['get', 'exercise'], true],
-        paint: { 'circle-radius': 17, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': '#ff4fd8', 'circle-stroke-width': 2 },
-      },
-      {
-        id: 'selected', type: 'circle', source: 'tracks', filter: ['==', ['get', 'selected'], true],
-        paint: { 'circle-radius': 20, 'circle-color': 'rgba(255,209,102,0.18)', 'circle-stroke-color': c.trail, 'circle-stroke-width': 2 },
-      },
-      {
-        id: 'tracks', type: 'symbol', source: 'tracks', filter: ['!', ['has', 'count']],
-        layout: {
-          'icon-image': ['get', 'icon'],
-          'icon-offset': ['get', 'offset'],
-          'icon-allow-overlap': true,
-          'icon-ignore-placement': true,
-        },
-      },
+      // The tracks, cluster cells and halos: a custom layer added on load (tracklayer.ts).
     ],
   };
 }
@@ -145,11 +117,14 @@ export class LiveMap {
   readonly map: MapLibre;
   private theme: Theme;
   private selected: string | null = null;
-  private offsets = new Map<string, [number, number]>();
+  private readonly trackLayer: TrackLayer;
+  private overTrack = false;
   private pending = false;
   private vectorsShown = false;
-  /** Batches handed to the map and not yet seen rendered; `ready` once the source holds them. */
-  private inFlight: Array<BatchStamp & { ready: boolean }> = [];
+  /** Batches handed to the track layer and not yet seen rendered. */
+  private inFlight: BatchStamp[] = [];
+  /** The track symbols drawn now. */
+  private drawn: Mark[] = [];
   private readonly renderLog: RenderStamp[] = [];
   /** A replayed picture drawn instead of the live one (replay.ts); null draws the live one. */
   private shown: Picture | null = null;
@@ -164,6 +139,7 @@ export class LiveMap {
     private readonly onSelect: (id: string | null) => void,
   ) {
     this.theme = theme;
+    this.trackLayer = new TrackLayer('tracks', (name) => this.sprite(name), PIXEL_RATIO);
     container.dataset.mapIdle = 'false';
     this.map = new MapLibre({
       container,
@@ -189,22 +165,23 @@ export class LiveMap {
     this.map.on('moveend', () => picture.viewChanged());
     this.map.on('render', () => this.rendered());
 
-    this.map.on('styleimagemissing', (e) => this.addSymbolImage(e.id));
     this.map.on('idle', () => {
       container.dataset.mapIdle = 'true';
     });
     this.map.on('load', () => {
       mark('tansiq:map-load');
+      this.map.addLayer(this.trackLayer);
       this.refresh();
     });
-    this.map.on('click', 'tracks', (e: MapLayerMouseEvent) => {
-      const id = e.features?.[0]?.properties?.id;
-      if (typeof id === 'string') this.onSelect(id);
+    this.map.on('click', (e) => this.onSelect(this.trackLayer.hit(e.point)));
+    this.map.on('mousemove', (e) => {
+      const over = this.trackLayer.hit(e.point) !== null;
+      if (over !== this.overTrack) {
+        this.overTrack = over;
+        this.map.getCanvas().style.cursor = over ? 'pointer' : '';
+      }
     });
-    this.map.on('click', (e) => {
-      if (this.map.queryRenderedFeatures(e.point, { layers: ['tracks'] }).length === 0) this.onSelect(null);
-    });
-    for (const layer of ['tracks', 'crossings', 'ports']) {
+    for (const layer of ['crossings', 'ports']) {
       this.map.on('mouseenter', layer, () => (this.map.getCanvas().style.cursor = 'pointer'));
       this.map.on('mouseleave', layer, () => {
         this.map.getCanvas().style.cursor = '';
@@ -258,10 +235,10 @@ export class LiveMap {
       ['land-borders', 'line-color', c.border],
       ['trail', 'line-color', c.trail],
       ['headings', 'line-color', c.heading],
-      ['selected', 'circle-stroke-color', c.trail],
     ];
     this.whenLoaded(() => {
       for (const [layer, property, value] of paint) this.map.setPaintProperty(layer, property, value);
+      this.trackLayer.clearSprites();
       this.refresh();
     });
   }
@@ -315,41 +292,37 @@ export class LiveMap {
     });
   }
 
-  /** After a frame: batches whose data the tracks source holds and has drawn are rendered. */
+  /** After a frame: the batches handed to the track layer before it have been drawn. */
   private rendered(): void {
-    if (this.inFlight.length === 0 || !this.inFlight.some((s) => s.ready)) return;
-    if (!this.map.isSourceLoaded('tracks')) return;
+    if (this.inFlight.length === 0) return;
     const now = Date.now();
-    const done = this.inFlight.filter((s) => s.ready);
-    this.inFlight = this.inFlight.filter((s) => !s.ready);
-    for (const { server, received, newest } of done) this.renderLog.push({ server, received, newest, rendered: now });
+    for (const { server, received, newest } of this.inFlight) this.renderLog.push({ server, received, newest, rendered: now });
+    this.inFlight = [];
     mark('tansiq:first-render');
     if (this.renderLog.length > RENDER_LOG) this.renderLog.splice(0, this.renderLog.length - RENDER_LOG);
   }
 
   private refresh(): void {
-    const tracks = this.map.getSource('tracks') as GeoJSONSource | undefined;
     const headings = this.map.getSource('headings') as GeoJSONSource | undefined;
-    if (!tracks || !headings) return;
+    if (!headings || !this.map.getLayer(this.trackLayer.id)) return;
     const picture = this.shown ?? this.picture;
     const alerted = picture.alertedTracks();
     const labelled = picture.tracks.size <= MAX_LABELLED;
     const vectored = picture.tracks.size <= MAX_VECTORS;
-    const features: GeoJSON.Feature[] = [];
+    // Drawing order: cluster cells, halos, then the symbols on top.
+    const cells = this.shown ? NO_CELLS : picture.clusters;
+    const marks: Mark[] = cells.map(([lon, lat, count]) => ({ lon, lat, sprite: `c|${count}|${this.theme}` }));
+    const symbols: Mark[] = [];
     const vectors: GeoJSON.Feature[] = [];
     for (const f of picture.tracks.values()) {
       const p = f.properties;
-      const code = sidc(p, affiliation(p, alerted.has(p.id), this.agency));
-      // Each labelled symbol is its own image; past MAX_LABELLED tracks only the symbol
-      // (one image per SIDC) is drawn.
-      const icon = `t|${code}|${labelled ? label(p) : ''}|${this.theme}`;
       const [lon, lat] = f.geometry.coordinates;
-      features.push({
-        type: 'Feature',
-        id: p.id,
-        geometry: { type: 'Point', coordinates: [lon, lat] },
-        properties: { id: p.id, icon, offset: this.offsets.get(icon) ?? [0, 0], exercise: !!p.exercise, selected: p.id === this.selected },
-      });
+      const code = sidc(p, affiliation(p, alerted.has(p.id), this.agency));
+      if (p.exercise) marks.push({ lon, lat, sprite: `h|exercise|${this.theme}` });
+      if (p.id === this.selected) marks.push({ lon, lat, sprite: `h|selected|${this.theme}` });
+      // Each labelled symbol is its own sprite; past MAX_LABELLED tracks only the symbol (one
+      // sprite per SIDC) is drawn.
+      symbols.push({ lon, lat, id: p.id, sprite: `t|${code}|${labelled ? label(p) : ''}|${this.theme}` });
       const course = p.course_deg ?? p.heading_deg;
       const speed = p.speed_mps ?? 0;
       if (vectored && course != null && speed > 0.3) {
@@ -365,68 +338,84 @@ export class LiveMap {
         });
       }
     }
-    // Offsets are known once an image has been drawn; draw any new one now so the first
-    // frame is already right.
-    for (const feature of features) {
-      const props = feature.properties as { icon: string; offset: [number, number] };
-      if (!this.map.hasImage(props.icon)) this.addSymbolImage(props.icon);
-      props.offset = this.offsets.get(props.icon) ?? [0, 0];
-    }
-    // The cluster cells of what the server left out (none in a replay), in the same source.
-    const cells = this.shown ? NO_CELLS : picture.clusters;
-    for (const [lon, lat, count] of cells) {
-      const icon = `c|${count}|${this.theme}`;
-      // Drawn before the data needs them (a missing image is not asked for in time).
-      this.addCountImage(icon);
-      features.push({ type: 'Feature', geometry: { type: 'Point', coordinates: [lon, lat] }, properties: { count, icon } });
-    }
+    marks.push(...symbols);
+    this.drawn = symbols;
+    // The layer draws them in the next frame: the batches are shown by that frame.
     const stamps = picture === this.picture ? this.picture.stamps.splice(0) : [];
-    const flight = stamps.map((s) => ({ ...s, ready: false }));
-    this.inFlight.push(...flight);
-    // No repaint is asked for here: the source's tiles are re-laid out after this, and the
-    // frame that shows them comes when they arrive (a repaint now would draw the old tiles
-    // again, a whole frame of software GL for nothing).
-    void tracks.setData({ type: 'FeatureCollection', features }).then(() => {
-      for (const s of flight) s.ready = true;
-    });
+    this.inFlight.push(...stamps);
+    this.trackLayer.setMarks(marks);
     if (vectors.length > 0 || this.vectorsShown) headings.setData({ type: 'FeatureCollection', features: vectors });
     this.vectorsShown = vectors.length > 0;
-    this.container.dataset.trackCount = String(features.length - cells.length);
+    this.container.dataset.trackCount = String(symbols.length);
   }
 
-  private addSymbolImage(id: string): void {
-    if (id.startsWith('c|')) return this.addCountImage(id);
-    if (!id.startsWith('t|') || this.map.hasImage(id)) return;
-    const [, code, text, theme] = id.split('|');
-    const image = drawSymbol(code, text, theme === 'dark');
-    if (!image) return;
-    this.offsets.set(id, image.offset);
-    this.map.addImage(id, { width: image.width, height: image.height, data: image.data }, { pixelRatio: PIXEL_RATIO });
+  /** The tracks the map draws now (id and position), for tests and the console. */
+  drawnTracks(): Record<string, [number, number]> {
+    return Object.fromEntries(this.drawn.map((m) => [m.id ?? '', [m.lon, m.lat]]));
   }
 
-  /** A cluster's count, drawn as an image (the style has no glyphs). */
-  private addCountImage(id: string): void {
-    if (this.map.hasImage(id)) return;
-    const [, count, theme] = id.split('|');
-    const text = Number(count).toLocaleString();
-    const canvas = document.createElement('canvas');
-    // Read back at once: a GPU-backed canvas made getImageData wait on the GPU process, and
-    // cluster counts change with every batch (it was most of the main thread under 20k tracks).
-    const ctx = canvas.getContext('2d', { willReadFrequently: true });
-    if (!ctx) return;
+  /** A sprite for the track layer: `t|sidc|label|theme`, `c|count|theme` or `h|kind|theme`. */
+  private sprite(name: string): Sprite | null {
+    const [kind, a, b, c] = name.split('|');
+    if (kind === 't') return drawSymbol(a, b, c === 'dark');
+    if (kind === 'c') return this.clusterSprite(Number(a), b as Theme);
+    if (kind === 'h') return haloSprite(a, b as Theme);
+    return null;
+  }
+
+  /** A cluster cell: a disc sized by its count, and the count (the style has no glyphs). */
+  private clusterSprite(count: number, theme: Theme): Sprite | null {
+    const c = COLORS[theme];
+    // 9 px for one track, 15 px for 100, 22 px for 1,000 and more.
+    const radius = count <= 100 ? 9 + (6 * (count - 1)) / 99 : Math.min(22, 15 + (7 * (count - 100)) / 900);
+    const text = formatNumber(count);
     const font = `bold ${11 * PIXEL_RATIO}px sans-serif`;
+    const canvas = document.createElement('canvas');
+    // Read back at once: a GPU-backed canvas would make getImageData wait on the GPU process.
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
+    if (!ctx) return null;
     ctx.font = font;
-    canvas.width = Math.ceil(ctx.measureText(text).width) + 4 * PIXEL_RATIO;
-    canvas.height = 14 * PIXEL_RATIO;
+    const textWidth = Math.ceil(ctx.measureText(text).width) + 4 * PIXEL_RATIO;
+    const side = Math.max(Math.ceil((radius + 1) * 2 * PIXEL_RATIO), textWidth);
+    canvas.width = side;
+    canvas.height = Math.ceil((radius + 1) * 2 * PIXEL_RATIO);
+    const [x, y] = [canvas.width / 2, canvas.height / 2];
+    ctx.beginPath();
+    ctx.arc(x, y, radius * PIXEL_RATIO, 0, 2 * Math.PI);
+    ctx.fillStyle = 'rgba(120,144,156,0.35)';
+    ctx.fill();
+    ctx.lineWidth = PIXEL_RATIO;
+    ctx.strokeStyle = c.heading;
+    ctx.stroke();
     ctx.font = font;
     ctx.textAlign = 'center';
     ctx.textBaseline = 'middle';
     ctx.lineWidth = 3;
-    ctx.strokeStyle = theme === 'dark' ? '#08131f' : '#ffffff';
-    ctx.fillStyle = theme === 'dark' ? '#e6edf3' : '#111111';
-    ctx.strokeText(text, canvas.width / 2, canvas.height / 2);
-    ctx.fillText(text, canvas.width / 2, canvas.height / 2);
-    const data = ctx.getImageData(0, 0, canvas.width, canvas.height);
-    this.map.addImage(id, { width: canvas.width, height: canvas.height, data: data.data }, { pixelRatio: PIXEL_RATIO });
+    ctx.strokeStyle = c.sea;
+    ctx.fillStyle = c.heading;
+    ctx.strokeText(text, x, y);
+    ctx.fillText(text, x, y);
+    return { width: canvas.width, height: canvas.height, data: ctx.getImageData(0, 0, canvas.width, canvas.height).data, offset: [0, 0] };
   }
+}
+
+/** The ring around a selected track, or around exercise data. */
+function haloSprite(kind: string, theme: Theme): Sprite | null {
+  const selected = kind === 'selected';
+  const radius = selected ? 20 : 17;
+  const canvas = document.createElement('canvas');
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  if (!ctx) return null;
+  canvas.width = canvas.height = Math.ceil((radius + 2) * 2 * PIXEL_RATIO);
+  const centre = canvas.width / 2;
+  ctx.beginPath();
+  ctx.arc(centre, centre, radius * PIXEL_RATIO, 0, 2 * Math.PI);
+  if (selected) {
+    ctx.fillStyle = 'rgba(255,209,102,0.18)';
+    ctx.fill();
+  }
+  ctx.lineWidth = 2 * PIXEL_RATIO;
+  ctx.strokeStyle = selected ? COLORS[theme].trail : '#ff4fd8';
+  ctx.stroke();
+  return { width: canvas.width, height: canvas.height, data: ctx.getImageData(0, 0, canvas.width, canvas.height).data, offset: [0, 0] };
 }

@@ -72,12 +72,9 @@ async function vesselAt(base, token, where) {
   throw new Error(`the vessel did not reach ${where}`);
 }
 
-/** What the map's track source draws, by id. */
+/** What the map's track layer draws: position by id. */
 async function drawn(page) {
-  return page.evaluate(() => {
-    const data = window.__map.getSource('tracks').serialize().data;
-    return Object.fromEntries((data?.features ?? []).map((f) => [f.properties.id, f.geometry.coordinates]));
-  });
+  return page.evaluate(() => window.__tansiq.drawn());
 }
 
 async function idle(page) {
