@@ -168,11 +168,13 @@ export class LiveMap {
     this.map.on('idle', () => {
       container.dataset.mapIdle = 'true';
     });
-    this.map.on('load', () => {
-      mark('tansiq:map-load');
-      this.map.addLayer(this.trackLayer);
+    // The track layer is added as soon as the style is parsed: the first tracks need not wait
+    // for the basemap's and zones' tiles ('load').
+    this.map.on('style.load', () => {
+      if (!this.map.getLayer(this.trackLayer.id)) this.map.addLayer(this.trackLayer);
       this.refresh();
     });
+    this.map.on('load', () => mark('tansiq:map-load'));
     this.map.on('click', (e) => this.onSelect(this.trackLayer.hit(e.point)));
     this.map.on('mousemove', (e) => {
       const over = this.trackLayer.hit(e.point) !== null;
