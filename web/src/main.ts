@@ -86,7 +86,8 @@ async function showShell(session: Session): Promise<void> {
   const replay = new ReplayControl(liveMap);
   mapBox.after(replay.element);
   const queue = new AlertQueue(picture, canAck, (id) => liveMap.flyTo(id));
-  const panels = mountPanels(alertsSlot, queue, picture, session, liveMap, (id) => select(id), () => agencies);
+  const zoneList = api<GeoJSON.FeatureCollection>('/api/v1/zones');
+  const panels = mountPanels(alertsSlot, queue, picture, session, liveMap, (id) => select(id), () => agencies, zoneList);
 
   let status: StreamStatus = 'connecting';
   function renderHeader(): void {
@@ -216,10 +217,7 @@ async function showShell(session: Session): Promise<void> {
   try {
     // Tracks come from the stream alone: those in the map's view, thinned beyond the server's
     // limit (fetching every track here would defeat that with 20,000 of them).
-    const [agencyList, zones] = await Promise.all([
-      api<{ agencies: Agency[] }>('/api/v1/agencies'),
-      api<GeoJSON.FeatureCollection>('/api/v1/zones'),
-    ]);
+    const [agencyList, zones] = await Promise.all([api<{ agencies: Agency[] }>('/api/v1/agencies'), zoneList]);
     agencies = agencyList.agencies;
     liveMap.setZones(zones);
     renderHeader();

@@ -4,7 +4,6 @@
 import type { AlertQueue } from './alerts';
 import { Dashboard } from './dashboard';
 import { h } from './dom';
-import { api } from './api';
 import { currentLang, localName, t } from './i18n';
 import { IncidentPanel } from './incidents';
 import type { LiveMap } from './map';
@@ -32,11 +31,13 @@ export function mountPanels(
   liveMap: LiveMap,
   selectTrack: (id: string) => void,
   agencies: () => Agency[],
+  /** The zones, as main.ts asked the centre for them once (460 KB: not fetched twice). */
+  zoneList: Promise<GeoJSON.FeatureCollection>,
 ): Panels {
   const marker = new PlaceMarker(liveMap.map);
   const zones = new Map<string, { name?: string; name_ar?: string }>();
   // Border section names for the incident detail (the map reads the same list for itself).
-  api<GeoJSON.FeatureCollection>('/api/v1/zones')
+  zoneList
     .then((fc) => {
       for (const f of fc.features) {
         const p = f.properties as { id?: string; name?: string; name_ar?: string } | null;
