@@ -532,6 +532,24 @@ async function main() {
       await cgw.evaluate((c) => window.__map.jumpTo({ center: c, zoom: 9 }), merchant.geometry.coordinates);
       await cgw.waitForFunction(() => document.getElementById('map')?.dataset.mapIdle === 'true' && window.__map.loaded());
       const point = await cgw.evaluate((c) => window.__map.project(c), merchant.geometry.coordinates);
+      // The track layer really draws the symbol: the pixels at the track (read from the map's
+      // drawing buffer in its own render event) are the neutral frame's green, not the sea.
+      const pixels = await cgw.evaluate((p) => new Promise((resolve) => {
+        const map = window.__map;
+        map.once('render', () => {
+          const gl = map.getCanvas().getContext('webgl2');
+          const ratio = map.getCanvas().width / map.getCanvas().clientWidth;
+          const read = (x, y) => {
+            const out = new Uint8Array(4);
+            gl.readPixels(Math.round(x * ratio), Math.round(gl.drawingBufferHeight - y * ratio), 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, out);
+            return [...out];
+          };
+          resolve({ at: read(p.x, p.y), sea: read(p.x, p.y - 60) });
+        });
+        map.triggerRepaint();
+      }), point);
+      const [r, g, b] = pixels.at;
+      check(g > 200 && g > r && g > b && pixels.sea[1] < 100, `the track layer draws the merchant's symbol at its position (rgb ${pixels.at.slice(0, 3)} against the sea's ${pixels.sea.slice(0, 3)})`);
       const box = await cgw.locator('#map').boundingBox();
       await cgw.mouse.click(box.x + point.x, box.y + point.y);
       await cgw.waitForSelector('.track-detail:not([hidden])', { timeout: 5000 });
