@@ -169,12 +169,15 @@ export class LiveMap {
       container.dataset.mapIdle = 'true';
     });
     // The track layer is added as soon as the style is parsed: the first tracks need not wait
-    // for the basemap's and zones' tiles ('load').
+    // for the basemap's and zones' tiles ('load'). A lost WebGL context comes back as a style
+    // rebuilt from a snapshot, without custom layers: the layer is added again then (its onAdd
+    // draws its sprites anew in the new context).
     this.map.on('style.load', () => {
       if (!this.map.getLayer(this.trackLayer.id)) this.map.addLayer(this.trackLayer);
       this.refresh();
     });
     this.map.on('load', () => mark('tansiq:map-load'));
+
     this.map.on('click', (e) => this.onSelect(this.trackLayer.hit(e.point)));
     this.map.on('mousemove', (e) => {
       const over = this.trackLayer.hit(e.point) !== null;
