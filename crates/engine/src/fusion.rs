@@ -138,15 +138,15 @@ impl Probe {
 }
 
 /// What gating needs of one live track, kept in its grid cell: a candidate too far away is
-/// rejected without looking the track up.
+/// rejected without looking the track up. 64 bytes, one per live track.
 #[derive(Clone, Copy, Debug)]
 struct Filed {
     n: u64,
     last: Time,
+    /// Predicted from here: the filter's state, or the last fix standing still when the filter
+    /// has not started (which predicts the fix itself, as an `Option` did in 24 more bytes).
+    kin: Kinematics,
     exercise: bool,
-    /// Predicted from here, or the last fix when the filter has not started.
-    kin: Option<Kinematics>,
-    at: [f64; 2],
 }
 
 /// Live tracks by grid cell (cells as wide as the largest gate), for gating.
@@ -170,7 +170,10 @@ impl FusionGrid {
             Some(_) => self.remove(filed.n),
             None => {}
         }
-        self.cells.entry(cell).or_default().push(filed);
+        // Most cells hold a few tracks: a list grows by one slot, not to four and then doubling.
+        let list = self.cells.entry(cell).or_default();
+        list.reserve_exact(1);
+        list.push(filed);
         self.at.insert(filed.n, cell);
     }
 
@@ -180,6 +183,8 @@ impl FusionGrid {
             list.retain(|f| f.n != n);
             if list.is_empty() {
                 self.cells.remove(&cell);
+            } else if list.len() <= list.capacity() / 2 {
+                list.shrink_to_fit();
             }
         }
     }
@@ -214,7 +219,7 @@ pub(crate) fn gate(
                 if n == exclude || f.exercise != obs.exercise || age > cfg.max_age_ms {
                     continue;
                 }
-                let predicted = f.kin.map_or(f.at, |k| k.predict(obs.time));
+                let predicted = f.kin.predict(obs.time);
                 let gate = (cfg.gate_m + cfg.gate_growth_mps * age as f64 / 1_000.0 + accuracy)
                     .min(cfg.max_gate_m);
                 if (predicted[1] - at[1]).abs() * M_PER_DEG > gate
@@ -252,13 +257,9 @@ pub(crate) fn file(grid: &mut FusionGrid, cfg: &FusionConfig, n: u64, entry: &Tr
         grid.remove(n);
         return;
     }
-    let p = &entry.track.position;
-    let filed = Filed {
-        n,
-        last: entry.track.last_time,
-        exercise: entry.track.exercise,
-        kin: entry.rules.kin,
-        at: [p.lon, p.lat],
-    };
+    let (p, last) = (&entry.track.position, entry.track.last_time);
+    let still = Kinematics { time: last, lon: p.lon, lat: p.lat, east: 0.0, north: 0.0 };
+    let filed =
+        Filed { n, last, kin: entry.rules.kin.unwrap_or(still), exercise: entry.track.exercise };
     grid.put(filed, crate::rules::proximity::cell_of(p.lon, p.lat, cfg.max_gate_m));
 }

@@ -42,7 +42,10 @@ impl Grid {
             return;
         }
         self.remove(n);
-        self.cells.entry(cell).or_default().push(n);
+        // Most cells hold a few tracks: a list grows by one slot, not to four and then doubling.
+        let list = self.cells.entry(cell).or_default();
+        list.reserve_exact(1);
+        list.push(n);
         self.at.insert(n, cell);
     }
 
@@ -52,6 +55,8 @@ impl Grid {
             list.retain(|x| *x != n);
             if list.is_empty() {
                 self.cells.remove(&cell);
+            } else if list.len() <= list.capacity() / 2 {
+                list.shrink_to_fit();
             }
         }
     }
