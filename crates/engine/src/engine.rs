@@ -409,13 +409,12 @@ impl Engine {
                 !rules::is_unidentified(&e.track) && e.track.sources.is_disjoint(&radars)
             });
             if let Some(entry) = tracks.get_mut(&number) {
-                entry.rules.fusing = found.map(|into| match entry.rules.fusing {
+                let fusing = found.map(|into| match entry.rules.rare().fusing {
                     Some((n, count)) if n == into => (into, count + 1),
                     _ => (into, 1),
                 });
-                merge_into = entry
-                    .rules
-                    .fusing
+                entry.rules.with_rare(|r| r.fusing = fusing);
+                merge_into = fusing
                     .filter(|(_, count)| *count >= config.fusion.fuse_after)
                     .map(|(into, _)| into);
             }

@@ -41,7 +41,7 @@ impl Engine {
         }
         let Some(primary) = self.tracks.get(&number) else { return Route::Track(number) };
         let rules = &self.config.rules;
-        let candidates = std::iter::once(number).chain(primary.rules.splits.iter().copied());
+        let candidates = std::iter::once(number).chain(primary.rules.rare().splits.iter().copied());
         for n in candidates {
             if let Some(e) = self.tracks.get(&n)
                 && rules::consistent(e, obs, rules)
@@ -135,8 +135,10 @@ impl Engine {
     /// Track `split` was split off `primary` by an impossible jump: suspected spoofing.
     pub(super) fn split(&mut self, primary: u64, split: u64, changes: &mut Vec<Change>) {
         if let Some(entry) = self.tracks.get_mut(&primary) {
-            entry.rules.splits.retain(|n| *n != split);
-            entry.rules.splits.push(split);
+            entry.rules.with_rare(|r| {
+                r.splits.retain(|n| *n != split);
+                r.splits.push(split);
+            });
         }
         let (Some(a), Some(b)) = (self.tracks.get(&primary), self.tracks.get(&split)) else {
             return;

@@ -32,7 +32,7 @@ fn departure(
     let key = EpisodeKey::track(Rule::UnidentifiedDeparture, number, None);
     if !cfg.enabled || !is_unidentified(&entry.track) {
         // Identified since (fused with AIS, say): no longer an unidentified departure.
-        entry.rules.seaward_since = None;
+        entry.rules.with_rare(|r| r.seaward_since = None);
         entry.rules.coast_m = None;
         ctx.clear(&key, p.time);
         return;
@@ -47,7 +47,7 @@ fn departure(
     let before = entry.rules.coast_m.take();
     entry.rules.coast_m = distance;
     let (Some(now_m), Some(before_m), Some(prev)) = (distance, before, prev) else {
-        entry.rules.seaward_since = None;
+        entry.rules.with_rare(|r| r.seaward_since = None);
         return;
     };
     let seconds = p.time.since(prev.time) as f64 / 1_000.0;
@@ -55,18 +55,19 @@ fn departure(
         || (seconds > 0.0).then(|| haversine_m([prev.lon, prev.lat], [p.lon, p.lat]) / seconds);
     let speed = p.speed_mps.or_else(implied).unwrap_or(0.0);
     if in_port(ctx, [p.lon, p.lat]) {
-        entry.rules.in_port_at = Some(p.time);
+        entry.rules.with_rare(|r| r.in_port_at = Some(p.time));
     }
     if now_m > before_m && speed > cfg.min_speed_mps {
-        let since = *entry.rules.seaward_since.get_or_insert(prev.time);
+        let since = entry.rules.with_rare(|r| *r.seaward_since.get_or_insert(prev.time));
         // A run that began within the hour after the track was in a port left that port
         // (radar noise may have restarted the run since).
-        let from_port = entry.rules.in_port_at.is_some_and(|t| since.since(t) <= PORT_MEMORY_MS);
+        let from_port =
+            entry.rules.rare().in_port_at.is_some_and(|t| since.since(t) <= PORT_MEMORY_MS);
         if p.time.since(since) >= cfg.min_duration_ms && (cfg.from_ports || !from_port) {
             ctx.raise(key, &[&entry.track], p.time, &[prev, p]);
         }
     } else {
-        entry.rules.seaward_since = None;
+        entry.rules.with_rare(|r| r.seaward_since = None);
     }
 }
 

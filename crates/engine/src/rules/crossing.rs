@@ -58,7 +58,7 @@ pub(super) fn on_fix(
             let key = EpisodeKey::track(Rule::CrossingBorder, number, Some(border));
             ctx.raise(key, &[&entry.track], t, &evidence);
         }
-        if let Some(b) = entry.rules.border.take() {
+        if let Some(b) = entry.rules.with_rare(|r| r.border.take()) {
             ctx.clear(&EpisodeKey::track(Rule::CrossingPreAlert, number, Some(&b)), t);
         }
         return;
@@ -72,17 +72,17 @@ pub(super) fn on_fix(
             .iter()
             .any(|r| ctx.alerts.is_open(&EpisodeKey::track(*r, number, Some(b))))
     };
-    if let Some(old) = entry.rules.border.clone()
+    if let Some(old) = entry.rules.rare().border.clone()
         && near != Some(old.as_str())
     {
         ctx.clear(&EpisodeKey::track(Rule::CrossingPreAlert, number, Some(&old)), t);
-        entry.rules.border = None;
+        entry.rules.with_rare(|r| r.border = None);
     }
     if let Some(border) = near
         && !crossed(ctx, border)
     {
         let key = EpisodeKey::track(Rule::CrossingPreAlert, number, Some(border));
         ctx.raise(key, &[&entry.track], t, &[p]);
-        entry.rules.border = Some(border.to_string());
+        entry.rules.with_rare(|r| r.border = Some(border.to_string()));
     }
 }

@@ -10,7 +10,6 @@ use std::collections::BTreeMap;
 
 use geo::Geography;
 use model::{SourceKind, Time, Track, TrackPoint};
-use serde::{Deserialize, Serialize};
 
 use crate::alerts::{Alerts, EpisodeKey, Firing};
 use crate::{Change, EngineConfig, TrackEntry};
@@ -21,6 +20,7 @@ mod config;
 mod crossing;
 mod identity;
 pub(crate) mod proximity;
+mod state;
 mod vessel;
 mod zone;
 
@@ -32,82 +32,7 @@ pub use config::{
     SpeedRangeRules, Toggle, ZoneRules,
 };
 pub(crate) use identity::consistent;
-
-/// What the rules remember about one track between fixes.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub(crate) struct TrackRules {
-    /// Watched zones the track is in, or entering or leaving (debounce).
-    #[serde(default, skip_serializing_if = "zone::Memberships::is_empty")]
-    pub zones: zone::Memberships,
-    /// Since when a radar-only contact has been moving seaward fast enough.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub seaward_since: Option<Time>,
-    /// The last fix inside a port or terminal anchorage, while watched for departure.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub in_port_at: Option<Time>,
-    /// Distance to Libya's coast at the last fix inside the departure band.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub coast_m: Option<f64>,
-    /// Last seen "in the area" by AIS: an AIS gap is watched for.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub gap_watch: bool,
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub gap_raised: bool,
-    /// Last seen inside the coastal receivers' coverage: the short gap warning is watched for.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub cover_watch: bool,
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub cover_raised: bool,
-    /// Tracks split off this one by impossible jumps (suspected spoofing).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub splits: Vec<u64>,
-    /// Reported a speed above the normal jump limit: judged as high-speed craft.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub fast: bool,
-    /// The border this land track was pre-alerted for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub border: Option<String>,
-    /// The α-β filter's state, for gating.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kin: Option<crate::fusion::Kinematics>,
-    /// The newest AIS fix (time, lon, lat): the MMSI's own claims are judged against each
-    /// other, not against a radar fix that joined the track.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_ais: Option<(Time, f64, f64)>,
-    /// A radar-only track inside an identified track's gate: that track and for how many
-    /// consecutive fixes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fusing: Option<(u64, u32)>,
-    /// The current loitering window.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub loiter: Option<vessel::Loiter>,
-    /// The last exact distance to Libya's coast and where it was measured (see [`near_coast`]).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub coast: Option<([f64; 2], f64)>,
-    /// The port whose anchorage the vessel is in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub port: Option<String>,
-}
-
-impl TrackRules {
-    /// When the AIS gap and the coverage warning come due, if they are watched for.
-    pub fn gap_dues(&self, last_time: Time, config: &EngineConfig) -> (Option<Time>, Option<Time>) {
-        let gap = &config.rules.ais_gap;
-        let dark = (self.gap_watch && !self.gap_raised && gap.enabled)
-            .then(|| last_time.plus_millis(gap.gap_ms.max(1)));
-        let cover = (self.cover_watch && !self.cover_raised && gap.enabled)
-            .then(|| last_time.plus_millis(gap.coverage_gap_ms.max(1)));
-        (dark, cover)
-    }
-
-    /// The earlier of the two.
-    pub fn gap_due(&self, last_time: Time, config: &EngineConfig) -> Option<Time> {
-        match self.gap_dues(last_time, config) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
-    }
-}
+pub(crate) use state::TrackRules;
 
 /// What a rule needs from outside the track: the geography, the configuration and where to
 /// put alerts and changes.

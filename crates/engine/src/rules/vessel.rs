@@ -82,23 +82,23 @@ fn port_visit(
     let stopped = entry.track.speed_mps.is_some_and(|s| s < cfg.max_speed_mps);
     // Only a stopped vessel starts a visit and only one in a port ends one: the nearest-port
     // scan is skipped for every vessel under way, the common case.
-    if !cfg.enabled || !(stopped || entry.rules.port.is_some()) {
+    if !cfg.enabled || !(stopped || entry.rules.rare().port.is_some()) {
         return;
     }
     let nearest = ctx.geo.nearest_port(p.lon, p.lat);
-    if let Some(port) = entry.rules.port.clone() {
+    if let Some(port) = entry.rules.rare().port.clone() {
         let left = nearest.is_none_or(|(z, d)| z.id != port || d > cfg.leave_m);
         if left {
-            entry.rules.port = None;
+            entry.rules.with_rare(|r| r.port = None);
             ctx.clear(&EpisodeKey::track(Rule::PortVisit, number, Some(&port)), p.time);
         }
     }
     let Some((zone, d)) = nearest.filter(|(_, d)| *d <= cfg.enter_m) else { return };
-    if entry.rules.port.is_none() {
-        entry.rules.port = Some(zone.id.clone());
+    if entry.rules.rare().port.is_none() {
+        entry.rules.with_rare(|r| r.port = Some(zone.id.clone()));
     }
     let key = EpisodeKey::track(Rule::PortVisit, number, Some(&zone.id));
-    if stopped && entry.rules.port.as_deref() == Some(zone.id.as_str()) && d <= cfg.leave_m {
+    if stopped && entry.rules.rare().port.as_deref() == Some(zone.id.as_str()) && d <= cfg.leave_m {
         ctx.raise(key, &[&entry.track], p.time, &[p]);
     }
 }

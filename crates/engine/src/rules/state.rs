@@ -1,0 +1,294 @@
+//! What the rules remember per track: the fields most tracks use inline, the ones few tracks
+//! ever set boxed apart, and one flat serialized form for both.
+
+use model::Time;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::{vessel, zone};
+use crate::EngineConfig;
+use crate::fusion::Kinematics;
+
+/// What the rules remember about one track between fixes. A live track is most of the
+/// engine's memory: what only a departing, border-bound, spoofed or fusing track needs is in
+/// [`Rare`], allocated while it holds something. Stored as one flat struct (see [`View`]).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct TrackRules {
+    /// Watched zones the track is in, or entering or leaving (debounce).
+    pub zones: zone::Memberships,
+    /// Distance to Libya's coast at the last fix inside the departure band.
+    pub coast_m: Option<f64>,
+    /// Last seen "in the area" by AIS: an AIS gap is watched for.
+    pub gap_watch: bool,
+    pub gap_raised: bool,
+    /// Last seen inside the coastal receivers' coverage: the short gap warning is watched for.
+    pub cover_watch: bool,
+    pub cover_raised: bool,
+    /// Reported a speed above the normal jump limit: judged as high-speed craft.
+    pub fast: bool,
+    /// The α-β filter's state, for gating.
+    pub kin: Option<Kinematics>,
+    /// The newest AIS fix (time, lon, lat): the MMSI's own claims are judged against each
+    /// other, not against a radar fix that joined the track.
+    pub last_ais: Option<(Time, f64, f64)>,
+    /// The current loitering window.
+    pub loiter: Option<vessel::Loiter>,
+    /// The last exact distance to Libya's coast and where it was measured (see
+    /// [`super::near_coast`]).
+    pub coast: Option<([f64; 2], f64)>,
+    /// Read with [`TrackRules::rare`], changed with [`TrackRules::with_rare`]; `None` while empty.
+    rare: Option<Box<Rare>>,
+}
+
+/// What few tracks ever need the rules to remember.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Rare {
+    /// Since when a radar-only contact has been moving seaward fast enough.
+    pub seaward_since: Option<Time>,
+    /// The last fix inside a port or terminal anchorage, while watched for departure.
+    pub in_port_at: Option<Time>,
+    /// Tracks split off this one by impossible jumps (suspected spoofing).
+    pub splits: Vec<u64>,
+    /// The border this land track was pre-alerted for.
+    pub border: Option<String>,
+    /// A radar-only track inside an identified track's gate: that track and for how many
+    /// consecutive fixes.
+    pub fusing: Option<(u64, u32)>,
+    /// The port whose anchorage the vessel is in.
+    pub port: Option<String>,
+}
+
+static EMPTY: Rare = Rare {
+    seaward_since: None,
+    in_port_at: None,
+    splits: Vec::new(),
+    border: None,
+    fusing: None,
+    port: None,
+};
+
+impl TrackRules {
+    /// The rarely set part; empty when the track has none.
+    pub fn rare(&self) -> &Rare {
+        self.rare.as_deref().unwrap_or(&EMPTY)
+    }
+
+    /// Changes the rarely set part: it is allocated only to hold something, and freed once it
+    /// holds nothing again.
+    pub fn with_rare<R>(&mut self, change: impl FnOnce(&mut Rare) -> R) -> R {
+        match self.rare.as_deref_mut() {
+            Some(rare) => {
+                let out = change(rare);
+                if *rare == EMPTY {
+                    self.rare = None;
+                }
+                out
+            }
+            None => {
+                let mut rare = Rare::default();
+                let out = change(&mut rare);
+                if rare != EMPTY {
+                    self.rare = Some(Box::new(rare));
+                }
+                out
+            }
+        }
+    }
+
+    /// When the AIS gap and the coverage warning come due, if they are watched for.
+    pub fn gap_dues(&self, last_time: Time, config: &EngineConfig) -> (Option<Time>, Option<Time>) {
+        let gap = &config.rules.ais_gap;
+        let dark = (self.gap_watch && !self.gap_raised && gap.enabled)
+            .then(|| last_time.plus_millis(gap.gap_ms.max(1)));
+        let cover = (self.cover_watch && !self.cover_raised && gap.enabled)
+            .then(|| last_time.plus_millis(gap.coverage_gap_ms.max(1)));
+        (dark, cover)
+    }
+
+    /// The earlier of the two.
+    pub fn gap_due(&self, last_time: Time, config: &EngineConfig) -> Option<Time> {
+        match self.gap_dues(last_time, config) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    fn view(&self) -> View<'_> {
+        let rare = self.rare();
+        View {
+            zones: &self.zones,
+            seaward_since: rare.seaward_since,
+            in_port_at: rare.in_port_at,
+            coast_m: self.coast_m,
+            gap_watch: self.gap_watch,
+            gap_raised: self.gap_raised,
+            cover_watch: self.cover_watch,
+            cover_raised: self.cover_raised,
+            splits: &rare.splits,
+            fast: self.fast,
+            border: rare.border.as_deref(),
+            kin: self.kin,
+            last_ais: self.last_ais,
+            fusing: rare.fusing,
+            loiter: self.loiter.as_ref(),
+            coast: self.coast,
+            port: rare.port.as_deref(),
+        }
+    }
+}
+
+/// Whether the rare part is boxed is not part of the state.
+impl PartialEq for TrackRules {
+    fn eq(&self, other: &TrackRules) -> bool {
+        self.view() == other.view()
+    }
+}
+
+/// The stored form of [`TrackRules`], borrowed: one flat struct whose fields and order are
+/// those of the struct before the rare part was boxed, so snapshots read and write as before.
+#[derive(PartialEq, Serialize)]
+#[serde(rename = "TrackRules")]
+struct View<'a> {
+    #[serde(skip_serializing_if = "no_zones")]
+    zones: &'a zone::Memberships,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    seaward_since: Option<Time>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    in_port_at: Option<Time>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    coast_m: Option<f64>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    gap_watch: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    gap_raised: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    cover_watch: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    cover_raised: bool,
+    #[serde(skip_serializing_if = "no_splits")]
+    splits: &'a [u64],
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    fast: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    border: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kin: Option<Kinematics>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_ais: Option<(Time, f64, f64)>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fusing: Option<(u64, u32)>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    loiter: Option<&'a vessel::Loiter>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    coast: Option<([f64; 2], f64)>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    port: Option<&'a str>,
+}
+
+fn no_zones(zones: &&zone::Memberships) -> bool {
+    zones.is_empty()
+}
+
+fn no_splits(splits: &&[u64]) -> bool {
+    splits.is_empty()
+}
+
+/// The stored form of [`TrackRules`], owned, as read back.
+#[derive(Deserialize)]
+#[serde(rename = "TrackRules")]
+struct Stored {
+    #[serde(default)]
+    zones: zone::Memberships,
+    #[serde(default)]
+    seaward_since: Option<Time>,
+    #[serde(default)]
+    in_port_at: Option<Time>,
+    #[serde(default)]
+    coast_m: Option<f64>,
+    #[serde(default)]
+    gap_watch: bool,
+    #[serde(default)]
+    gap_raised: bool,
+    #[serde(default)]
+    cover_watch: bool,
+    #[serde(default)]
+    cover_raised: bool,
+    #[serde(default)]
+    splits: Vec<u64>,
+    #[serde(default)]
+    fast: bool,
+    #[serde(default)]
+    border: Option<String>,
+    #[serde(default)]
+    kin: Option<Kinematics>,
+    #[serde(default)]
+    last_ais: Option<(Time, f64, f64)>,
+    #[serde(default)]
+    fusing: Option<(u64, u32)>,
+    #[serde(default)]
+    loiter: Option<vessel::Loiter>,
+    #[serde(default)]
+    coast: Option<([f64; 2], f64)>,
+    #[serde(default)]
+    port: Option<String>,
+}
+
+impl Serialize for TrackRules {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.view().serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for TrackRules {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<TrackRules, D::Error> {
+        let s = Stored::deserialize(deserializer)?;
+        let rare = Rare {
+            seaward_since: s.seaward_since,
+            in_port_at: s.in_port_at,
+            splits: s.splits,
+            border: s.border,
+            fusing: s.fusing,
+            port: s.port,
+        };
+        Ok(TrackRules {
+            zones: s.zones,
+            coast_m: s.coast_m,
+            gap_watch: s.gap_watch,
+            gap_raised: s.gap_raised,
+            cover_watch: s.cover_watch,
+            cover_raised: s.cover_raised,
+            fast: s.fast,
+            kin: s.kin,
+            last_ais: s.last_ais,
+            loiter: s.loiter,
+            coast: s.coast,
+            rare: (rare != EMPTY).then(|| Box::new(rare)),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TrackRules;
+
+    #[test]
+    fn the_rare_part_is_boxed_only_while_it_holds_something() {
+        let mut rules = TrackRules::default();
+        rules.with_rare(|r| r.seaward_since = None);
+        assert!(rules.rare.is_none());
+        rules.with_rare(|r| r.splits.push(7));
+        assert!(rules.rare.is_some());
+        let json = serde_json::to_string(&rules).unwrap();
+        assert_eq!(json, r#"{"splits":[7]}"#);
+        let back: TrackRules = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, rules);
+        rules.with_rare(|r| r.splits.clear());
+        assert!(rules.rare.is_none());
+        assert_eq!(serde_json::to_string(&rules).unwrap(), "{}");
+    }
+
+    #[test]
+    fn is_smaller_than_when_every_field_was_inline() {
+        // 328 bytes inline before; the rare part is one pointer now.
+        assert!(size_of::<TrackRules>() <= 208);
+    }
+}
