@@ -5,15 +5,12 @@ use std::sync::Arc;
 
 use geo::Geography;
 use model::{Event, EventKind, Observation, Time, Track, TrackId, TrackState};
-use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::alerts::{AlertEntry, Alerts};
 use crate::fusion::{self, Probe};
 use crate::rules::{self, Ctx, Rule, RulesConfig, proximity::Proximity};
-use crate::tracks::{
-    AssocKey, Folded, current, new_entry, next_deadline, track_number, update_entry,
-};
+use crate::tracks::{Folded, Keys, current, new_entry, next_deadline, track_number, update_entry};
 use crate::{EngineConfig, TrackEntry};
 
 mod assoc;
@@ -70,7 +67,7 @@ pub struct Engine {
     incidents: incident::Incidents,
     /// Association key → track number. Derived: rebuilt on restore, never iterated.
     #[serde(skip)]
-    keys: FxHashMap<AssocKey, u64>,
+    keys: Keys,
     /// One entry per track: a time at or before which its lifecycle state (or an AIS gap) may
     /// change. Entries are lazy: an update that moves the deadline later does not move the
     /// entry; when the entry comes due the sweep recomputes the real deadline and re-files it if
@@ -127,7 +124,7 @@ impl Engine {
             late: 0,
             duplicates: 0,
             incidents: incident::Incidents::new(),
-            keys: FxHashMap::default(),
+            keys: Keys::default(),
             deadlines: BTreeSet::new(),
             fused: fusion::FusionGrid::default(),
         }
@@ -157,11 +154,11 @@ impl Engine {
             entry.filed = next_deadline(entry, config);
         }
         engine.deadlines = engine.tracks.iter().map(|(n, e)| (e.filed, *n)).collect();
-        engine.keys = engine
-            .tracks
-            .iter()
-            .flat_map(|(n, e)| std::iter::once(&e.key).chain(&e.aliases).map(|k| (k.clone(), *n)))
-            .collect();
+        for (n, e) in &engine.tracks {
+            for key in std::iter::once(&e.key).chain(&e.aliases) {
+                engine.keys.insert(key.clone(), *n);
+            }
+        }
         for (n, e) in &engine.tracks {
             fusion::file(&mut engine.fused, &engine.config.fusion, *n, e);
         }
@@ -467,7 +464,7 @@ impl Engine {
                 if let Some(entry) = tracks.remove(&number) {
                     // A key another track took over (a released radar track) stays with it.
                     for key in std::iter::once(&entry.key).chain(&entry.aliases) {
-                        if keys.get(key) == Some(&number) {
+                        if keys.get(key) == Some(number) {
                             keys.remove(key);
                         }
                     }

@@ -2,6 +2,7 @@
 //! and its thinned history.
 
 use model::{Identity, Observation, SmallSet, Time, Track, TrackId, TrackPoint, TrackState};
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::EngineConfig;
@@ -30,7 +31,8 @@ pub struct TrackEntry {
 }
 
 /// Which track an observation belongs to by identity. Exercise data gets its own keys so that
-/// it never merges into a real track. MMSI keys, the hot case, are built without allocating.
+/// it never merges into a real track. MMSI keys, the hot case, are built without allocating;
+/// the others hold `Box<str>` (serialized as strings), 16 bytes a name rather than 24.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub(crate) enum AssocKey {
@@ -39,16 +41,16 @@ pub(crate) enum AssocKey {
         exercise: bool,
     },
     Cot {
-        uid: String,
+        uid: Box<str>,
         exercise: bool,
     },
     SourceTrack {
-        source: String,
-        number: String,
+        source: Box<str>,
+        number: Box<str>,
         exercise: bool,
     },
     Plate {
-        plate: String,
+        plate: Box<str>,
         exercise: bool,
     },
     /// Nothing identifies it, or it was split off another track: a track of its own, named by
@@ -65,14 +67,46 @@ impl AssocKey {
         if let Some(mmsi) = id.mmsi {
             AssocKey::Mmsi { mmsi, exercise }
         } else if let Some(uid) = &id.cot_uid {
-            AssocKey::Cot { uid: uid.clone(), exercise }
+            AssocKey::Cot { uid: uid.as_str().into(), exercise }
         } else if let Some(number) = &id.source_track {
-            AssocKey::SourceTrack { source: obs.source.clone(), number: number.clone(), exercise }
+            let (source, number) = (obs.source.as_str().into(), number.as_str().into());
+            AssocKey::SourceTrack { source, number, exercise }
         } else if let Some(plate) = &id.plate {
-            AssocKey::Plate { plate: plate.clone(), exercise }
+            AssocKey::Plate { plate: plate.as_str().into(), exercise }
         } else {
             AssocKey::Single { seq }
         }
+    }
+}
+
+/// Association key → track number, in two maps: MMSI keys, most of them, in 16-byte entries
+/// rather than the 56 of a whole key with its number. Never iterated.
+#[derive(Debug, Default)]
+pub(crate) struct Keys {
+    mmsi: FxHashMap<(u32, bool), u64>,
+    other: FxHashMap<AssocKey, u64>,
+}
+
+impl Keys {
+    pub fn get(&self, key: &AssocKey) -> Option<u64> {
+        match key {
+            AssocKey::Mmsi { mmsi, exercise } => self.mmsi.get(&(*mmsi, *exercise)).copied(),
+            key => self.other.get(key).copied(),
+        }
+    }
+
+    pub fn insert(&mut self, key: AssocKey, number: u64) {
+        match key {
+            AssocKey::Mmsi { mmsi, exercise } => self.mmsi.insert((mmsi, exercise), number),
+            key => self.other.insert(key, number),
+        };
+    }
+
+    pub fn remove(&mut self, key: &AssocKey) {
+        match key {
+            AssocKey::Mmsi { mmsi, exercise } => self.mmsi.remove(&(*mmsi, *exercise)),
+            key => self.other.remove(key),
+        };
     }
 }
 

@@ -34,7 +34,7 @@ pub(super) enum Route {
 impl Engine {
     pub(super) fn route(&self, seq: u64, obs: &Observation) -> Route {
         let key = AssocKey::of(seq, obs);
-        let known = self.keys.get(&key).copied().filter(|n| self.tracks.contains_key(n));
+        let known = self.keys.get(&key).filter(|n| self.tracks.contains_key(n));
         let Some(number) = known else { return self.route_by_position(key, obs) };
         if !matches!(key, AssocKey::Mmsi { .. }) {
             return Route::Track(number);
@@ -69,7 +69,7 @@ impl Engine {
         if !matches!(key, AssocKey::SourceTrack { .. }) {
             return;
         }
-        let Some(&number) = self.keys.get(&key) else { return };
+        let Some(number) = self.keys.get(&key) else { return };
         let Some(entry) = self.tracks.get_mut(&number) else { return };
         if entry.key == key || fusion::within(entry, Probe::of(obs), self.config.fusion.max_gate_m)
         {
@@ -95,7 +95,7 @@ impl Engine {
                 }
                 AssocKey::SourceTrack { source, .. } if obs.source_kind == SourceKind::Radar => {
                     // Not another track of the same radar: two boats side by side stay two.
-                    if let Some(number) = gate(&|e| !e.track.sources.contains(source)) {
+                    if let Some(number) = gate(&|e| !e.track.sources.contains(&**source)) {
                         return Route::Adopt { key, number };
                     }
                 }
