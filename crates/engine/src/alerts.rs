@@ -67,8 +67,10 @@ fn parse_id(id: &str) -> Option<AlertNo> {
 /// Every alert, open or not, and the open episodes.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct Alerts {
+    /// Boxed, like the tracks: numbers only grow, so the B-tree's nodes stay about half full,
+    /// and an entry is a few hundred bytes.
     #[serde(with = "crate::keyed")]
-    alerts: BTreeMap<AlertNo, AlertEntry>,
+    alerts: BTreeMap<AlertNo, Box<AlertEntry>>,
     /// Open (or acknowledged, still lasting) episodes. Derived: rebuilt on restore.
     #[serde(skip)]
     open: FxHashMap<EpisodeKey, AlertNo>,
@@ -104,11 +106,11 @@ impl Alerts {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &AlertEntry> {
-        self.alerts.values()
+        self.alerts.values().map(|e| &**e)
     }
 
     pub fn get(&self, id: &str) -> Option<&AlertEntry> {
-        self.alerts.get(&parse_id(id)?).filter(|e| e.alert.id == id)
+        self.alerts.get(&parse_id(id)?).map(|e| &**e).filter(|e| e.alert.id == id)
     }
 
     pub fn len(&self) -> usize {
@@ -166,7 +168,7 @@ impl Alerts {
         self.open.insert(firing.key.clone(), no);
         let entry =
             AlertEntry { alert, acknowledged_by: None, acknowledged_time: None, key: firing.key };
-        self.alerts.insert(no, entry);
+        self.alerts.insert(no, Box::new(entry));
     }
 
     /// The condition of `key` ended: closes its alert, if one is open.
@@ -235,6 +237,8 @@ fn push_evidence(evidence: &mut Vec<TrackPoint>, points: &[TrackPoint]) {
         if evidence.len() >= EVIDENCE_MAX {
             evidence.remove(EVIDENCE_MAX / 2);
         }
+        // Most alerts keep a point or two: grow by one slot, not to four and then doubling.
+        evidence.reserve_exact(1);
         evidence.push(*p);
     }
 }
