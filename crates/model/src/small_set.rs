@@ -2,63 +2,125 @@
 
 use std::borrow::Borrow;
 use std::fmt;
+use std::hash::{Hash, Hasher};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// A set kept as a sorted vector of exactly its members: a track has one or two sources and
-/// agencies, for which a B-tree would allocate a node of eleven slots each. Iterates in order
-/// and serializes as a sequence, like `BTreeSet`, so the log and the API read the same; a
-/// sequence read back is sorted and deduplicated.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct SmallSet<T>(Vec<T>);
+/// A set kept as a sorted vector of exactly its members, or inline while it has one: a track
+/// has one or two sources and agencies, for which a B-tree would allocate a node of eleven
+/// slots each, and a vector of one a buffer of its own. Iterates in order and serializes as a
+/// sequence, like `BTreeSet`, so the log and the API read the same; a sequence read back is
+/// sorted and deduplicated.
+#[derive(Clone)]
+pub struct SmallSet<T>(Repr<T>);
+
+#[derive(Clone)]
+enum Repr<T> {
+    One(T),
+    /// None, or more than one, sorted.
+    Many(Vec<T>),
+}
 
 impl<T: Ord> SmallSet<T> {
     pub const fn new() -> SmallSet<T> {
-        SmallSet(Vec::new())
+        SmallSet(Repr::Many(Vec::new()))
     }
 
     pub fn contains<Q: Ord + ?Sized>(&self, value: &Q) -> bool
     where
         T: Borrow<Q>,
     {
-        self.0.binary_search_by(|v| v.borrow().cmp(value)).is_ok()
+        match &self.0 {
+            Repr::One(v) => v.borrow() == value,
+            Repr::Many(vs) => vs.binary_search_by(|v| v.borrow().cmp(value)).is_ok(),
+        }
     }
 
     /// Adds `value`; false if it was there already. Grows by exactly one slot: sets stay small.
     pub fn insert(&mut self, value: T) -> bool {
-        match self.0.binary_search(&value) {
-            Ok(_) => false,
-            Err(at) => {
-                self.0.reserve_exact(1);
-                self.0.insert(at, value);
-                true
+        let (repr, added) = match std::mem::replace(&mut self.0, Repr::Many(Vec::new())) {
+            Repr::One(v) if v == value => (Repr::One(v), false),
+            Repr::One(v) => {
+                let mut both = Vec::with_capacity(2);
+                if v < value {
+                    both.extend([v, value]);
+                } else {
+                    both.extend([value, v]);
+                }
+                (Repr::Many(both), true)
             }
-        }
+            Repr::Many(vs) if vs.is_empty() => (Repr::One(value), true),
+            Repr::Many(mut vs) => {
+                let added = match vs.binary_search(&value) {
+                    Ok(_) => false,
+                    Err(at) => {
+                        vs.reserve_exact(1);
+                        vs.insert(at, value);
+                        true
+                    }
+                };
+                (Repr::Many(vs), added)
+            }
+        };
+        self.0 = repr;
+        added
     }
 
     pub fn iter(&self) -> std::slice::Iter<'_, T> {
-        self.0.iter()
+        self.as_slice().iter()
     }
 
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.as_slice().len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.as_slice().is_empty()
     }
 
     pub fn first(&self) -> Option<&T> {
-        self.0.first()
+        self.as_slice().first()
     }
 
     /// Whether no member is in both sets.
     pub fn is_disjoint(&self, other: &SmallSet<T>) -> bool {
-        !self.0.iter().any(|v| other.contains(v))
+        !self.iter().any(|v| other.contains(v))
     }
+}
 
+impl<T> SmallSet<T> {
     pub fn as_slice(&self) -> &[T] {
-        &self.0
+        match &self.0 {
+            Repr::One(v) => std::slice::from_ref(v),
+            Repr::Many(vs) => vs,
+        }
+    }
+}
+
+/// Equality, order and hash are the members', whichever way they are kept.
+impl<T: PartialEq> PartialEq for SmallSet<T> {
+    fn eq(&self, other: &SmallSet<T>) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl<T: Eq> Eq for SmallSet<T> {}
+
+impl<T: PartialOrd> PartialOrd for SmallSet<T> {
+    fn partial_cmp(&self, other: &SmallSet<T>) -> Option<std::cmp::Ordering> {
+        self.as_slice().partial_cmp(other.as_slice())
+    }
+}
+
+impl<T: Ord> Ord for SmallSet<T> {
+    fn cmp(&self, other: &SmallSet<T>) -> std::cmp::Ordering {
+        self.as_slice().cmp(other.as_slice())
+    }
+}
+
+impl<T: Hash> Hash for SmallSet<T> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_slice().hash(state)
     }
 }
 
@@ -70,7 +132,7 @@ impl<T: Ord> Default for SmallSet<T> {
 
 impl<T: fmt::Debug> fmt::Debug for SmallSet<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_set().entries(&self.0).finish()
+        f.debug_set().entries(self.as_slice()).finish()
     }
 }
 
@@ -79,8 +141,11 @@ impl<T: Ord> FromIterator<T> for SmallSet<T> {
         let mut v: Vec<T> = iter.into_iter().collect();
         v.sort();
         v.dedup();
+        if v.len() == 1 {
+            return SmallSet(Repr::One(v.remove(0)));
+        }
         v.shrink_to_fit();
-        SmallSet(v)
+        SmallSet(Repr::Many(v))
     }
 }
 
@@ -103,7 +168,7 @@ impl<'a, T> IntoIterator for &'a SmallSet<T> {
     type IntoIter = std::slice::Iter<'a, T>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.0.iter()
+        self.as_slice().iter()
     }
 }
 
@@ -112,13 +177,16 @@ impl<T> IntoIterator for SmallSet<T> {
     type IntoIter = std::vec::IntoIter<T>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.0.into_iter()
+        match self.0 {
+            Repr::One(v) => vec![v].into_iter(),
+            Repr::Many(vs) => vs.into_iter(),
+        }
     }
 }
 
 impl<T: Serialize> Serialize for SmallSet<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize(serializer)
+        self.as_slice().serialize(serializer)
     }
 }
 
@@ -146,6 +214,23 @@ mod tests {
         assert_eq!(small.len(), 5);
         assert!(small.is_disjoint(&SmallSet::from([2, 4])));
         assert!(!small.is_disjoint(&SmallSet::from([4, 5])));
+    }
+
+    #[test]
+    fn one_member_is_kept_inline_and_compares_like_any_other() {
+        let mut one = SmallSet::new();
+        assert!(one.insert("ais".to_string()));
+        assert!(!one.insert("ais".to_string()));
+        assert_eq!(one.as_slice(), ["ais"]);
+        assert!(one.contains("ais") && !one.contains("radar"));
+        assert!(one.insert("adsb".to_string()));
+        assert_eq!(one.as_slice(), ["adsb", "ais"]);
+        let read: SmallSet<String> = serde_json::from_str(r#"["ais"]"#).unwrap();
+        assert_eq!(read, SmallSet::from(["ais".to_string()]));
+        assert_eq!(serde_json::to_string(&read).unwrap(), r#"["ais"]"#);
+        assert_eq!(read.into_iter().collect::<Vec<_>>(), ["ais"]);
+        // One inline member costs no buffer and at most a word more than a vector.
+        assert!(size_of::<SmallSet<String>>() <= size_of::<Vec<String>>() + 8);
     }
 
     #[test]
