@@ -155,6 +155,20 @@ impl Config {
             path: path.to_path_buf(),
             message: e.message().to_string(),
         })?;
+        // A datagram cannot sign in: requiring sign-in while taking datagrams from anyone
+        // would be a promise the server does not keep.
+        if let Some(tak) = &config.tak
+            && tak.require_auth
+            && let Some(udp) = tak.udp_listen
+        {
+            return Err(ConfigError::Parse {
+                path: path.to_path_buf(),
+                message: format!(
+                    "[tak] require_auth = true, but udp_listen = \"{udp}\" takes CoT datagrams, \
+                     which cannot sign in: remove udp_listen or set require_auth = false"
+                ),
+            });
+        }
         config.base_dir = match path.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
             _ => PathBuf::from("."),
@@ -187,6 +201,22 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn required_sign_in_with_a_udp_listener_is_an_error_naming_both() {
+        let text =
+            "[tak]\nagency = \"CGW\"\nrequire_auth = true\nudp_listen = \"127.0.0.1:6969\"\n";
+        let err = Config::from_toml(Path::new("t.toml"), text).expect_err("contradiction");
+        let message = err.to_string();
+        assert!(message.contains("require_auth") && message.contains("udp_listen"), "{message}");
+        // Either alone is fine.
+        for text in [
+            "[tak]\nagency = \"CGW\"\nrequire_auth = true\n",
+            "[tak]\nagency = \"CGW\"\nudp_listen = \"127.0.0.1:6969\"\n",
+        ] {
+            Config::from_toml(Path::new("t.toml"), text).expect("valid");
+        }
+    }
 
     #[test]
     fn an_unknown_key_is_an_error_naming_it() {

@@ -66,7 +66,8 @@ pub struct TakConfig {
     /// The CA (PEM) that client certificates must chain to.
     #[serde(default)]
     pub client_ca: Option<PathBuf>,
-    /// CoT datagrams (XML or TAK protocol mesh frames), input only.
+    /// CoT datagrams (XML or TAK protocol mesh frames), input only. A datagram cannot sign
+    /// in: it belongs to `agency`, and a config with `require_auth` refuses this.
     #[serde(default)]
     pub udp_listen: Option<SocketAddr>,
     /// Events queued for one client before it counts as too slow and is disconnected.
@@ -76,7 +77,8 @@ pub struct TakConfig {
     #[serde(default = "default_max_event_bytes")]
     pub max_event_bytes: usize,
     /// Refuse plain TCP clients that do not sign in with `<auth><cot username password/>`
-    /// as their first message (TLS clients are known by their certificate).
+    /// as their first message (TLS clients are known by their certificate). Cannot be set
+    /// together with `udp_listen` (the config is refused).
     #[serde(default)]
     pub require_auth: bool,
     /// TAK groups per Tansiq user, e.g. `alice = ["Cyan", "Ops"]`. A signed-in client of a
