@@ -26,6 +26,7 @@ use store::{
 };
 use tokio::sync::{broadcast, oneshot, watch};
 
+use crate::auth::RateLimiter;
 use crate::config::Config;
 use crate::metrics::Metrics;
 
@@ -83,6 +84,9 @@ struct Inner {
     engine: Arc<RwLock<Engine>>,
     updates: broadcast::Sender<Arc<Update>>,
     metrics: Arc<Metrics>,
+    /// Failed sign-ins, one throttle for every way in (the web and TAK `<auth>`), so that
+    /// guessing through one does not escape the limit of the other.
+    sign_ins: Arc<RateLimiter>,
     threads: Mutex<Vec<JoinHandle<()>>>,
     /// Events folded so far, for callers that must read their own writes.
     folded: watch::Receiver<u64>,
@@ -144,6 +148,10 @@ impl Centre {
                 engine,
                 updates,
                 metrics,
+                sign_ins: Arc::new(RateLimiter::new(
+                    std::time::Duration::from_millis(config.auth.failure_window_ms),
+                    config.auth.max_failures,
+                )),
                 threads: Mutex::new(vec![joiner, engine_thread]),
                 folded,
                 reader,
@@ -153,6 +161,11 @@ impl Centre {
 
     pub fn metrics(&self) -> &Metrics {
         &self.inner.metrics
+    }
+
+    /// The sign-in throttle shared by the web sign-in and the TAK server.
+    pub fn sign_ins(&self) -> &Arc<RateLimiter> {
+        &self.inner.sign_ins
     }
 
     /// Reads the state. Hold the guard briefly: the engine thread waits for it.

@@ -171,13 +171,10 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
 
 pub fn router(centre: Centre, config: &Config) -> Router {
     let state = AppState {
+        limiter: Arc::clone(centre.sign_ins()),
         centre,
         limits: config.validation_limits(),
         max_items: config.http.max_items,
-        limiter: Arc::new(RateLimiter::new(
-            std::time::Duration::from_millis(config.auth.failure_window_ms),
-            config.auth.max_failures,
-        )),
         session_ttl_ms: config.auth.session_ttl_ms,
     };
     let mut public: BTreeMap<&str, MethodRouter<AppState>> = BTreeMap::new();

@@ -4,7 +4,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use cot::control::{Control, Negotiation};
 use cot::{Format, Frame, StreamDecoder};
@@ -182,6 +182,12 @@ async fn sign_in(
     if username.is_empty() || username.len() > 128 || auth.password.len() > 1024 {
         return Err(hub.login_failed(&username, peer, "auth_failed", "bad_credentials").await);
     }
+    // The same throttle as the web sign-in: too many failures for this name or address, and
+    // the password is not even checked.
+    let throttle = hub.sign_ins();
+    if throttle.check(&username, Some(peer.ip()), Instant::now()).is_err() {
+        return Err(hub.login_failed(&username, peer, "auth_failed", "rate_limited").await);
+    }
     let Ok(_permit) = settings.sign_ins.acquire().await else { return Err("auth_failed") };
     let user = hub.user(&username);
     let hash = user.as_ref().map_or_else(|| decoy_hash().to_owned(), |u| u.password_hash.clone());
@@ -190,13 +196,17 @@ async fn sign_in(
         .await
         .unwrap_or(false);
     match user {
-        Some(user) if matches && !user.disabled => Ok((username, user.agency)),
+        Some(user) if matches && !user.disabled => {
+            throttle.succeeded(&username);
+            Ok((username, user.agency))
+        }
         other => {
             let why = match other {
                 None => "unknown_user",
                 Some(u) if u.disabled => "disabled",
                 Some(_) => "wrong_password",
             };
+            throttle.failed(&username, Some(peer.ip()), Instant::now());
             Err(hub.login_failed(&username, peer, "auth_failed", why).await)
         }
     }

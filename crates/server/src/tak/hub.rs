@@ -303,6 +303,11 @@ impl Hub {
 
     /// Logs a refused TAK sign-in like a refused web sign-in (`LoginFailed`, the audit sees
     /// it) and returns the reason the connection closes with.
+    /// The centre's sign-in throttle (shared with the web sign-in).
+    pub(crate) fn sign_ins(&self) -> &Arc<crate::auth::RateLimiter> {
+        self.inner.centre.sign_ins()
+    }
+
     pub(crate) async fn login_failed(
         &self,
         username: &str,

@@ -595,6 +595,49 @@ async fn require_auth_maps_a_signed_in_client_to_its_agency_and_refuses_the_rest
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tak_and_web_sign_ins_share_one_throttle() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut config =
+        server::config::Config { data_dir: dir.path().to_path_buf(), ..Default::default() };
+    config.log.max_batch_delay_ms = 2;
+    config.auth.max_failures = 2;
+    let c = TestCentre::with_config(config, Some(dir)).await;
+    let mut tak_config = TakConfig::plain("CGW");
+    tak_config.require_auth = true;
+    let tak = start(&c, tak_config, Path::new(".")).await;
+    let addr = tak.tcp_addr;
+    let attempt = |first: String| async move {
+        let mut stream = TcpStream::connect(addr).await.expect("connect");
+        stream.write_all(first.as_bytes()).await.expect("write");
+        closed_within(&mut stream, 10).await
+    };
+    // Two wrong passwords through TAK, then the right one: refused without being checked.
+    assert!(attempt(auth("moi.watch", "wrong")).await, "wrong password: closed");
+    assert!(attempt(auth("moi.watch", "wrong")).await, "wrong password: closed");
+    let right = format!("{}{}", auth("moi.watch", "demo"), sa("MOI-THROTTLED", "signed in?"));
+    assert!(attempt(right).await, "throttled: closed even with the right password");
+    assert!(wait_metric(&c, "tansiq_tak_disconnects_total{reason=\"auth_failed\"} 3").await);
+    let (_, tracks) = c.get("/api/v1/tracks").await;
+    assert!(!tracks.to_string().contains("MOI-THROTTLED"), "{tracks}");
+    // The web sign-in of the same user is throttled by what happened over TAK.
+    let body = serde_json::json!({ "username": "moi.watch", "password": "demo" }).to_string();
+    let (status, answer) = c.call_as(None, "POST", "/api/v1/auth/login", body).await;
+    assert_eq!(status, 429, "{answer}");
+    // The audit trail says why the third TAK sign-in was refused.
+    let auditor = c.login("auditor").await;
+    let (_, audit) = c.call_as(Some(&auditor), "GET", "/api/v1/audit", "").await;
+    let reasons: Vec<&str> = audit["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter(|e| e["type"] == "login_failed")
+        .filter_map(|e| e["detail"]["reason"].as_str())
+        .collect();
+    assert!(reasons.contains(&"rate_limited"), "{reasons:?}");
+    tak.stop();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tak_groups_narrow_routing_within_an_agency() {
     let c = TestCentre::new().await;
     let mut config = TakConfig::plain("CGW");
