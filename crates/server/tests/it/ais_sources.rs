@@ -529,4 +529,6 @@ fn the_readme_configuration_example_parses_with_its_ais_sources() {
         ids,
         ["radar-zuwara", "ais-udp-zuwara", "ais-feed", "radar-zuwara-arpa", "ais-replay"]
     );
+    let tak = config.tak.expect("the README shows a [tak] table");
+    assert!(tak.require_auth && tak.tls_listen.is_some() && tak.groups.contains_key("cgw.watch"));
 }
