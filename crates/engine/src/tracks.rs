@@ -20,8 +20,8 @@ pub struct TrackEntry {
     /// What associates observations to this track.
     pub(crate) key: AssocKey,
     /// Keys of tracks fused into this one (a radar track adopted by position): they lead here.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub(crate) aliases: Vec<AssocKey>,
+    #[serde(default, skip_serializing_if = "Aliases::is_empty")]
+    pub(crate) aliases: Aliases,
     /// What the rules remember about this track.
     #[serde(default)]
     pub(crate) rules: TrackRules,
@@ -76,6 +76,63 @@ impl AssocKey {
         } else {
             AssocKey::Single { seq }
         }
+    }
+}
+
+/// Keys of tracks fused into this one. Most tracks have none: a pointer until the first, not
+/// a vector's three words. Stored as a list.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[expect(clippy::box_collection, reason = "one word in every entry, three only when needed")]
+pub(crate) struct Aliases(Option<Box<Vec<AssocKey>>>);
+
+impl Aliases {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_none()
+    }
+
+    fn as_slice(&self) -> &[AssocKey] {
+        self.0.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    pub fn push(&mut self, key: AssocKey) {
+        self.0.get_or_insert_default().push(key);
+    }
+
+    pub fn extend(&mut self, other: Aliases) {
+        if let Some(keys) = other.0 {
+            self.0.get_or_insert_default().extend(*keys);
+        }
+    }
+
+    pub fn retain(&mut self, keep: impl FnMut(&AssocKey) -> bool) {
+        if let Some(keys) = &mut self.0 {
+            keys.retain(keep);
+            if keys.is_empty() {
+                self.0 = None;
+            }
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a Aliases {
+    type Item = &'a AssocKey;
+    type IntoIter = std::slice::Iter<'a, AssocKey>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.as_slice().iter()
+    }
+}
+
+impl Serialize for Aliases {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.as_slice().serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Aliases {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Aliases, D::Error> {
+        let keys = Vec::<AssocKey>::deserialize(deserializer)?;
+        Ok(Aliases((!keys.is_empty()).then(|| Box::new(keys))))
     }
 }
 
@@ -177,7 +234,7 @@ pub(crate) fn new_entry(id: TrackId, key: AssocKey, obs: &Observation) -> TrackE
         track,
         history: History::from_iter([point(obs)]),
         key,
-        aliases: Vec::new(),
+        aliases: Aliases::default(),
         rules: TrackRules::default(),
         filed: Time(i64::MIN),
     }
