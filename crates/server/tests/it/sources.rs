@@ -56,13 +56,20 @@ async fn json_udp_source_stamps_its_identity_and_survives_garbage() {
     assert_eq!(props["source_kinds"], json!(["radar"]));
     assert_eq!(props["marking"]["level"], "restricted", "the source's default marking");
 
-    let (_, metrics) = c.get("/metrics").await;
-    let metrics = metrics.as_str().expect("text");
+    // The source counts an observation as accepted once its append returns, which may be a
+    // moment after the engine has folded it: wait for the count before reading the rest.
+    let accepted = "tansiq_ingest_observations_accepted_total{source=\"radar-zuwara\"} 2";
+    let mut metrics = String::new();
+    for _ in 0..400 {
+        let (_, text) = c.get("/metrics").await;
+        metrics = text.as_str().expect("text").to_owned();
+        if metrics.contains(accepted) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     assert!(metrics.contains("tansiq_ingest_observations_rejected_total{source=\"radar-zuwara\",reason=\"bad_datagram\"} 3"), "{metrics}");
     assert!(metrics.contains("tansiq_ingest_observations_rejected_total{source=\"radar-zuwara\",reason=\"longitude\"} 1"), "{metrics}");
-    assert!(
-        metrics.contains("tansiq_ingest_observations_accepted_total{source=\"radar-zuwara\"} 2"),
-        "{metrics}"
-    );
+    assert!(metrics.contains(accepted), "{metrics}");
     source.stop();
 }
