@@ -4,6 +4,7 @@ import { defineConfig } from 'vite';
 import { fileURLToPath } from 'node:url';
 
 const maplibre = fileURLToPath(new URL('./node_modules/maplibre-gl/dist/', import.meta.url));
+const milsymbol = fileURLToPath(new URL('./node_modules/milsymbol/', import.meta.url));
 
 export default defineConfig({
   base: '/',
@@ -12,6 +13,9 @@ export default defineConfig({
     alias: [
       { find: /^maplibre-gl-css$/, replacement: `${maplibre}maplibre-gl.css` },
       { find: /^maplibre-gl-worker/, replacement: `${maplibre}maplibre-gl-worker.mjs` },
+      // milsymbol's package entry loads every symbol set (2525B–E, APP-6B/D); its ES module
+      // index lets us take only the 2525C letter codes the map uses.
+      { find: /^milsymbol-parts$/, replacement: `${milsymbol}index.mjs` },
     ],
   },
   build: {

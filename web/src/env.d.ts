@@ -8,3 +8,8 @@ declare module '*.geojson?url' {
   const url: string;
   export default url;
 }
+declare module 'milsymbol-parts' {
+  import ms from 'milsymbol';
+  export const ms: typeof ms;
+  export const std2525c: unknown;
+}

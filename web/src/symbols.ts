@@ -1,7 +1,10 @@
 // APP-6 / MIL-STD-2525C symbols for tracks, drawn by milsymbol into canvases that the map
 // registers as images (no sprite sheet, nothing fetched).
-import ms from 'milsymbol';
+import { ms, std2525c } from 'milsymbol-parts';
 import type { TrackProps } from './types';
+
+// Only the 2525C letter-code symbol set: the sidc() codes below are all of that standard.
+ms.addIcons(std2525c as Parameters<typeof ms.addIcons>[0]);
 
 export type Affiliation = 'friend' | 'neutral' | 'unknown' | 'suspect';
 
