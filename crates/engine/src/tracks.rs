@@ -299,10 +299,10 @@ pub(crate) fn update_entry(
         } else {
             TrackState::Tentative
         };
-        entry.history.push(point(obs));
+        entry.history.push(point(obs), config.history_max);
     } else {
         // Late fix: it belongs in the history, not in the current position.
-        entry.history.insert(point(obs));
+        entry.history.insert(point(obs), config.history_max);
     }
     if entry.history.len() > config.history_max {
         entry.history.thin();
@@ -406,21 +406,25 @@ impl History {
         self.0.last().map(|f| f.point())
     }
 
-    fn grow(&mut self) {
-        if self.0.len() == self.0.capacity() {
-            self.0.reserve_exact((self.0.len() / 2).max(2));
+    /// Grows by half its length, but not past the `max + 1` fixes it holds before it is
+    /// thinned: a long-lived track's history is then exactly that, not 73 slots for 65.
+    fn grow(&mut self, max: usize) {
+        let len = self.0.len();
+        if len == self.0.capacity() {
+            let room = (max + 1).saturating_sub(len).max(1);
+            self.0.reserve_exact((len / 2).max(2).min(room));
         }
     }
 
     /// Appends the newest fix.
-    fn push(&mut self, p: TrackPoint) {
-        self.grow();
+    fn push(&mut self, p: TrackPoint, max: usize) {
+        self.grow(max);
         self.0.push(Fix::of(p));
     }
 
     /// Files a late fix in time order.
-    fn insert(&mut self, p: TrackPoint) {
-        self.grow();
+    fn insert(&mut self, p: TrackPoint, max: usize) {
+        self.grow(max);
         let at = self.0.partition_point(|f| f.time <= p.time);
         self.0.insert(at, Fix::of(p));
     }
@@ -461,5 +465,27 @@ impl<'de> Deserialize<'de> for History {
         let mut fixes: Vec<Fix> = Vec::with_capacity(points.len());
         fixes.extend(points.into_iter().map(Fix::of));
         Ok(History(fixes))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use model::{Time, TrackPoint};
+
+    use super::History;
+
+    #[test]
+    fn a_full_history_holds_no_more_slots_than_fixes_before_thinning() {
+        let max = 64;
+        let mut history = History::default();
+        for i in 0..1_000 {
+            let p =
+                TrackPoint { time: Time(i), lon: 0.0, lat: 0.0, speed_mps: None, course_deg: None };
+            history.push(p, max);
+            if history.len() > max {
+                history.thin();
+            }
+            assert!(history.0.capacity() <= max + 1, "{} slots at fix {i}", history.0.capacity());
+        }
     }
 }
