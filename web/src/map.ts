@@ -160,6 +160,7 @@ export class LiveMap {
     this.map.addControl(this.attribution, 'bottom-right');
     this.popup = new Popup({ closeButton: false, closeOnClick: false, className: 'zone-popup' });
     (window as unknown as { __map: MapLibre }).__map = this.map;
+    (window as unknown as { __trackLayer: TrackLayer }).__trackLayer = this.trackLayer;
     (window as unknown as { __tansiqRender: RenderStamp[] }).__tansiqRender = this.renderLog;
     picture.view = () => this.viewRequest();
     this.map.on('moveend', () => picture.viewChanged());

@@ -38,7 +38,11 @@ interface Slot {
   offset: [number, number];
 }
 
-const ATLAS = 2048;
+/** The atlas is this wide, and starts this high, doubling up to MAX_ATLAS_HEIGHT as sprites
+ * need it (300 labelled symbols with 20-character labels take about 2048 × 3000). */
+const ATLAS_WIDTH = 2048;
+const ATLAS_HEIGHT = 1024;
+const MAX_ATLAS_HEIGHT = 4096;
 const PAD = 1;
 /** Floats per instance: mercator x, y; atlas x, y, w, h; offset x, y. */
 const STRIDE = 8;
@@ -47,6 +51,7 @@ const VERTEX = `#version 300 es
 uniform mat4 u_matrix;
 uniform vec2 u_viewport;
 uniform float u_ratio;
+uniform vec2 u_atlas_size;
 in vec2 a_corner;
 in vec2 a_pos;
 in vec4 a_tex;
@@ -57,7 +62,7 @@ void main() {
   vec2 px = (a_corner - 0.5) * (a_tex.zw / u_ratio) + a_offset;
   p.xy += vec2(px.x, -px.y) * 2.0 / u_viewport * p.w;
   gl_Position = p;
-  v_uv = (a_tex.xy + a_corner * a_tex.zw) / ${ATLAS.toFixed(1)};
+  v_uv = (a_tex.xy + a_corner * a_tex.zw) / u_atlas_size;
 }`;
 
 const FRAGMENT = `#version 300 es
@@ -78,13 +83,24 @@ export class TrackLayer implements CustomLayerInterface {
   private vao: WebGLVertexArrayObject | null = null;
   private instanceBuffer: WebGLBuffer | null = null;
   private texture: WebGLTexture | null = null;
-  private uniforms: { matrix: WebGLUniformLocation | null; viewport: WebGLUniformLocation | null; ratio: WebGLUniformLocation | null; atlas: WebGLUniformLocation | null } | null = null;
+  private uniforms: {
+    matrix: WebGLUniformLocation | null;
+    viewport: WebGLUniformLocation | null;
+    ratio: WebGLUniformLocation | null;
+    atlas: WebGLUniformLocation | null;
+    atlasSize: WebGLUniformLocation | null;
+  } | null = null;
+  private atlasHeight = ATLAS_HEIGHT;
+  /** The texture's height now (0: to be made at the next frame). */
+  private textureHeight = 0;
   private slots = new Map<string, Slot>();
   /** Sprites drawn since the last frame, to copy into the texture. */
   private uploads: Array<{ slot: Slot; data: Uint8ClampedArray }> = [];
   private shelf = { x: 0, y: 0, height: 0 };
   /** Counts the atlas's fresh starts. */
   private generation = 0;
+  /** While set, a full atlas is not started again (the sprite is left out). */
+  private full = false;
   private instances = new Float32Array(0);
   private count = 0;
   private dirty = false;
@@ -119,6 +135,7 @@ export class TrackLayer implements CustomLayerInterface {
       viewport: gl.getUniformLocation(program, 'u_viewport'),
       ratio: gl.getUniformLocation(program, 'u_ratio'),
       atlas: gl.getUniformLocation(program, 'u_atlas'),
+      atlasSize: gl.getUniformLocation(program, 'u_atlas_size'),
     };
     this.vao = gl.createVertexArray();
     gl.bindVertexArray(this.vao);
@@ -141,8 +158,8 @@ export class TrackLayer implements CustomLayerInterface {
     attribute('a_offset', 2, 6);
     gl.bindVertexArray(null);
     this.texture = gl.createTexture();
+    this.textureHeight = 0;
     gl.bindTexture(gl.TEXTURE_2D, this.texture);
-    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, ATLAS, ATLAS, 0, gl.RGBA, gl.UNSIGNED_BYTE, null);
     gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.LINEAR);
     gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.LINEAR);
     gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
@@ -169,7 +186,17 @@ export class TrackLayer implements CustomLayerInterface {
     const generation = this.generation;
     this.fill(marks);
     // The atlas was started again on the way: slots placed before that are gone.
-    if (this.generation !== generation) this.fill(marks);
+    if (this.generation !== generation) {
+      const again = this.generation;
+      this.fill(marks);
+      if (this.generation !== again) {
+        // Even alone these sprites do not fit: keep the atlas, leave out what does not fit.
+        this.full = true;
+        this.fill(marks);
+        this.full = false;
+        console.warn(`tansiq: the track layer's sprites do not all fit its atlas; ${marks.length - this.count} left out`);
+      }
+    }
     this.dirty = true;
     this.map?.triggerRepaint();
   }
@@ -228,6 +255,11 @@ export class TrackLayer implements CustomLayerInterface {
   render(gl: WebGL2RenderingContext, options: CustomRenderMethodInput): void {
     if (!this.program || !this.uniforms || !this.map) return;
     gl.bindTexture(gl.TEXTURE_2D, this.texture);
+    if (this.textureHeight !== this.atlasHeight) {
+      // Made (or grown) empty; every sprite in it is among the uploads.
+      gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, ATLAS_WIDTH, this.atlasHeight, 0, gl.RGBA, gl.UNSIGNED_BYTE, null);
+      this.textureHeight = this.atlasHeight;
+    }
     if (this.uploads.length > 0) {
       // Canvas pixels are straight alpha; the map blends premultiplied.
       gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, true);
@@ -250,6 +282,7 @@ export class TrackLayer implements CustomLayerInterface {
     gl.uniform2f(this.uniforms.viewport, canvas.clientWidth || canvas.width, canvas.clientHeight || canvas.height);
     gl.uniform1f(this.uniforms.ratio, this.ratio);
     gl.uniform1i(this.uniforms.atlas, 0);
+    gl.uniform2f(this.uniforms.atlasSize, ATLAS_WIDTH, this.atlasHeight);
     gl.activeTexture(gl.TEXTURE0);
     gl.bindTexture(gl.TEXTURE_2D, this.texture);
     gl.disable(gl.DEPTH_TEST);
@@ -268,9 +301,11 @@ export class TrackLayer implements CustomLayerInterface {
     const sprite = this.draw(name);
     if (!sprite || sprite.width === 0 || sprite.height === 0) return null;
     let place = this.place(sprite.width, sprite.height);
+    if (!place && this.full) return null;
     if (!place) {
-      // The atlas is full (labels of tracks long gone): start it again; what is still shown is
-      // drawn anew as the marks ask for it.
+      // The atlas is full: it grows while it may, else it starts again (labels of tracks long
+      // gone); either way what is still shown is drawn anew as the marks ask for it.
+      if (this.atlasHeight < MAX_ATLAS_HEIGHT) this.atlasHeight *= 2;
       this.clearSprites();
       this.dirty = true;
       place = this.place(sprite.width, sprite.height);
@@ -284,9 +319,9 @@ export class TrackLayer implements CustomLayerInterface {
 
   /** Shelf packing: left to right, a new shelf when a row is full. */
   private place(width: number, height: number): { x: number; y: number } | null {
-    if (width + PAD > ATLAS || height + PAD > ATLAS) return null;
-    if (this.shelf.x + width + PAD > ATLAS) this.shelf = { x: 0, y: this.shelf.y + this.shelf.height, height: 0 };
-    if (this.shelf.y + height + PAD > ATLAS) return null;
+    if (width + PAD > ATLAS_WIDTH || height + PAD > this.atlasHeight) return null;
+    if (this.shelf.x + width + PAD > ATLAS_WIDTH) this.shelf = { x: 0, y: this.shelf.y + this.shelf.height, height: 0 };
+    if (this.shelf.y + height + PAD > this.atlasHeight) return null;
     const at = { x: this.shelf.x, y: this.shelf.y };
     this.shelf.x += width + PAD;
     this.shelf.height = Math.max(this.shelf.height, height + PAD);

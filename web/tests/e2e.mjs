@@ -659,6 +659,47 @@ async function main() {
     await cgw.screenshot({ path: join(artifacts, 'live-map.png') });
     if (docsShot) copyFileSync(join(artifacts, 'live-map.png'), resolve(docsShot));
 
+    // The track layer's atlas, filled by distinct labelled symbols over time (300 at a time,
+    // the most the map labels, with 20-character labels), grows to its largest, then starts
+    // again, and still holds every sprite of what it draws now. A set that cannot fit even
+    // alone is drawn in part, never with another symbol's pixels.
+    const atlas = await cgw.evaluate(() => {
+      const layer = window.__trackLayer;
+      const set = (n, count, text) => Array.from({ length: count }, (_, i) => ({
+        lon: 12 + (i % 20) * 0.05, lat: 33 + Math.floor(i / 20) * 0.05, id: `atlas-${n}-${i}`,
+        sprite: `t|SNSP-----------|${text(n, i)}|dark`,
+      }));
+      const label = (n, i) => `S${n} T${i} `.padEnd(20, 'X');
+      const generation = layer.generation;
+      let last = [];
+      // Two doublings (1024 → 4096 high), then at least one fresh start.
+      for (let n = 0; n < 40 && layer.generation - generation < 3; n++) {
+        last = set(n, 300, label);
+        layer.setMarks(last);
+      }
+      last = set(99, 300, label);
+      layer.setMarks(last);
+      const fits = {
+        started: layer.generation - generation, height: layer.atlasHeight,
+        drawn: layer.count, held: last.every((m) => layer.slots.has(m.sprite)),
+      };
+      const huge = set(100, 400, (n, i) => `HUGE ${i} `.repeat(12));
+      layer.setMarks(huge);
+      const placed = huge.filter((m) => layer.slots.has(m.sprite)).length;
+      return { fits, huge: { drawn: layer.count, placed } };
+    });
+    check(
+      atlas.fits.started >= 3 && atlas.fits.height === 4096 && atlas.fits.drawn === 300 && atlas.fits.held,
+      `the track layer's atlas grows to 2048×${atlas.fits.height}, starts again when full and keeps all ${atlas.fits.drawn} symbols it draws (${atlas.fits.started} growths and fresh starts)`,
+    );
+    check(
+      atlas.huge.drawn === atlas.huge.placed && atlas.huge.drawn > 0 && atlas.huge.drawn < 400,
+      `sprites that cannot all fit are drawn in part, each with its own slot (${atlas.huge.drawn} of 400)`,
+    );
+    // The picture drawn again from the stream's tracks.
+    await cgw.evaluate(() => window.__map.jumpTo({ center: [12.95, 33.05], zoom: 7.4 }));
+    await cgw.waitForFunction(() => document.getElementById('map')?.dataset.mapIdle === 'true' && window.__map.loaded());
+
     // An expired session goes back to sign-in, once.
     await fetch(`${base}/api/v1/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${arsToken}` } });
     const arsSession = await ars.evaluate(() => JSON.parse(sessionStorage.getItem('tansiq.session')).token);
