@@ -49,8 +49,8 @@ pub fn to_observation(event: &Event, from: &SourceInfo) -> Result<Observation, N
         course_deg: track.and_then(|t| t.course),
         heading_deg: None,
         identity: Identity {
-            cot_uid: Some(event.uid.clone()),
-            callsign: callsign.map(str::to_owned),
+            cot_uid: Some(event.uid.as_str().into()),
+            callsign: callsign.map(Into::into),
             ..Identity::default()
         },
         kind: atom.kind(),
@@ -77,9 +77,9 @@ pub fn track_to_event(
     event.point =
         crate::Point { hae: p.alt_m, ce: p.accuracy_m, ..crate::Point::new(p.lat, p.lon) };
     let identity = &track.identity;
-    let callsign = identity.callsign.clone().or_else(|| identity.name.clone());
+    let callsign = identity.callsign.as_deref().or(identity.name.as_deref());
     event.detail_mut().push(Contact {
-        callsign: Some(callsign.unwrap_or_else(|| track.id.to_string())),
+        callsign: Some(callsign.map_or_else(|| track.id.to_string(), str::to_owned)),
         ..Contact::default()
     });
     if track.course_deg.is_some() || track.speed_mps.is_some() {

@@ -67,12 +67,12 @@ impl AssocKey {
         if let Some(mmsi) = id.mmsi {
             AssocKey::Mmsi { mmsi, exercise }
         } else if let Some(uid) = &id.cot_uid {
-            AssocKey::Cot { uid: uid.as_str().into(), exercise }
+            AssocKey::Cot { uid: uid.clone(), exercise }
         } else if let Some(number) = &id.source_track {
-            let (source, number) = (obs.source.as_str().into(), number.as_str().into());
+            let (source, number) = (obs.source.as_str().into(), number.clone());
             AssocKey::SourceTrack { source, number, exercise }
         } else if let Some(plate) = &id.plate {
-            AssocKey::Plate { plate: plate.as_str().into(), exercise }
+            AssocKey::Plate { plate: plate.clone(), exercise }
         } else {
             AssocKey::Single { seq }
         }

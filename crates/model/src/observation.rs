@@ -66,7 +66,8 @@ pub struct Position {
     pub accuracy_m: Option<f64>,
 }
 
-/// Whatever identifies the object: any subset may be present.
+/// Whatever identifies the object: any subset may be present. Names are `Box<str>` (16 bytes,
+/// not a `String`'s 24: every track holds one of these), read and written as strings.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Identity {
@@ -75,16 +76,16 @@ pub struct Identity {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub imo: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub callsign: Option<String>,
+    pub callsign: Option<Box<str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<Box<str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cot_uid: Option<String>,
+    pub cot_uid: Option<Box<str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub plate: Option<String>,
+    pub plate: Option<Box<str>>,
     /// The source's own track number (radar track id, sensor target id).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source_track: Option<String>,
+    pub source_track: Option<Box<str>>,
     /// AIS ship and cargo type (ITU-R M.1371 table 53, 1–99) from static data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ship_type: Option<u8>,
@@ -94,10 +95,10 @@ pub struct Identity {
     pub mmsi_valid: Option<bool>,
     /// ISO 3166-1 alpha-2 code of the administration the MMSI's MID belongs to (`LY` for 642).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flag: Option<String>,
+    pub flag: Option<Box<str>>,
     /// The MMSI is a distress beacon's: `sart` (970), `mob` (972) or `epirb` (974).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ais_beacon: Option<String>,
+    pub ais_beacon: Option<Box<str>>,
     /// AIS navigational status of the report (types 1–3, 27); 14 is "AIS-SART active".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nav_status: Option<u8>,

@@ -58,8 +58,8 @@ pub fn observe(
     let [lon, lat] = target.position(radar.site);
     let time = Time(ttm::target_time(&target, received.0));
     let identity = Identity {
-        source_track: Some(target.number.to_string()),
-        name: (!target.name.is_empty()).then(|| target.name.to_string()),
+        source_track: Some(target.number.to_string().into()),
+        name: (!target.name.is_empty()).then(|| target.name.into()),
         ..Identity::default()
     };
     let observation = Observation {

@@ -127,7 +127,7 @@ fn every_acknowledged_observation_survives_sigkill() {
         if let model::EventKind::Observation(o) = record.event.kind
             && let Some(c) = o.identity.callsign
         {
-            stored.insert(c);
+            stored.insert(String::from(c));
         }
         true
     })

@@ -103,11 +103,11 @@ pub fn events() -> &'static [Event] {
                         (ObjectKind::Vessel, SourceKind::Ais)
                     }
                     3 => {
-                        identity.source_track = Some(i.to_string());
+                        identity.source_track = Some(i.to_string().into());
                         (ObjectKind::Unknown, SourceKind::Radar)
                     }
                     _ => {
-                        identity.plate = Some(i.to_string());
+                        identity.plate = Some(i.to_string().into());
                         (ObjectKind::Vehicle, SourceKind::Sensor)
                     }
                 };

@@ -27,11 +27,11 @@ pub fn events(n: usize, seed: u64) -> Vec<Event> {
                     (ObjectKind::Vessel, SourceKind::Ais)
                 }
                 2 => {
-                    identity.source_track = Some(format!("{}", next() % 30));
+                    identity.source_track = Some(format!("{}", next() % 30).into());
                     (ObjectKind::Unknown, SourceKind::Radar)
                 }
                 3 => {
-                    identity.plate = Some(format!("LY-{}", next() % 10));
+                    identity.plate = Some(format!("LY-{}", next() % 10).into());
                     (ObjectKind::Vehicle, SourceKind::Sensor)
                 }
                 _ => (ObjectKind::Unknown, SourceKind::Radar),

@@ -336,12 +336,12 @@ fn observe(message: &Message, statics: &mut StaticCache, stamp: &AisStamp) -> Op
         identity: Identity {
             mmsi: Some(mmsi),
             imo: known.imo,
-            callsign: known.callsign,
-            name: known.name,
+            callsign: known.callsign.map(Into::into),
+            name: known.name.map(Into::into),
             ship_type: known.ship_type,
             mmsi_valid: Some(class.is_valid()),
-            flag: class.mid.map(|m| m.iso.to_string()),
-            ais_beacon: beacon.map(|b| beacon_name(b).to_string()),
+            flag: class.mid.map(|m| m.iso.into()),
+            ais_beacon: beacon.map(|b| beacon_name(b).into()),
             nav_status: report.status,
             ..Identity::default()
         },
