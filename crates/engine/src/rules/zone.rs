@@ -123,26 +123,35 @@ fn speed_window(
 
 /// A track's memberships by zone id, in id order: a sorted vector of exactly its entries
 /// (a track is in no zone or a few), stored in snapshots as a map like the B-tree it replaces,
-/// which allocated an eleven-slot node for the first zone a track entered.
+/// which allocated an eleven-slot node for the first zone a track entered. Most tracks are in
+/// no watched zone: one word in every track, the vector only when it holds something.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub(crate) struct Memberships(Vec<(Box<str>, Membership)>);
+#[expect(clippy::box_collection, reason = "one word in every track, three only when needed")]
+pub(crate) struct Memberships(Option<Box<Vec<Member>>>);
+
+type Member = (Box<str>, Membership);
+
+fn find(list: &[Member], zone: &str) -> Result<usize, usize> {
+    list.binary_search_by(|(z, _)| (**z).cmp(zone))
+}
 
 impl Memberships {
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.0.is_none()
     }
 
-    fn find(&self, zone: &str) -> Result<usize, usize> {
-        self.0.binary_search_by(|(z, _)| (**z).cmp(zone))
+    fn list(&self) -> &[Member] {
+        self.0.as_deref().map_or(&[], Vec::as_slice)
     }
 
     pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.0.iter().map(|(z, _)| &**z)
+        self.list().iter().map(|(z, _)| &**z)
     }
 
     pub fn get_mut(&mut self, zone: &str) -> Option<&mut Membership> {
-        let at = self.find(zone).ok()?;
-        Some(&mut self.0[at].1)
+        let list = self.0.as_deref_mut()?;
+        let at = find(list, zone).ok()?;
+        Some(&mut list[at].1)
     }
 
     pub fn get_or_insert(
@@ -150,22 +159,24 @@ impl Memberships {
         zone: &str,
         make: impl FnOnce() -> Membership,
     ) -> &mut Membership {
-        let at = match self.find(zone) {
+        let list = self.0.get_or_insert_default();
+        let at = match find(list, zone) {
             Ok(at) => at,
             Err(at) => {
-                self.0.reserve_exact(1);
-                self.0.insert(at, (zone.into(), make()));
+                list.reserve_exact(1);
+                list.insert(at, (zone.into(), make()));
                 at
             }
         };
-        &mut self.0[at].1
+        &mut list[at].1
     }
 
     pub fn remove(&mut self, zone: &str) {
-        if let Ok(at) = self.find(zone) {
-            self.0.remove(at);
-            if self.0.is_empty() {
-                self.0 = Vec::new();
+        let Some(list) = self.0.as_deref_mut() else { return };
+        if let Ok(at) = find(list, zone) {
+            list.remove(at);
+            if list.is_empty() {
+                self.0 = None;
             }
         }
     }
@@ -173,13 +184,14 @@ impl Memberships {
 
 impl Serialize for Memberships {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(self.0.iter().map(|(z, m)| (&**z, m)))
+        serializer.collect_map(self.list().iter().map(|(z, m)| (&**z, m)))
     }
 }
 
 impl<'de> Deserialize<'de> for Memberships {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Memberships, D::Error> {
         let map = std::collections::BTreeMap::<String, Membership>::deserialize(deserializer)?;
-        Ok(Memberships(map.into_iter().map(|(z, m)| (z.into_boxed_str(), m)).collect()))
+        let list: Vec<_> = map.into_iter().map(|(z, m)| (z.into_boxed_str(), m)).collect();
+        Ok(Memberships((!list.is_empty()).then(|| Box::new(list))))
     }
 }
