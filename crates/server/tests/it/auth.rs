@@ -303,15 +303,10 @@ async fn reading_another_agencys_restricted_history_is_audited() {
     let (status, _) =
         c.call_as(Some(&joc), "GET", &format!("/api/v1/tracks/{id}/history"), "").await;
     assert_eq!(status, 200, "released to JOC by its marking");
-    let auditor = c.login("auditor").await;
-    let (_, audit) = c.call_as(Some(&auditor), "GET", "/api/v1/audit", "").await;
-    let reads: Vec<&Value> = audit["events"]
-        .as_array()
-        .expect("events")
-        .iter()
-        .filter(|e| e["type"] == "accessed" && e["detail"]["action"] == "track.history")
-        .collect();
-    assert_eq!(reads.len(), 1, "{audit}");
+    let accessed = c.audit_events("accessed").await;
+    let reads: Vec<&Value> =
+        accessed.iter().filter(|e| e["detail"]["action"] == "track.history").collect();
+    assert_eq!(reads.len(), 1, "{accessed:?}");
     assert_eq!(reads[0]["detail"]["actor"], "joc.watch");
     assert_eq!(reads[0]["detail"]["object"], id.as_str());
 }

@@ -90,6 +90,15 @@ impl TestCentre {
         c
     }
 
+    /// The audit trail's events of one type, read as the auditor.
+    pub async fn audit_events(&self, kind: &str) -> Vec<Value> {
+        let auditor = self.login("auditor").await;
+        let (status, audit) = self.call_as(Some(&auditor), "GET", "/api/v1/audit", "").await;
+        assert_eq!(status, 200, "{audit}");
+        let events = audit["events"].as_array().expect("events");
+        events.iter().filter(|e| e["type"] == kind).cloned().collect()
+    }
+
     /// Signs `user` in and returns the token.
     pub async fn login(&self, user: &str) -> String {
         let body = json!({ "username": user, "password": PASSWORD });

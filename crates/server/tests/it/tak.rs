@@ -584,12 +584,8 @@ async fn require_auth_maps_a_signed_in_client_to_its_agency_and_refuses_the_rest
     let (_, tracks) = c.get("/api/v1/tracks").await;
     assert!(!tracks.to_string().contains("NO-AUTH"), "{tracks}");
     // Refusals are in the audit trail, like refused web sign-ins.
-    let auditor = c.login("auditor").await;
-    let (status, audit) = c.call_as(Some(&auditor), "GET", "/api/v1/audit", "").await;
-    assert_eq!(status, 200, "{audit}");
-    let events = audit["events"].as_array().expect("events");
-    let failed: Vec<_> = events.iter().filter(|e| e["type"] == "login_failed").collect();
-    assert_eq!(failed.len(), 2, "{audit}");
+    let failed = c.audit_events("login_failed").await;
+    assert_eq!(failed.len(), 2, "{failed:?}");
     assert!(failed.iter().any(|e| e["detail"]["reason"] == "wrong_password"), "{failed:?}");
     tak.stop();
 }
@@ -624,15 +620,8 @@ async fn tak_and_web_sign_ins_share_one_throttle() {
     let (status, answer) = c.call_as(None, "POST", "/api/v1/auth/login", body).await;
     assert_eq!(status, 429, "{answer}");
     // The audit trail says why the third TAK sign-in was refused.
-    let auditor = c.login("auditor").await;
-    let (_, audit) = c.call_as(Some(&auditor), "GET", "/api/v1/audit", "").await;
-    let reasons: Vec<&str> = audit["events"]
-        .as_array()
-        .expect("events")
-        .iter()
-        .filter(|e| e["type"] == "login_failed")
-        .filter_map(|e| e["detail"]["reason"].as_str())
-        .collect();
+    let failed = c.audit_events("login_failed").await;
+    let reasons: Vec<&str> = failed.iter().filter_map(|e| e["detail"]["reason"].as_str()).collect();
     assert!(reasons.contains(&"rate_limited"), "{reasons:?}");
     tak.stop();
 }
