@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use model::{AgencyId, Alert, Classification, Marking, ObjectKind, SourceKind, Time, Track};
+use model::{AgencyId, Alert, Classification, Marking, ObjectKind, SourceKinds, Time, Track};
 use serde::Serialize;
 
 use crate::{Agreement, Viewer};
@@ -10,7 +10,7 @@ use crate::{Agreement, Viewer};
 /// What kind of data a subject is, with the facts agreements are scoped by.
 #[derive(Clone, Copy, Debug)]
 pub enum SubjectKind<'a> {
-    Track { kind: ObjectKind, source_kinds: &'a [SourceKind] },
+    Track { kind: ObjectKind, source_kinds: SourceKinds },
     Alert,
     Incident { category: &'a str },
     Unit,
@@ -141,7 +141,7 @@ fn covers_kind(agreement: &Agreement, kind: &SubjectKind<'_>) -> bool {
         SubjectKind::Track { kind, source_kinds } => scope.tracks.as_ref().is_some_and(|t| {
             (t.kinds.is_empty() || t.kinds.contains(kind))
                 && (t.source_kinds.is_empty()
-                    || source_kinds.iter().all(|s| t.source_kinds.contains(s)))
+                    || source_kinds.iter().all(|s| t.source_kinds.contains(&s)))
         }),
         SubjectKind::Alert => scope.alerts,
         SubjectKind::Incident { category } => {
@@ -159,7 +159,7 @@ pub fn can_see_track(
     now: Time,
 ) -> Decision {
     let position = Some((track.position.lon, track.position.lat));
-    let kind = SubjectKind::Track { kind: track.kind, source_kinds: track.source_kinds.as_slice() };
+    let kind = SubjectKind::Track { kind: track.kind, source_kinds: track.source_kinds };
     let owner = can_see(
         viewer,
         &Subject { owner: &track.agency, marking: &track.marking, kind, position },

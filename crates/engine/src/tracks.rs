@@ -1,7 +1,9 @@
 //! Tracks: what associates observations to a track, a track's update, its lifecycle deadline
 //! and its thinned history.
 
-use model::{Identity, Observation, SmallSet, Time, Track, TrackId, TrackPoint, TrackState};
+use model::{
+    Identity, Observation, SmallSet, SourceKinds, Time, Track, TrackId, TrackPoint, TrackState,
+};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
@@ -220,7 +222,7 @@ pub(crate) fn new_entry(id: TrackId, key: AssocKey, obs: &Observation) -> TrackE
         identity: obs.identity.clone(),
         contributors: SmallSet::from([obs.agency.clone()]),
         sources: SmallSet::from([obs.source.clone()]),
-        source_kinds: SmallSet::from([obs.source_kind]),
+        source_kinds: SourceKinds::from([obs.source_kind]),
         first_time: obs.time,
         last_time: obs.time,
         position: obs.position,

@@ -24,7 +24,8 @@ pub use objects::{
     Unit, UnitKind, UnitStatus, Zone, ZoneGeometry, ZoneKind,
 };
 pub use observation::{
-    Identity, ObjectKind, Observation, ObservationError, Position, SourceKind, ValidationLimits,
+    Identity, ObjectKind, Observation, ObservationError, Position, SourceKind, SourceKinds,
+    SourceKindsIter, ValidationLimits,
 };
 pub use sharing::{Agreement, AgreementScope, Area, TrackScope};
 pub use small_set::SmallSet;

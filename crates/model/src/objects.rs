@@ -7,7 +7,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{AgencyId, Identity, Marking, ObjectKind, Position, SmallSet, SourceKind, Time};
+use crate::{AgencyId, Identity, Marking, ObjectKind, Position, SmallSet, SourceKinds, Time};
 
 /// A track's id: stable for the life of the track, derived deterministically from the log.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -55,7 +55,7 @@ pub struct Track {
     /// Every agency whose observations contributed.
     pub contributors: SmallSet<AgencyId>,
     pub sources: SmallSet<String>,
-    pub source_kinds: SmallSet<SourceKind>,
+    pub source_kinds: SourceKinds,
     pub first_time: Time,
     pub last_time: Time,
     pub position: Position,

@@ -1,5 +1,7 @@
 //! Observations: one report from one source about one object at one time, and their validation.
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
 use crate::{AgencyId, Marking, Time};
@@ -24,6 +26,118 @@ impl SourceKind {
             SourceKind::Sensor => "sensor",
             SourceKind::Manual => "manual",
         }
+    }
+}
+
+/// A set of source kinds in one byte (a track's: which kinds of sensor contributed), iterated
+/// in [`SourceKind`] order and serialized as that sequence, like the sorted set it replaced.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct SourceKinds(u8);
+
+impl SourceKinds {
+    const ALL: [SourceKind; 5] = [
+        SourceKind::Ais,
+        SourceKind::Radar,
+        SourceKind::Cot,
+        SourceKind::Sensor,
+        SourceKind::Manual,
+    ];
+
+    fn bit(kind: SourceKind) -> u8 {
+        1 << kind as u8
+    }
+
+    pub fn contains(&self, kind: &SourceKind) -> bool {
+        self.0 & SourceKinds::bit(*kind) != 0
+    }
+
+    /// Adds `kind`; false if it was there already.
+    pub fn insert(&mut self, kind: SourceKind) -> bool {
+        let had = self.contains(&kind);
+        self.0 |= SourceKinds::bit(kind);
+        !had
+    }
+
+    pub fn iter(&self) -> SourceKindsIter {
+        SourceKindsIter { bits: self.0, next: 0 }
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.count_ones() as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0 == 0
+    }
+}
+
+impl fmt::Debug for SourceKinds {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.iter()).finish()
+    }
+}
+
+impl FromIterator<SourceKind> for SourceKinds {
+    fn from_iter<I: IntoIterator<Item = SourceKind>>(iter: I) -> SourceKinds {
+        let mut set = SourceKinds::default();
+        set.extend(iter);
+        set
+    }
+}
+
+impl<const N: usize> From<[SourceKind; N]> for SourceKinds {
+    fn from(kinds: [SourceKind; N]) -> SourceKinds {
+        kinds.into_iter().collect()
+    }
+}
+
+impl Extend<SourceKind> for SourceKinds {
+    fn extend<I: IntoIterator<Item = SourceKind>>(&mut self, iter: I) {
+        for kind in iter {
+            self.insert(kind);
+        }
+    }
+}
+
+impl IntoIterator for SourceKinds {
+    type Item = SourceKind;
+    type IntoIter = SourceKindsIter;
+
+    fn into_iter(self) -> SourceKindsIter {
+        self.iter()
+    }
+}
+
+/// The members of a [`SourceKinds`], in order.
+#[derive(Clone, Debug)]
+pub struct SourceKindsIter {
+    bits: u8,
+    next: usize,
+}
+
+impl Iterator for SourceKindsIter {
+    type Item = SourceKind;
+
+    fn next(&mut self) -> Option<SourceKind> {
+        while let Some(&kind) = SourceKinds::ALL.get(self.next) {
+            self.next += 1;
+            if self.bits & SourceKinds::bit(kind) != 0 {
+                return Some(kind);
+            }
+        }
+        None
+    }
+}
+
+impl Serialize for SourceKinds {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for SourceKinds {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<SourceKinds, D::Error> {
+        Ok(Vec::<SourceKind>::deserialize(deserializer)?.into_iter().collect())
     }
 }
 
@@ -255,6 +369,20 @@ fn check_range(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn source_kinds_read_and_write_as_the_sorted_sequence() {
+        use super::{SourceKind, SourceKinds};
+        let mut kinds = SourceKinds::from([SourceKind::Radar]);
+        assert!(kinds.insert(SourceKind::Ais) && !kinds.insert(SourceKind::Radar));
+        assert!(kinds.contains(&SourceKind::Ais) && !kinds.contains(&SourceKind::Cot));
+        assert_eq!(kinds.iter().collect::<Vec<_>>(), [SourceKind::Ais, SourceKind::Radar]);
+        assert_eq!(serde_json::to_string(&kinds).unwrap(), r#"["ais","radar"]"#);
+        let read: SourceKinds = serde_json::from_str(r#"["radar","ais","radar"]"#).unwrap();
+        assert_eq!(read, kinds);
+        assert_eq!(read.len(), 2);
+        assert_eq!(format!("{read:?}"), "{Ais, Radar}");
+    }
+
     use super::*;
 
     fn obs(lon: f64, lat: f64, t: i64) -> Observation {

@@ -41,7 +41,7 @@ pub fn track(
         identity: Identity::default(),
         contributors: contributors.iter().map(|c| agency(c)).chain([agency(owner)]).collect(),
         sources: model::SmallSet::from(["radar".to_string()]),
-        source_kinds: model::SmallSet::from([SourceKind::Radar]),
+        source_kinds: model::SourceKinds::from([SourceKind::Radar]),
         first_time: NOW,
         last_time: NOW,
         position: Position { lon, lat, alt_m: None, accuracy_m: None },

@@ -145,7 +145,7 @@ pub(crate) fn near_coast(
 /// Whether nothing but radar has seen the track and nothing identifies it: "unidentified".
 pub fn is_unidentified(track: &Track) -> bool {
     let id = &track.identity;
-    track.source_kinds.iter().all(|k| *k == SourceKind::Radar)
+    track.source_kinds.iter().all(|k| k == SourceKind::Radar)
         && id.mmsi.is_none()
         && id.cot_uid.is_none()
         && id.plate.is_none()

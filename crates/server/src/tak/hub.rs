@@ -204,9 +204,10 @@ fn decide(
     // affiliation is a contact the unit reports, a track like any sensor's.
     let cot_type = CotType::parse(&event.cot_type);
     let kind = match cot_type.atom() {
-        Some(atom) if !atom.affiliation.is_friendly() => {
-            SubjectKind::Track { kind: atom.kind(), source_kinds: cot_kinds }
-        }
+        Some(atom) if !atom.affiliation.is_friendly() => SubjectKind::Track {
+            kind: atom.kind(),
+            source_kinds: cot_kinds.iter().copied().collect(),
+        },
         _ => SubjectKind::Unit,
     };
     let position = Some((event.point.lon, event.point.lat));
