@@ -5,14 +5,15 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// The short code of an agency, such as `CGW` (coast guard, western region) or `JOC`.
+/// The short code of an agency, such as `CGW` (coast guard, western region) or `JOC`. A
+/// `Box<str>`: every track, observation and alert holds one or more.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct AgencyId(pub String);
+pub struct AgencyId(pub Box<str>);
 
 impl AgencyId {
     pub fn new(code: impl Into<String>) -> AgencyId {
-        AgencyId(code.into())
+        AgencyId(code.into().into_boxed_str())
     }
 
     pub fn as_str(&self) -> &str {
