@@ -323,7 +323,7 @@ impl Engine {
         let mut conflict = None;
         let (number, prev) = match self.route(seq, obs) {
             Route::New { key, split_of } => {
-                let id = TrackId(format!("t{seq}"));
+                let id = TrackId(format!("t{seq}").into());
                 self.keys.insert(key.clone(), seq);
                 let mut entry = new_entry(id.clone(), key, obs);
                 entry.filed = next_deadline(&entry, &self.config);

@@ -163,7 +163,7 @@ fn open(alerts: &[&Alert], category: &str, impact: ImpactLevel, confidence: u8) 
     let title = format!(
         "{category}: {} on {}",
         lead.rule,
-        tracks.iter().map(|t| t.0.as_str()).collect::<Vec<_>>().join(", ")
+        tracks.iter().map(|t| &*t.0).collect::<Vec<_>>().join(", ")
     );
     IncidentEvent::Opened(Box::new(IncidentOpened {
         category: category.to_owned(),

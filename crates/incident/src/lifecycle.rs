@@ -435,7 +435,7 @@ pub fn decide_link_track(
         return Err(IncidentError::AlreadyLinked {
             id: id.to_owned(),
             what: "track",
-            value: track.0.clone(),
+            value: track.0.to_string(),
         });
     }
     Ok(vec![IncidentEvent::TrackLinked {

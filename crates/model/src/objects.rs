@@ -10,9 +10,10 @@ use serde::{Deserialize, Serialize};
 use crate::{AgencyId, Identity, Marking, ObjectKind, Position, SmallSet, SourceKinds, Time};
 
 /// A track's id: stable for the life of the track, derived deterministically from the log.
+/// A `Box<str>`: every track and the alerts about it hold one.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct TrackId(pub String);
+pub struct TrackId(pub Box<str>);
 
 impl fmt::Display for TrackId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

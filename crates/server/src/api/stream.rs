@@ -128,7 +128,9 @@ impl Viewport {
         };
         let selected = match &value["selected"] {
             Value::Null => None,
-            Value::String(id) if !id.is_empty() && id.len() <= 128 => Some(TrackId(id.clone())),
+            Value::String(id) if !id.is_empty() && id.len() <= 128 => {
+                Some(TrackId(id.as_str().into()))
+            }
             _ => return Err(Rejected("selected", "selected must be a track id or null".into())),
         };
         Viewport::new([bbox[0], bbox[1], bbox[2], bbox[3]], zoom, limit, selected)
@@ -591,7 +593,7 @@ async fn serve(
             update = updates.recv() => {
                 let messages = match update {
                     Ok(update) if update.kind == "track" => {
-                        let id = update.data["id"].as_str().map(|s| TrackId(s.to_string()));
+                        let id = update.data["id"].as_str().map(|s| TrackId(s.into()));
                         match id {
                             Some(id) if batched => { pending.tracks.insert(id); Vec::new() }
                             Some(id) => filter.track(&state, &id).into_iter().collect(),

@@ -209,7 +209,7 @@ pub async fn get_track(
     Extension(viewer): Extension<Viewer>,
     Path(id): Path<String>,
 ) -> Result<axum::Json<Value>, ApiError> {
-    let track_id = TrackId(id);
+    let track_id = TrackId(id.into());
     visible(&state, &viewer, &track_id, |e| track_feature(&e.track))
         .map(axum::Json)
         .ok_or_else(|| unknown_track(&track_id.0))
@@ -237,7 +237,7 @@ pub async fn track_history(
     query: Result<Query<HistoryQuery>, QueryRejection>,
 ) -> Result<axum::Json<Value>, ApiError> {
     let Query(query) = query.map_err(bad_query)?;
-    let track_id = TrackId(id);
+    let track_id = TrackId(id.into());
     let (points, owner, level) = visible(&state, &viewer, &track_id, |entry| {
         let points = entry
             .history

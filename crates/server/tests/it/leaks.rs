@@ -112,7 +112,7 @@ fn expected(c: &TestCentre, viewer: &access::Viewer) -> BTreeSet<String> {
         engine
             .tracks()
             .filter(|t| access::can_see_track(viewer, t, &agreements, now).allowed)
-            .map(|t| t.id.0.clone())
+            .map(|t| t.id.0.to_string())
             .collect()
     })
 }

@@ -154,7 +154,7 @@ async fn fleet(
         let ids: Vec<String> = c.centre.read(|e| {
             e.tracks()
                 .filter(|t| t.identity.mmsi.is_some_and(|m| mmsis.contains(&m.to_string())))
-                .map(|t| t.id.0.clone())
+                .map(|t| t.id.0.to_string())
                 .collect()
         });
         if ids.len() == n as usize {
@@ -269,7 +269,7 @@ async fn the_access_policy_still_decides_with_a_viewport() {
             let agreements: Vec<model::Agreement> = e.directory().agreements().cloned().collect();
             e.tracks()
                 .filter(|t| access::can_see_track(&viewer, t, &agreements, now).allowed)
-                .map(|t| t.id.0.clone())
+                .map(|t| t.id.0.to_string())
                 .collect()
         })
     };

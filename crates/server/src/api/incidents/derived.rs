@@ -41,7 +41,7 @@ pub async fn recommendations(
         let agreements = agreements(engine);
         let now = now();
         let wanted: Vec<TrackId> = match q.track {
-            Some(t) => vec![TrackId(t)],
+            Some(t) => vec![TrackId(t.into())],
             None => record.tracks.iter().cloned().collect(),
         };
         let target = wanted
