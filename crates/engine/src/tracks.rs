@@ -221,7 +221,7 @@ pub(crate) fn new_entry(id: TrackId, key: AssocKey, obs: &Observation) -> TrackE
         marking: obs.marking.clone(),
         identity: obs.identity.clone(),
         contributors: SmallSet::from([obs.agency.clone()]),
-        sources: SmallSet::from([obs.source.clone()]),
+        sources: SmallSet::from([obs.source.as_str().into()]),
         source_kinds: SourceKinds::from([obs.source_kind]),
         first_time: obs.time,
         last_time: obs.time,
@@ -266,8 +266,8 @@ pub(crate) fn update_entry(
     if !track.contributors.contains(&obs.agency) {
         track.contributors.insert(obs.agency.clone());
     }
-    if !track.sources.contains(&obs.source) {
-        track.sources.insert(obs.source.clone());
+    if !track.sources.contains(obs.source.as_str()) {
+        track.sources.insert(obs.source.as_str().into());
     }
     track.source_kinds.insert(obs.source_kind);
     if track.marking != obs.marking {

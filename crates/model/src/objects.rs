@@ -55,7 +55,7 @@ pub struct Track {
     pub identity: Identity,
     /// Every agency whose observations contributed.
     pub contributors: SmallSet<AgencyId>,
-    pub sources: SmallSet<String>,
+    pub sources: SmallSet<Box<str>>,
     pub source_kinds: SourceKinds,
     pub first_time: Time,
     pub last_time: Time,

@@ -40,7 +40,7 @@ pub fn track(
         marking: Marking::new(level),
         identity: Identity::default(),
         contributors: contributors.iter().map(|c| agency(c)).chain([agency(owner)]).collect(),
-        sources: model::SmallSet::from(["radar".to_string()]),
+        sources: model::SmallSet::from(["radar".into()]),
         source_kinds: model::SourceKinds::from([SourceKind::Radar]),
         first_time: NOW,
         last_time: NOW,
