@@ -375,11 +375,9 @@ impl Engine {
         let mut ctx = Ctx { geo, config, zones: zone_rules, alerts, changes };
         let mut merge_into = None;
         if let Some(entry) = tracks.get_mut(&number) {
-            fusion::Kinematics::update(
-                &mut entry.rules.kin,
-                &current(&entry.track),
-                &config.fusion,
-            );
+            let mut kin = entry.rules.kin.get();
+            fusion::Kinematics::update(&mut kin, &current(&entry.track), &config.fusion);
+            entry.rules.kin.set(kin);
             fusion::file(fused, &config.fusion, number, entry);
             rules::on_fix(&mut ctx, number, entry, prev);
             let due = next_deadline(entry, config);

@@ -247,7 +247,7 @@ pub(crate) fn gate(
 pub(crate) fn within(entry: &TrackEntry, probe: Probe, metres: f64) -> bool {
     let track = &entry.track;
     let at = [track.position.lon, track.position.lat];
-    let predicted = entry.rules.kin.map_or(at, |k| k.predict(probe.time));
+    let predicted = entry.rules.kin.get().map_or(at, |k| k.predict(probe.time));
     haversine_m(predicted, probe.at) <= metres
 }
 
@@ -259,7 +259,11 @@ pub(crate) fn file(grid: &mut FusionGrid, cfg: &FusionConfig, n: u64, entry: &Tr
     }
     let (p, last) = (&entry.track.position, entry.track.last_time);
     let still = Kinematics { time: last, lon: p.lon, lat: p.lat, east: 0.0, north: 0.0 };
-    let filed =
-        Filed { n, last, kin: entry.rules.kin.unwrap_or(still), exercise: entry.track.exercise };
+    let filed = Filed {
+        n,
+        last,
+        kin: entry.rules.kin.get().unwrap_or(still),
+        exercise: entry.track.exercise,
+    };
     grid.put(filed, crate::rules::proximity::cell_of(p.lon, p.lat, cfg.max_gate_m));
 }

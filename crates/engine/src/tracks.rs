@@ -284,9 +284,9 @@ pub(crate) fn update_entry(
         return Folded::Duplicate;
     }
     if obs.source_kind == model::SourceKind::Ais
-        && entry.rules.last_ais.is_none_or(|(t, ..)| obs.time >= t)
+        && entry.rules.last_ais.get().is_none_or(|(t, ..)| obs.time >= t)
     {
-        entry.rules.last_ais = Some((obs.time, obs.position.lon, obs.position.lat));
+        entry.rules.last_ais.set(Some((obs.time, obs.position.lon, obs.position.lat)));
     }
     let track = &mut entry.track;
     let moved = obs.time >= track.last_time;

@@ -55,7 +55,7 @@ pub(crate) fn consistent(entry: &TrackEntry, obs: &Observation, rules: &RulesCon
     let track = &entry.track;
     // Against the MMSI's own newest claim when it has one (a radar fix may have moved the
     // track since), else the track's position.
-    let (last_time, from) = match entry.rules.last_ais {
+    let (last_time, from) = match entry.rules.last_ais.get() {
         Some((t, lon, lat)) if obs.source_kind == model::SourceKind::Ais => (t, [lon, lat]),
         _ => (track.last_time, [track.position.lon, track.position.lat]),
     };

@@ -117,11 +117,11 @@ impl<'a> Ctx<'a> {
 /// rules ask this on every fix of every vessel, and most vessels are far from every threshold.
 pub(crate) fn near_coast(
     geo: &Geography,
-    memo: &mut Option<([f64; 2], f64)>,
+    memo: &mut state::Slim<([f64; 2], f64)>,
     p: [f64; 2],
     metres: f64,
 ) -> bool {
-    if let Some((at, d)) = *memo {
+    if let Some((at, d)) = memo.get() {
         let moved = geo::sphere::haversine_m(at, p);
         if d - moved > metres {
             return false;
@@ -132,11 +132,11 @@ pub(crate) fn near_coast(
     }
     match geo.distance_to_coast_m(p[0], p[1]).filter(|d| d.is_finite()) {
         Some(d) => {
-            *memo = Some((p, d));
+            memo.set(Some((p, d)));
             d <= metres
         }
         None => {
-            *memo = None;
+            memo.set(None);
             false
         }
     }

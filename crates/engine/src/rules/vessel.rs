@@ -11,7 +11,7 @@ use crate::TrackEntry;
 use crate::alerts::EpisodeKey;
 
 /// A loitering window: since when, and the path travelled since.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Loiter {
     pub since: Time,
     pub path_m: f64,
@@ -48,27 +48,27 @@ fn loitering(
     let here = [p.lon, p.lat];
     if !cfg.enabled || super::near_coast(ctx.geo, &mut entry.rules.coast, here, cfg.min_offshore_m)
     {
-        entry.rules.loiter = None;
+        entry.rules.loiter.set(None);
         ctx.clear(&key, p.time);
         return;
     }
-    let Some(w) = entry.rules.loiter.as_mut() else {
-        entry.rules.loiter = Some(Loiter { since: p.time, path_m: 0.0, last: here });
+    let Some(mut w) = entry.rules.loiter.get() else {
+        entry.rules.loiter.set(Some(Loiter { since: p.time, path_m: 0.0, last: here }));
         return;
     };
     w.path_m += haversine_m(w.last, here);
     w.last = here;
     let seconds = p.time.since(w.since) as f64 / 1_000.0;
-    if seconds <= 0.0 {
-        return;
+    if seconds > 0.0 {
+        if w.path_m / seconds >= cfg.max_avg_speed_mps {
+            // Too fast on average: the window starts again here.
+            w = Loiter { since: p.time, path_m: 0.0, last: here };
+            ctx.clear(&key, p.time);
+        } else if p.time.since(w.since) >= cfg.min_duration_ms {
+            ctx.raise(key, &[&entry.track], p.time, &[p]);
+        }
     }
-    if w.path_m / seconds >= cfg.max_avg_speed_mps {
-        // Too fast on average: the window starts again here.
-        *w = Loiter { since: p.time, path_m: 0.0, last: here };
-        ctx.clear(&key, p.time);
-    } else if p.time.since(w.since) >= cfg.min_duration_ms {
-        ctx.raise(key, &[&entry.track], p.time, &[p]);
-    }
+    entry.rules.loiter.set(Some(w));
 }
 
 fn port_visit(
