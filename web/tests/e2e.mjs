@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium } from 'playwright-core';
-import { apiGet, login, post, waitForHealth } from './support.mjs';
+import { LOOPBACK_BROWSER_ARGS, apiGet, login, post, requestsOutside, waitForHealth } from './support.mjs';
 
 const args = process.argv.slice(2);
 const arg = (name, fallback) => {
@@ -442,20 +442,7 @@ async function main() {
     browser = await chromium.launch({
       executablePath: chromiumPath,
       headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-quic',
-        '--no-first-run',
-        '--use-angle=swiftshader',
-        '--enable-unsafe-swiftshader',
-        // Nothing but loopback resolves; the request log below checks IP literals too.
-        '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
-        '--proxy-server=http://127.0.0.1:9',
-        '--proxy-bypass-list=127.0.0.1',
-      ],
+      args: LOOPBACK_BROWSER_ARGS,
     });
     const pageErrors = [];
     const newPage = async () => {
@@ -719,15 +706,7 @@ async function main() {
     await sleep(200);
     rmSync(data, { recursive: true, force: true });
   }
-  const outside = requests.filter((u) => {
-    try {
-      const { hostname, protocol } = new URL(u);
-      if (protocol === 'data:' || protocol === 'blob:') return false;
-      return hostname !== '127.0.0.1';
-    } catch {
-      return true;
-    }
-  });
+  const outside = requestsOutside(requests);
   check(requests.length > 0 && outside.length === 0, `${requests.length} requests, none leaves 127.0.0.1${outside.length ? `: ${outside.slice(0, 5).join(', ')}` : ''}`);
   console.log(`screenshots in ${artifacts}; ${((Date.now() - started) / 1000).toFixed(1)} s`);
   if (failures.length) {

@@ -47,3 +47,32 @@ export async function post(base, token, observations) {
   });
   if (!r.ok) throw new Error(`POST observations: ${r.status} ${await r.text()}`);
 }
+
+/** Headless Chromium for the browser tests: software GL, and nothing but loopback reachable
+ * (names do not resolve, other addresses go to a dead proxy); `requestsOutside` checks it. */
+export const LOOPBACK_BROWSER_ARGS = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--no-first-run',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+  '--proxy-server=http://127.0.0.1:9',
+  '--proxy-bypass-list=127.0.0.1',
+];
+
+/** The logged request URLs that left 127.0.0.1 (data: and blob: stay in the page). */
+export function requestsOutside(requests) {
+  return requests.filter((u) => {
+    try {
+      const { hostname, protocol } = new URL(u);
+      if (protocol === 'data:' || protocol === 'blob:') return false;
+      return hostname !== '127.0.0.1';
+    } catch {
+      return true;
+    }
+  });
+}
