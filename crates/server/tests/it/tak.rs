@@ -90,6 +90,17 @@ async fn start(c: &TestCentre, mut config: TakConfig, dir: &Path) -> RunningTak 
     tak::start(&config, c.centre.clone(), dir, c.config.validation_limits()).await.expect("tak")
 }
 
+/// Opens an incident off Zuwara as the test centre's user; its id.
+async fn open_incident(c: &TestCentre) -> String {
+    let incident = serde_json::json!({
+        "category": "migration.departure", "title": "boat leaving Zuwara",
+        "location": { "type": "point", "position": { "lon": 12.08, "lat": 32.95 } },
+    });
+    let (status, v) = c.post("/api/v1/incidents", &incident).await;
+    assert_eq!(status, 201, "{v}");
+    v["id"].as_str().expect("id").to_owned()
+}
+
 fn metric(c: &TestCentre, needle: &str) -> bool {
     c.centre.metrics().render().lines().any(|l| l.starts_with(needle))
 }
@@ -460,13 +471,7 @@ async fn a_tasked_unit_hears_of_its_task_on_its_tak_client() {
     });
     let (status, v) = c.call_as(Some(&duty), "POST", "/api/v1/units", unit.to_string()).await;
     assert_eq!(status, 201, "{v}");
-    let incident = json!({
-        "category": "migration.departure", "title": "boat leaving Zuwara",
-        "location": { "type": "point", "position": { "lon": 12.08, "lat": 32.95 } },
-    });
-    let (status, v) = c.post("/api/v1/incidents", &incident).await;
-    assert_eq!(status, 201, "{v}");
-    let id = v["id"].as_str().expect("id").to_owned();
+    let id = open_incident(&c).await;
     let tasks = format!("/api/v1/incidents/{id}/tasks");
     let (status, v) = c.post(&tasks, &json!({ "unit": "cgw-boat" })).await;
     assert!(status.is_success(), "{status} {v}");
@@ -672,16 +677,9 @@ async fn tak_groups_narrow_routing_within_an_agency() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_geochat_in_an_incidents_room_becomes_a_note_on_its_timeline() {
-    use serde_json::json;
     let c = TestCentre::new().await;
     let tak = start(&c, TakConfig::plain("CGW"), Path::new(".")).await;
-    let incident = json!({
-        "category": "migration.departure", "title": "boat leaving Zuwara",
-        "location": { "type": "point", "position": { "lon": 12.08, "lat": 32.95 } },
-    });
-    let (status, v) = c.post("/api/v1/incidents", &incident).await;
-    assert_eq!(status, 201, "{v}");
-    let id = v["id"].as_str().expect("id").to_owned();
+    let id = open_incident(&c).await;
     // MOI may not see CGW's incident (no agreement in the test directory): its chat in the
     // incident's room is no note. Then a CGW boat's chat is.
     let moi = run(
