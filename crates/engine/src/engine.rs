@@ -159,7 +159,7 @@ impl Engine {
                 engine.keys.insert(key.clone(), *n);
             }
         }
-        for (n, e) in &engine.tracks {
+        for (n, e) in &mut engine.tracks {
             fusion::file(&mut engine.fused, &engine.config.fusion, *n, e);
         }
         let mut changes = Vec::new();
@@ -365,6 +365,11 @@ impl Engine {
                     self.conflict(primary, split, changes);
                 }
                 if !moved {
+                    // A late or repeated fix may still have identified the track (an AIS
+                    // report heard with a radar's): it is gated among identified tracks now.
+                    if let Some(entry) = self.tracks.get_mut(&number) {
+                        fusion::file(&mut self.fused, &self.config.fusion, number, entry);
+                    }
                     return;
                 }
                 (number, Some(prev))
@@ -400,7 +405,8 @@ impl Engine {
             };
             let radars = tracks.get(&number).map(|e| e.track.sources.clone()).unwrap_or_default();
             // Never into a track this radar already follows: two of its tracks are two boats.
-            let found = fusion::gate(tracks, fused, &config.fusion, probe, number, |e| {
+            let among = fusion::Among::Identified;
+            let found = fusion::gate(tracks, fused, &config.fusion, probe, number, among, |e| {
                 !rules::is_unidentified(&e.track) && e.track.sources.is_disjoint(&radars)
             });
             if let Some(entry) = tracks.get_mut(&number) {
@@ -459,14 +465,14 @@ impl Engine {
             }
             let idle = now.since(entry.track.last_time);
             if idle >= config.forget_after_ms {
-                if let Some(entry) = tracks.remove(&number) {
+                if let Some(mut entry) = tracks.remove(&number) {
                     // A key another track took over (a released radar track) stays with it.
                     for key in std::iter::once(&entry.key).chain(&entry.aliases) {
                         if keys.get(key) == Some(number) {
                             keys.remove(key);
                         }
                     }
-                    fused.remove(number);
+                    fused.remove(number, &mut entry.fused_at);
                     ctx.alerts.clear_track(number, now, |_| true, ctx.changes);
                     proximity.remove(&mut ctx, number, now);
                     ctx.changes.push(Change::Track { id: entry.track.id, op: ChangeOp::Remove });
@@ -486,7 +492,7 @@ impl Engine {
                 ctx.changes
                     .push(Change::Track { id: entry.track.id.clone(), op: ChangeOp::Upsert });
                 if state == TrackState::Lost {
-                    fused.remove(number);
+                    fused.remove(number, &mut entry.fused_at);
                     // A lost track's conditions have ended, but the silence an AIS gap is about.
                     let silence = |r| matches!(r, Rule::AisGap | Rule::AisGapInCoverage);
                     ctx.alerts.clear_track(number, now, |r| !silence(r), ctx.changes);

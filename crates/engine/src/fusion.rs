@@ -149,46 +149,85 @@ struct Filed {
     exercise: bool,
 }
 
-/// Live tracks by grid cell (cells as wide as the largest gate), for gating.
+/// Live tracks by grid cell (cells as wide as the largest gate), for gating: identified tracks
+/// and unidentified ones apart. An unidentified radar track is gated against identified tracks
+/// only, on every fix; with both kinds in one list it paid a cache miss for every radar contact
+/// around it as well.
 #[derive(Debug, Default)]
 pub(crate) struct FusionGrid {
-    cells: FxHashMap<Cell, Vec<Filed>>,
-    at: FxHashMap<u64, Cell>,
+    identified: Cells,
+    unidentified: Cells,
 }
 
-impl FusionGrid {
-    fn put(&mut self, filed: Filed, cell: Cell) {
-        match self.at.get(&filed.n) {
-            Some(c) if *c == cell => {
+/// Which filed tracks a gate looks at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Among {
+    /// Identified tracks only (not [`crate::rules::is_unidentified`]).
+    Identified,
+    All,
+}
+
+/// Where a track is filed in the fusion grid. Kept in its entry, so that re-filing a track on
+/// every fix needs no look-up of where it was: a map from track to cell cost a cache miss per
+/// fix and some 27 bytes per track. Derived: rebuilt on restore.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum FusedAt {
+    #[default]
+    Nowhere,
+    Identified(Cell),
+    Unidentified(Cell),
+}
+
+#[derive(Debug, Default)]
+struct Cells(FxHashMap<Cell, Vec<Filed>>);
+
+impl Cells {
+    /// Files `filed` under `cell`; `was` is where it was filed before in these cells.
+    fn put(&mut self, filed: Filed, cell: Cell, was: Option<Cell>) {
+        match was {
+            Some(c) if c == cell => {
                 if let Some(slot) =
-                    self.cells.get_mut(&cell).and_then(|l| l.iter_mut().find(|f| f.n == filed.n))
+                    self.0.get_mut(&cell).and_then(|l| l.iter_mut().find(|f| f.n == filed.n))
                 {
                     *slot = filed;
                     return;
                 }
             }
-            Some(_) => self.remove(filed.n),
+            Some(c) => self.remove(filed.n, c),
             None => {}
         }
         // Most cells hold a few tracks: a list grows by one slot, not to four and then doubling.
-        let list = self.cells.entry(cell).or_default();
+        let list = self.0.entry(cell).or_default();
         list.reserve_exact(1);
         list.push(filed);
-        self.at.insert(filed.n, cell);
     }
 
-    pub fn remove(&mut self, n: u64) {
-        let Some(cell) = self.at.remove(&n) else { return };
-        if let Some(list) = self.cells.get_mut(&cell) {
+    fn remove(&mut self, n: u64, cell: Cell) {
+        if let Some(list) = self.0.get_mut(&cell) {
             list.retain(|f| f.n != n);
             if list.is_empty() {
-                self.cells.remove(&cell);
+                self.0.remove(&cell);
             } else if list.len() <= list.capacity() / 2 {
                 list.shrink_to_fit();
             }
         }
     }
 }
+
+impl FusionGrid {
+    /// Takes track `n` out of the grid, wherever `at` says it is filed.
+    pub fn remove(&mut self, n: u64, at: &mut FusedAt) {
+        match std::mem::take(at) {
+            FusedAt::Nowhere => {}
+            FusedAt::Identified(cell) => self.identified.remove(n, cell),
+            FusedAt::Unidentified(cell) => self.unidentified.remove(n, cell),
+        }
+    }
+}
+
+/// The 3 × 3 cells around a cell, as offsets.
+const NEIGHBOURS: [(i32, i32); 9] =
+    [(-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 0), (0, 1), (1, -1), (1, 0), (1, 1)];
 
 /// The track whose gate the probe falls in best, among those `want` accepts, but `exclude`.
 pub(crate) fn gate(
@@ -197,6 +236,7 @@ pub(crate) fn gate(
     cfg: &FusionConfig,
     probe: Probe,
     exclude: u64,
+    among: Among,
     want: impl Fn(&TrackEntry) -> bool,
 ) -> Option<u64> {
     let Probe { at, accuracy_m: accuracy, .. } = probe;
@@ -209,10 +249,14 @@ pub(crate) fn gate(
     // trigonometry.
     let far_lat = (at[1].abs() + cfg.max_gate_m / M_PER_DEG).min(90.0);
     let lon_m = M_PER_DEG * far_lat.to_radians().cos() * 0.99;
-    for dx in -1..=1 {
-        for dy in -1..=1 {
+    let grids: &[&Cells] = match among {
+        Among::Identified => &[&grid.identified],
+        Among::All => &[&grid.identified, &grid.unidentified],
+    };
+    for cells in grids {
+        for (dx, dy) in NEIGHBOURS {
             let c = (cell.0.saturating_add(dx), cell.1.saturating_add(dy));
-            let Some(list) = grid.cells.get(&c) else { continue };
+            let Some(list) = cells.0.get(&c) else { continue };
             for f in list {
                 let n = f.n;
                 let age = obs.time.since(f.last).saturating_abs();
@@ -252,9 +296,9 @@ pub(crate) fn within(entry: &TrackEntry, probe: Probe, metres: f64) -> bool {
 }
 
 /// Files a track in the fusion grid under its position, or takes it out once lost.
-pub(crate) fn file(grid: &mut FusionGrid, cfg: &FusionConfig, n: u64, entry: &TrackEntry) {
+pub(crate) fn file(grid: &mut FusionGrid, cfg: &FusionConfig, n: u64, entry: &mut TrackEntry) {
     if !cfg.enabled || entry.track.state == TrackState::Lost {
-        grid.remove(n);
+        grid.remove(n, &mut entry.fused_at);
         return;
     }
     let (p, last) = (&entry.track.position, entry.track.last_time);
@@ -265,5 +309,20 @@ pub(crate) fn file(grid: &mut FusionGrid, cfg: &FusionConfig, n: u64, entry: &Tr
         kin: entry.rules.kin.get().unwrap_or(still),
         exercise: entry.track.exercise,
     };
-    grid.put(filed, crate::rules::proximity::cell_of(p.lon, p.lat, cfg.max_gate_m));
+    let cell = crate::rules::proximity::cell_of(p.lon, p.lat, cfg.max_gate_m);
+    let identified = !crate::rules::is_unidentified(&entry.track);
+    match (entry.fused_at, identified) {
+        (FusedAt::Identified(was), true) => grid.identified.put(filed, cell, Some(was)),
+        (FusedAt::Unidentified(was), false) => grid.unidentified.put(filed, cell, Some(was)),
+        (_, true) => {
+            grid.remove(n, &mut entry.fused_at);
+            grid.identified.put(filed, cell, None);
+        }
+        (_, false) => {
+            grid.remove(n, &mut entry.fused_at);
+            grid.unidentified.put(filed, cell, None);
+        }
+    }
+    entry.fused_at =
+        if identified { FusedAt::Identified(cell) } else { FusedAt::Unidentified(cell) };
 }

@@ -30,6 +30,9 @@ pub struct TrackEntry {
     /// Where the track's entry in `Engine::deadlines` is filed. Derived: rebuilt on restore.
     #[serde(skip)]
     pub(crate) filed: Time,
+    /// Where the track is filed in `Engine::fused`. Derived: rebuilt on restore.
+    #[serde(skip)]
+    pub(crate) fused_at: crate::fusion::FusedAt,
 }
 
 /// Which track an observation belongs to by identity. Exercise data gets its own keys so that
@@ -239,6 +242,7 @@ pub(crate) fn new_entry(id: TrackId, key: AssocKey, obs: &Observation) -> TrackE
         aliases: Aliases::default(),
         rules: TrackRules::default(),
         filed: Time(i64::MIN),
+        fused_at: crate::fusion::FusedAt::Nowhere,
     }
 }
 

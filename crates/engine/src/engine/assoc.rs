@@ -84,7 +84,8 @@ impl Engine {
     fn route_by_position(&self, key: AssocKey, obs: &Observation) -> Route {
         let cfg = &self.config.fusion;
         let gate = |want: &dyn Fn(&TrackEntry) -> bool| {
-            fusion::gate(&self.tracks, &self.fused, cfg, Probe::of(obs), u64::MAX, want)
+            let (tracks, grid, all) = (&self.tracks, &self.fused, fusion::Among::All);
+            fusion::gate(tracks, grid, cfg, Probe::of(obs), u64::MAX, all, want)
         };
         if cfg.enabled {
             match &key {
@@ -112,7 +113,7 @@ impl Engine {
         }
         let Some(mut gone) = self.tracks.remove(&from) else { return };
         self.deadlines.remove(&(gone.filed, from));
-        self.fused.remove(from);
+        self.fused.remove(from, &mut gone.fused_at);
         for key in std::iter::once(&gone.key).chain(&gone.aliases) {
             self.keys.insert(key.clone(), into);
         }
