@@ -468,8 +468,8 @@ impl Engine {
                 if let Some(mut entry) = tracks.remove(&number) {
                     // A key another track took over (a released radar track) stays with it.
                     for key in std::iter::once(&entry.key).chain(&entry.aliases) {
-                        if keys.get(key) == Some(number) {
-                            keys.remove(key);
+                        if keys.get(key.as_ref()) == Some(number) {
+                            keys.remove(key.as_ref());
                         }
                     }
                     fused.remove(number, &mut entry.fused_at);

@@ -65,25 +65,6 @@ pub(crate) enum AssocKey {
     },
 }
 
-impl AssocKey {
-    pub fn of(seq: u64, obs: &Observation) -> AssocKey {
-        let exercise = obs.exercise;
-        let id = &obs.identity;
-        if let Some(mmsi) = id.mmsi {
-            AssocKey::Mmsi { mmsi, exercise }
-        } else if let Some(uid) = &id.cot_uid {
-            AssocKey::Cot { uid: uid.clone(), exercise }
-        } else if let Some(number) = &id.source_track {
-            let (source, number) = (obs.source.as_str().into(), number.clone());
-            AssocKey::SourceTrack { source, number, exercise }
-        } else if let Some(plate) = &id.plate {
-            AssocKey::Plate { plate: plate.clone(), exercise }
-        } else {
-            AssocKey::Single { seq }
-        }
-    }
-}
-
 /// Keys of tracks fused into this one. Most tracks have none: a pointer until the first, not
 /// a vector's three words. Stored as a list.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -141,34 +122,135 @@ impl<'de> Deserialize<'de> for Aliases {
     }
 }
 
-/// Association key → track number, in two maps: MMSI keys, most of them, in 16-byte entries
-/// rather than the 56 of a whole key with its number. Never iterated.
+/// Track numbers by name (a uid, a plate, a source's own track number).
+type ByName = FxHashMap<Box<str>, u64>;
+
+/// An [`AssocKey`] borrowed from an observation: what looks a track up without allocating.
+/// Most observations are of tracks already held, and building an owned key cloned the
+/// radar's name and track number (or the uid, or the plate) on every one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum KeyRef<'a> {
+    Mmsi { mmsi: u32, exercise: bool },
+    Cot { uid: &'a str, exercise: bool },
+    SourceTrack { source: &'a str, number: &'a str, exercise: bool },
+    Plate { plate: &'a str, exercise: bool },
+    Single { seq: u64 },
+}
+
+impl<'a> KeyRef<'a> {
+    /// The key of an observation: its MMSI, else its CoT uid, else its source's own track
+    /// number, else its plate; nothing identifying it, a key of its own (`seq`).
+    pub fn of(seq: u64, obs: &'a Observation) -> KeyRef<'a> {
+        let exercise = obs.exercise;
+        let id = &obs.identity;
+        if let Some(mmsi) = id.mmsi {
+            KeyRef::Mmsi { mmsi, exercise }
+        } else if let Some(uid) = &id.cot_uid {
+            KeyRef::Cot { uid, exercise }
+        } else if let Some(number) = &id.source_track {
+            KeyRef::SourceTrack { source: obs.source.as_str(), number, exercise }
+        } else if let Some(plate) = &id.plate {
+            KeyRef::Plate { plate, exercise }
+        } else {
+            KeyRef::Single { seq }
+        }
+    }
+
+    pub fn owned(self) -> AssocKey {
+        match self {
+            KeyRef::Mmsi { mmsi, exercise } => AssocKey::Mmsi { mmsi, exercise },
+            KeyRef::Cot { uid, exercise } => AssocKey::Cot { uid: uid.into(), exercise },
+            KeyRef::SourceTrack { source, number, exercise } => {
+                AssocKey::SourceTrack { source: source.into(), number: number.into(), exercise }
+            }
+            KeyRef::Plate { plate, exercise } => AssocKey::Plate { plate: plate.into(), exercise },
+            KeyRef::Single { seq } => AssocKey::Single { seq },
+        }
+    }
+}
+
+impl AssocKey {
+    pub fn as_ref(&self) -> KeyRef<'_> {
+        match self {
+            AssocKey::Mmsi { mmsi, exercise } => KeyRef::Mmsi { mmsi: *mmsi, exercise: *exercise },
+            AssocKey::Cot { uid, exercise } => KeyRef::Cot { uid, exercise: *exercise },
+            AssocKey::SourceTrack { source, number, exercise } => {
+                KeyRef::SourceTrack { source, number, exercise: *exercise }
+            }
+            AssocKey::Plate { plate, exercise } => KeyRef::Plate { plate, exercise: *exercise },
+            AssocKey::Single { seq } => KeyRef::Single { seq: *seq },
+        }
+    }
+}
+
+/// Association key → track number, a map per kind of key (and per exercise flag), each looked
+/// up by borrowed strings: MMSI keys, most of them, in 16-byte entries; a radar's track numbers
+/// under its name, so that a key costs its number's string and not a whole 40-byte key. Never
+/// iterated.
 #[derive(Debug, Default)]
 pub(crate) struct Keys {
     mmsi: FxHashMap<(u32, bool), u64>,
-    other: FxHashMap<AssocKey, u64>,
+    /// Indexed by the exercise flag, as are the others.
+    cot: [ByName; 2],
+    source_track: [FxHashMap<Box<str>, ByName>; 2],
+    plate: [ByName; 2],
+    single: FxHashMap<u64, u64>,
 }
 
 impl Keys {
-    pub fn get(&self, key: &AssocKey) -> Option<u64> {
+    pub fn get(&self, key: KeyRef<'_>) -> Option<u64> {
         match key {
-            AssocKey::Mmsi { mmsi, exercise } => self.mmsi.get(&(*mmsi, *exercise)).copied(),
-            key => self.other.get(key).copied(),
+            KeyRef::Mmsi { mmsi, exercise } => self.mmsi.get(&(mmsi, exercise)),
+            KeyRef::Cot { uid, exercise } => self.cot[usize::from(exercise)].get(uid),
+            KeyRef::SourceTrack { source, number, exercise } => {
+                self.source_track[usize::from(exercise)].get(source).and_then(|m| m.get(number))
+            }
+            KeyRef::Plate { plate, exercise } => self.plate[usize::from(exercise)].get(plate),
+            KeyRef::Single { seq } => self.single.get(&seq),
         }
+        .copied()
     }
 
     pub fn insert(&mut self, key: AssocKey, number: u64) {
         match key {
             AssocKey::Mmsi { mmsi, exercise } => self.mmsi.insert((mmsi, exercise), number),
-            key => self.other.insert(key, number),
+            AssocKey::Cot { uid, exercise } => self.cot[usize::from(exercise)].insert(uid, number),
+            AssocKey::SourceTrack { source, number: n, exercise } => self.source_track
+                [usize::from(exercise)]
+            .entry(source)
+            .or_default()
+            .insert(n, number),
+            AssocKey::Plate { plate, exercise } => {
+                self.plate[usize::from(exercise)].insert(plate, number)
+            }
+            AssocKey::Single { seq } => self.single.insert(seq, number),
         };
     }
 
-    pub fn remove(&mut self, key: &AssocKey) {
+    pub fn remove(&mut self, key: KeyRef<'_>) {
         match key {
-            AssocKey::Mmsi { mmsi, exercise } => self.mmsi.remove(&(*mmsi, *exercise)),
-            key => self.other.remove(key),
-        };
+            KeyRef::Mmsi { mmsi, exercise } => {
+                self.mmsi.remove(&(mmsi, exercise));
+            }
+            KeyRef::Cot { uid, exercise } => {
+                self.cot[usize::from(exercise)].remove(uid);
+            }
+            KeyRef::SourceTrack { source, number, exercise } => {
+                let by_source = &mut self.source_track[usize::from(exercise)];
+                if let Some(m) = by_source.get_mut(source) {
+                    m.remove(number);
+                    if m.is_empty() {
+                        by_source.remove(source);
+                    }
+                }
+            }
+            KeyRef::Plate { plate, exercise } => {
+                self.plate[usize::from(exercise)].remove(plate);
+            }
+            KeyRef::Single { seq } => {
+                self.single.remove(&seq);
+            }
+        }
     }
 }
 

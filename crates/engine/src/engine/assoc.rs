@@ -8,7 +8,7 @@ use crate::TrackEntry;
 use crate::alerts::EpisodeKey;
 use crate::fusion::{self, Probe};
 use crate::rules::{self, Ctx, Rule};
-use crate::tracks::{AssocKey, current};
+use crate::tracks::{AssocKey, KeyRef, current};
 
 /// Where an observation goes.
 pub(super) enum Route {
@@ -33,10 +33,10 @@ pub(super) enum Route {
 
 impl Engine {
     pub(super) fn route(&self, seq: u64, obs: &Observation) -> Route {
-        let key = AssocKey::of(seq, obs);
-        let known = self.keys.get(&key).filter(|n| self.tracks.contains_key(n));
-        let Some(number) = known else { return self.route_by_position(key, obs) };
-        if !matches!(key, AssocKey::Mmsi { .. }) {
+        let key = KeyRef::of(seq, obs);
+        let known = self.keys.get(key).filter(|n| self.tracks.contains_key(n));
+        let Some(number) = known else { return self.route_by_position(key.owned(), obs) };
+        if !matches!(key, KeyRef::Mmsi { .. }) {
             return Route::Track(number);
         }
         let Some(primary) = self.tracks.get(&number) else { return Route::Track(number) };
@@ -65,18 +65,19 @@ impl Engine {
         if obs.source_kind != SourceKind::Radar || !self.config.fusion.enabled {
             return;
         }
-        let key = AssocKey::of(0, obs);
-        if !matches!(key, AssocKey::SourceTrack { .. }) {
+        let key = KeyRef::of(0, obs);
+        if !matches!(key, KeyRef::SourceTrack { .. }) {
             return;
         }
-        let Some(number) = self.keys.get(&key) else { return };
+        let Some(number) = self.keys.get(key) else { return };
         let Some(entry) = self.tracks.get_mut(&number) else { return };
-        if entry.key == key || fusion::within(entry, Probe::of(obs), self.config.fusion.max_gate_m)
+        if entry.key.as_ref() == key
+            || fusion::within(entry, Probe::of(obs), self.config.fusion.max_gate_m)
         {
             return;
         }
-        entry.aliases.retain(|a| *a != key);
-        self.keys.remove(&key);
+        entry.aliases.retain(|a| a.as_ref() != key);
+        self.keys.remove(key);
     }
 
     /// A key not seen before: a plot without identity, or a radar's new track number, may
