@@ -74,6 +74,10 @@ pub(crate) struct Alerts {
     /// Open (or acknowledged, still lasting) episodes. Derived: rebuilt on restore.
     #[serde(skip)]
     open: FxHashMap<EpisodeKey, AlertNo>,
+    /// The open episodes' alerts by track involved: closing every episode of a lost or merged
+    /// track looked at every open episode. Derived, like `open`, and always in step with it.
+    #[serde(skip)]
+    open_by_track: FxHashMap<u64, Vec<AlertNo>>,
     /// When closed alerts were last forgotten (event time; hourly).
     #[serde(default)]
     pruned: Time,
@@ -93,12 +97,42 @@ pub(crate) struct Firing<'a> {
 
 impl Alerts {
     pub fn rebuild(&mut self) {
-        self.open = self
+        self.open.clear();
+        self.open_by_track.clear();
+        let open: Vec<(EpisodeKey, AlertNo)> = self
             .alerts
             .iter()
             .filter(|(_, e)| e.alert.state != AlertState::Closed)
             .map(|(n, e)| (e.key.clone(), *n))
             .collect();
+        for (key, no) in open {
+            self.open_insert(key, no);
+        }
+    }
+
+    fn subjects(key: &EpisodeKey) -> impl Iterator<Item = u64> {
+        let (a, b) = key.subject;
+        std::iter::once(a).chain((b != u64::MAX && b != a).then_some(b))
+    }
+
+    fn open_insert(&mut self, key: EpisodeKey, no: AlertNo) {
+        for t in Self::subjects(&key) {
+            self.open_by_track.entry(t).or_default().push(no);
+        }
+        self.open.insert(key, no);
+    }
+
+    fn open_remove(&mut self, key: &EpisodeKey) -> Option<AlertNo> {
+        let no = self.open.remove(key)?;
+        for t in Self::subjects(key) {
+            if let Some(list) = self.open_by_track.get_mut(&t) {
+                list.retain(|n| *n != no);
+                if list.is_empty() {
+                    self.open_by_track.remove(&t);
+                }
+            }
+        }
+        Some(no)
     }
 
     pub fn begin(&mut self, seq: u64) {
@@ -165,7 +199,7 @@ impl Alerts {
             exercise: firing.tracks.iter().any(|t| t.exercise),
         };
         changes.push(Change::Alert { id: alert.id.clone(), op: ChangeOp::Upsert });
-        self.open.insert(firing.key.clone(), no);
+        self.open_insert(firing.key.clone(), no);
         let entry =
             AlertEntry { alert, acknowledged_by: None, acknowledged_time: None, key: firing.key };
         self.alerts.insert(no, Box::new(entry));
@@ -173,7 +207,7 @@ impl Alerts {
 
     /// The condition of `key` ended: closes its alert, if one is open.
     pub fn clear(&mut self, key: &EpisodeKey, time: Time, changes: &mut Vec<Change>) {
-        let Some(no) = self.open.remove(key) else { return };
+        let Some(no) = self.open_remove(key) else { return };
         if let Some(entry) = self.alerts.get_mut(&no) {
             entry.alert.state = AlertState::Closed;
             if time > entry.alert.last_time {
@@ -191,9 +225,22 @@ impl Alerts {
         which: impl Fn(Rule) -> bool,
         changes: &mut Vec<Change>,
     ) {
-        let mut keys: Vec<EpisodeKey> =
-            self.open.keys().filter(|k| k.involves(track) && which(k.rule)).cloned().collect();
+        let open = self.open_by_track.get(&track).map_or(&[][..], Vec::as_slice);
+        let mut keys: Vec<EpisodeKey> = open
+            .iter()
+            .filter_map(|no| self.alerts.get(no))
+            .map(|e| &e.key)
+            .filter(|k| k.involves(track) && which(k.rule))
+            .cloned()
+            .collect();
         keys.sort();
+        // The index must say what a scan of every open episode says (checked in tests).
+        debug_assert_eq!(keys, {
+            let mut all: Vec<EpisodeKey> =
+                self.open.keys().filter(|k| k.involves(track) && which(k.rule)).cloned().collect();
+            all.sort();
+            all
+        });
         for key in keys {
             self.clear(&key, time, changes);
         }

@@ -264,17 +264,16 @@ impl LineShape {
         if !crate::sphere::valid_lonlat(p) || metres.is_nan() || self.lower_bound_m(p) > metres {
             return false;
         }
+        // Every segment within `metres` is within `metres / floor` in tree units, so the
+        // segments the tree finds that near are all that can answer; any one that does ends
+        // it. (A range query walks the tree on the stack; a nearest-first one kept a heap.)
         let floor = self.metres_per_unit(p);
-        for (item, d2) in self.tree.nearest_neighbor_iter_with_distance_2(&[p[0] * self.kx, p[1]]) {
-            if d2.sqrt() * floor > metres {
-                return false;
-            }
+        let reach = metres / floor;
+        let q = [p[0] * self.kx, p[1]];
+        self.tree.locate_within_distance(q, reach * reach).any(|item| {
             let i = item.data as usize;
-            if closest_on_segment(p, self.points[i], self.points[i + 1]).metres <= metres {
-                return true;
-            }
-        }
-        false
+            closest_on_segment(p, self.points[i], self.points[i + 1]).metres <= metres
+        })
     }
 
     fn side(&self, i: usize, c: &Closest, p: [f64; 2]) -> Side {

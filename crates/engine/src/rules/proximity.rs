@@ -61,9 +61,10 @@ impl Grid {
         }
     }
 
-    /// Tracks filed in the 3 × 3 cells around `cell`, but `n`, ascending.
-    pub fn near(&self, cell: Cell, n: u64) -> Vec<u64> {
-        let mut out = Vec::new();
+    /// Tracks filed in the 3 × 3 cells around `cell`, but `n`, ascending, into `out` (cleared
+    /// first: the caller keeps one buffer rather than allocating one on every fix).
+    pub fn near(&self, cell: Cell, n: u64, out: &mut Vec<u64>) {
+        out.clear();
         for dx in -1..=1 {
             for dy in -1..=1 {
                 let c = (cell.0.saturating_add(dx), cell.1.saturating_add(dy));
@@ -73,7 +74,6 @@ impl Grid {
             }
         }
         out.sort_unstable();
-        out
     }
 }
 
@@ -108,6 +108,9 @@ pub(crate) struct Proximity {
     sea: Grid,
     #[serde(skip)]
     land: Grid,
+    /// Neighbours of the track at hand (see [`Grid::near`]).
+    #[serde(skip)]
+    near: Vec<u64>,
 }
 
 /// `paired`: the track is already in a pair. Then twice the speed limit still counts, so one
@@ -217,7 +220,8 @@ impl Proximity {
         if encounter_candidate(ctx, track, self.partners.contains_key(&a)) {
             let cell = cell_of(track.position.lon, track.position.lat, sea_cell_m(ctx));
             self.sea.put(a, cell);
-            for b in self.sea.near(cell, a) {
+            self.sea.near(cell, a, &mut self.near);
+            for &b in &self.near {
                 let Some(other) = tracks.get(&b) else { continue };
                 let d = distance(track, &other.track);
                 if t.since(other.track.last_time).saturating_abs() <= cfg.max_fix_age_ms
@@ -293,11 +297,11 @@ impl Proximity {
         let cell = cell_of(track.position.lon, track.position.lat, land_cell_m(ctx));
         self.land.put(a, cell);
         let (course, speed) = (track.course_deg.unwrap_or(0.0), track.speed_mps.unwrap_or(0.0));
+        self.land.near(cell, a, &mut self.near);
         let group: Vec<&Track> = self
-            .land
-            .near(cell, a)
-            .into_iter()
-            .filter_map(|b| tracks.get(&b).map(|e| &e.track))
+            .near
+            .iter()
+            .filter_map(|b| tracks.get(b).map(|e| &e.track))
             .filter(|o| {
                 t.since(o.last_time).saturating_abs() <= cfg.max_fix_age_ms
                     && distance(track, o) <= cfg.max_distance_m
