@@ -371,10 +371,11 @@ struct Fix {
     /// Longitude and latitude in 1e-7 degree (±180° is ±1.8e9, inside `i32`).
     lon: i32,
     lat: i32,
-    /// Speed in 0.01 m/s, [`UNKNOWN`] if unknown. Speeds above 655.34 m/s are kept as
-    /// 655.34 m/s (the edge refuses more than 1,000 m/s; no surface object goes that fast),
-    /// negative speeds (the edge refuses them, the fold does not check) as 0. The fold drops
-    /// non-finite speeds before they reach the history; NaN is read as unknown here.
+    /// Speed in 0.01 m/s, [`UNKNOWN`] if unknown. Speeds above 655.34 m/s (about Mach 1.9;
+    /// the edge accepts up to 1,000 m/s) are kept as 655.34 m/s: only a fast jet's trail
+    /// saturates, its current speed stays exact. Negative speeds (the edge refuses them, the
+    /// fold does not check) are kept as 0. The fold drops non-finite speeds before they reach
+    /// the history; NaN is read as unknown here, infinity as 655.34 m/s.
     speed: u16,
     /// Course in 0.01 degree, in [0, 360), [`UNKNOWN`] if unknown or not finite.
     course: u16,
