@@ -438,40 +438,98 @@ pub(crate) fn merge_identity(into: &mut Identity, from: &Identity) {
     fill(&mut into.nav_status, &from.nav_status);
 }
 
-/// A track's history, oldest first: its fixes in 40 bytes each (speed and course unknown as
-/// NaN rather than `Option`'s 16 bytes), growing by half its length rather than doubling. A
+/// A track's history, oldest first, growing by half its length rather than doubling. A
 /// history is read as [`TrackPoint`]s and stored in snapshots as their sequence.
+///
+/// Only the trail is quantised: the track's current position, speed and course
+/// ([`Track`]) stay exact `f64`. Each fix takes 24 bytes instead of 40: the time exact, the
+/// position in 1e-7 degree (about 1.1 cm), speed in 0.01 m/s and course in 0.01 degree —
+/// finer than any sensor reports (AIS: 1/10,000 minute ≈ 18 cm, 0.1 kn, 0.1°). A stored
+/// value reads back within half a quantum, and reading then storing gives the same fix, so a
+/// snapshot restored from JSON holds the same history, byte for byte.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct History(Vec<Fix>);
 
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// One fix of a history in 24 bytes: see [`History`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Fix {
     time: Time,
-    lon: f64,
-    lat: f64,
-    speed_mps: f64,
-    course_deg: f64,
+    /// Longitude and latitude in 1e-7 degree (±180° is ±1.8e9, inside `i32`).
+    lon: i32,
+    lat: i32,
+    /// Speed in 0.01 m/s, [`UNKNOWN`] if unknown. Speeds above 655.34 m/s (about Mach 1.9;
+    /// the edge accepts up to 1,000 m/s) are kept as 655.34 m/s: only a fast jet's trail
+    /// saturates, its current speed stays exact. Negative speeds (the edge refuses them, the
+    /// fold does not check) are kept as 0. The fold drops non-finite speeds before they reach
+    /// the history; NaN is read as unknown here, infinity as 655.34 m/s.
+    speed: u16,
+    /// Course in 0.01 degree, in [0, 360), [`UNKNOWN`] if unknown or not finite.
+    course: u16,
+}
+
+const _: () = assert!(size_of::<Fix>() == 24);
+
+/// Speed or course not known.
+const UNKNOWN: u16 = u16::MAX;
+/// Degrees to 1e-7 degree.
+const DEG: f64 = 1e7;
+/// m/s to 0.01 m/s, degrees to 0.01 degree.
+const CENTI: f64 = 100.0;
+
+/// Degrees in 1e-7 degree. Out-of-range values (the fold refuses them) saturate.
+fn degrees_q(deg: f64) -> i32 {
+    (deg * DEG).round() as i32
+}
+
+/// 1e-7 degree in degrees, correctly rounded: `degrees_q(degrees(q)) == q` for every `q`.
+fn degrees(q: i32) -> f64 {
+    f64::from(q) / DEG
+}
+
+fn speed_q(speed_mps: Option<f64>) -> u16 {
+    match speed_mps {
+        None => UNKNOWN,
+        Some(v) if v.is_nan() => UNKNOWN,
+        // Negative speeds as 0, anything above 655.34 m/s (infinity too) as 655.34 m/s.
+        Some(v) => (v.max(0.0) * CENTI).round().min(f64::from(UNKNOWN - 1)) as u16,
+    }
+}
+
+fn course_q(course_deg: Option<f64>) -> u16 {
+    match course_deg {
+        Some(v) if v.is_finite() => {
+            // rem_euclid may give 360 for a tiny negative course, and 359.996 rounds to 36000:
+            // both are north.
+            let q = (v.rem_euclid(360.0) * CENTI).round() as u16;
+            if q >= 36_000 { 0 } else { q }
+        }
+        _ => UNKNOWN,
+    }
+}
+
+/// 0.01 units in units, correctly rounded; [`UNKNOWN`] as `None`.
+fn centi(q: u16) -> Option<f64> {
+    (q != UNKNOWN).then(|| f64::from(q) / CENTI)
 }
 
 impl Fix {
     fn of(p: TrackPoint) -> Fix {
         Fix {
             time: p.time,
-            lon: p.lon,
-            lat: p.lat,
-            speed_mps: p.speed_mps.unwrap_or(f64::NAN),
-            course_deg: p.course_deg.unwrap_or(f64::NAN),
+            lon: degrees_q(p.lon),
+            lat: degrees_q(p.lat),
+            speed: speed_q(p.speed_mps),
+            course: course_q(p.course_deg),
         }
     }
 
     fn point(self) -> TrackPoint {
-        let known = |v: f64| (!v.is_nan()).then_some(v);
         TrackPoint {
             time: self.time,
-            lon: self.lon,
-            lat: self.lat,
-            speed_mps: known(self.speed_mps),
-            course_deg: known(self.course_deg),
+            lon: degrees(self.lon),
+            lat: degrees(self.lat),
+            speed_mps: centi(self.speed),
+            course_deg: centi(self.course),
         }
     }
 }
@@ -559,8 +617,157 @@ impl<'de> Deserialize<'de> for History {
 #[cfg(test)]
 mod tests {
     use model::{Time, TrackPoint};
+    use proptest::prelude::*;
 
-    use super::History;
+    use super::{CENTI, DEG, History, UNKNOWN, course_q, degrees, degrees_q, speed_q};
+
+    fn fix(lon: f64, lat: f64, speed_mps: Option<f64>, course_deg: Option<f64>) -> TrackPoint {
+        TrackPoint { time: Time(1_764_400_000_123), lon, lat, speed_mps, course_deg }
+    }
+
+    /// Stores `p` and reads it back.
+    fn stored(p: TrackPoint) -> TrackPoint {
+        History::from_iter([p]).last().expect("one fix")
+    }
+
+    /// Half a quantum, plus the rounding of the read-back value itself.
+    fn within(read: f64, stored: f64, quantum: f64) -> bool {
+        (read - stored).abs() <= quantum / 2.0 * (1.0 + 1e-9)
+    }
+
+    #[test]
+    fn a_fix_reads_back_within_half_a_quantum() {
+        let positions = [
+            (0.0, 0.0),
+            (13.191_234_567_89, 32.887_654_321),
+            (-0.000_000_049_9, -0.000_000_05),
+            (-179.999_999_96, -89.999_999_94),
+            (180.0, 90.0),
+            (-180.0, -90.0),
+            (11.500_000_05, 33.123_456_749_999),
+            (-5.432_109_876_5, 47.000_000_123_4),
+        ];
+        let speeds = [0.0, 0.004_9, 0.005, 3.172_59, 12.345, 200.0, 655.34];
+        let courses = [0.0, 0.004, 45.678_9, 180.0, 270.001, 359.99, 359.994_9];
+        for (lon, lat) in positions {
+            for (speed, course) in speeds.into_iter().zip(courses) {
+                let p = fix(lon, lat, Some(speed), Some(course));
+                let r = stored(p);
+                assert_eq!(r.time, p.time);
+                assert!(within(r.lon, lon, 1.0 / DEG), "lon {lon} read as {}", r.lon);
+                assert!(within(r.lat, lat, 1.0 / DEG), "lat {lat} read as {}", r.lat);
+                let s = r.speed_mps.expect("speed known");
+                assert!(within(s, speed, 1.0 / CENTI), "speed {speed} read as {s}");
+                let c = r.course_deg.expect("course known");
+                assert!(within(c, course, 1.0 / CENTI), "course {course} read as {c}");
+            }
+        }
+        // ±180 and ±90 are exact.
+        let r = stored(fix(-180.0, 90.0, None, None));
+        assert_eq!((r.lon, r.lat), (-180.0, 90.0));
+        let r = stored(fix(180.0, -90.0, None, None));
+        assert_eq!((r.lon, r.lat), (180.0, -90.0));
+        // Negative longitudes keep their sign and round to the nearest 1e-7 degree.
+        assert_eq!(stored(fix(-12.345_678_94, 0.0, None, None)).lon, -12.345_678_9);
+        assert_eq!(stored(fix(-12.345_678_96, 0.0, None, None)).lon, -12.345_679);
+    }
+
+    #[test]
+    fn unknown_speed_and_course_stay_unknown() {
+        let r = stored(fix(13.2, 32.9, None, None));
+        assert_eq!((r.speed_mps, r.course_deg), (None, None));
+        let r = stored(fix(13.2, 32.9, Some(0.0), None));
+        assert_eq!((r.speed_mps, r.course_deg), (Some(0.0), None));
+        let r = stored(fix(13.2, 32.9, None, Some(0.0)));
+        assert_eq!((r.speed_mps, r.course_deg), (None, Some(0.0)));
+        // What the fold never lets through is still not read as a known value.
+        assert_eq!(stored(fix(0.0, 0.0, Some(f64::NAN), Some(f64::NAN))).speed_mps, None);
+        for course in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            assert_eq!(stored(fix(0.0, 0.0, None, Some(course))).course_deg, None);
+        }
+    }
+
+    #[test]
+    fn course_is_normalised_into_0_to_360() {
+        let course = |c: f64| stored(fix(0.0, 0.0, None, Some(c))).course_deg;
+        assert_eq!(course(359.999), Some(0.0));
+        assert_eq!(course(359.995), Some(0.0));
+        assert_eq!(course(359.994), Some(359.99));
+        assert_eq!(course(360.0), Some(0.0));
+        assert_eq!(course(-0.0), Some(0.0));
+        assert_eq!(course(-1e-20), Some(0.0));
+        assert_eq!(course(-90.0), Some(270.0));
+        assert_eq!(course(725.5), Some(5.5));
+    }
+
+    #[test]
+    fn speeds_saturate_and_negative_speeds_are_zero() {
+        let speed = |s: f64| stored(fix(0.0, 0.0, Some(s), None)).speed_mps;
+        assert_eq!(speed(655.34), Some(655.34));
+        assert_eq!(speed(655.35), Some(655.34), "655.35 m/s is not read as unknown");
+        assert_eq!(speed(1_000.0), Some(655.34));
+        assert_eq!(speed(f64::INFINITY), Some(655.34));
+        assert_eq!(speed(-3.0), Some(0.0));
+        assert_eq!(speed(-0.0), Some(0.0));
+    }
+
+    #[test]
+    fn every_speed_and_course_quantum_survives_a_read() {
+        for q in 0..UNKNOWN {
+            assert_eq!(speed_q(Some(f64::from(q) / CENTI)), q);
+        }
+        for q in 0..36_000 {
+            assert_eq!(course_q(Some(f64::from(q) / CENTI)), q);
+        }
+    }
+
+    #[test]
+    fn degree_quanta_at_the_ends_survive_a_read() {
+        let ends = [i32::MIN, i32::MIN + 1, -1_800_000_000, -1, 0, 1, 1_800_000_000, i32::MAX];
+        for q in ends.into_iter().chain(-100_000..100_000) {
+            assert_eq!(degrees_q(degrees(q)), q);
+        }
+        for q in (-1_800_000_000..=1_800_000_000).step_by(997) {
+            assert_eq!(degrees_q(degrees(q)), q);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn every_degree_quantum_survives_a_read(q in any::<i32>()) {
+            prop_assert_eq!(degrees_q(degrees(q)), q);
+        }
+
+        #[test]
+        fn a_read_degree_survives_json(q in -1_800_000_000..=1_800_000_000_i32) {
+            let json = serde_json::to_string(&degrees(q)).expect("json");
+            let back: f64 = serde_json::from_str(&json).expect("json");
+            prop_assert_eq!(degrees_q(back), q);
+        }
+    }
+
+    #[test]
+    fn a_history_survives_json_byte_for_byte() {
+        let history: History = (0..200_i32)
+            .map(|i| {
+                let x = f64::from(i);
+                TrackPoint {
+                    time: Time(1_764_400_000_000 + i64::from(i) * 997),
+                    lon: -179.999_999_97 + x * 1.812_345_678_912_3,
+                    lat: -89.999_999_91 + x * 0.901_234_567_891_23,
+                    speed_mps: (i % 3 != 0).then_some(x * 3.321_987),
+                    course_deg: (i % 4 != 0).then_some(x * 7.777_777 - 30.0),
+                }
+            })
+            .collect();
+        let json = serde_json::to_string(&history).expect("json");
+        let back: History = serde_json::from_str(&json).expect("json");
+        assert_eq!(back, history);
+        assert_eq!(serde_json::to_string(&back).expect("json"), json);
+        // And the points read are what was serialized.
+        let points: Vec<TrackPoint> = serde_json::from_str(&json).expect("json");
+        assert!(points.iter().copied().eq(back.iter()));
+    }
 
     #[test]
     fn a_full_history_holds_no_more_slots_than_fixes_before_thinning() {
