@@ -392,7 +392,12 @@ impl Engine {
                 entry.filed = due;
             }
         }
-        proximity.on_fix(&mut ctx, tracks, number);
+        if let Some(mut in_grids) = tracks.get(&number).map(|e| e.in_grids) {
+            proximity.on_fix(&mut ctx, tracks, number, &mut in_grids);
+            if let Some(entry) = tracks.get_mut(&number) {
+                entry.in_grids = in_grids;
+            }
+        }
         if config.fusion.enabled
             && let Some(entry) = tracks.get(&number)
             && rules::is_unidentified(&entry.track)
@@ -474,7 +479,7 @@ impl Engine {
                     }
                     fused.remove(number, &mut entry.fused_at);
                     ctx.alerts.clear_track(number, now, |_| true, ctx.changes);
-                    proximity.remove(&mut ctx, number, now);
+                    proximity.remove(&mut ctx, number, now, &mut entry.in_grids);
                     ctx.changes.push(Change::Track { id: entry.track.id, op: ChangeOp::Remove });
                 }
                 continue;
@@ -496,7 +501,7 @@ impl Engine {
                     // A lost track's conditions have ended, but the silence an AIS gap is about.
                     let silence = |r| matches!(r, Rule::AisGap | Rule::AisGapInCoverage);
                     ctx.alerts.clear_track(number, now, |r| !silence(r), ctx.changes);
-                    proximity.remove(&mut ctx, number, now);
+                    proximity.remove(&mut ctx, number, now, &mut entry.in_grids);
                 }
             }
             entry.filed = next_deadline(entry, config);

@@ -33,6 +33,9 @@ pub struct TrackEntry {
     /// Where the track is filed in `Engine::fused`. Derived: rebuilt on restore.
     #[serde(skip)]
     pub(crate) fused_at: crate::fusion::FusedAt,
+    /// Which encounter and convoy grids the track is in. Derived: rebuilt on restore.
+    #[serde(skip)]
+    pub(crate) in_grids: crate::rules::proximity::InGrids,
 }
 
 /// Which track an observation belongs to by identity. Exercise data gets its own keys so that
@@ -325,6 +328,7 @@ pub(crate) fn new_entry(id: TrackId, key: AssocKey, obs: &Observation) -> TrackE
         rules: TrackRules::default(),
         filed: Time(i64::MIN),
         fused_at: crate::fusion::FusedAt::Nowhere,
+        in_grids: crate::rules::proximity::InGrids::default(),
     }
 }
 

@@ -23,6 +23,15 @@ const LON_METRES_AT_60: f64 = 55_660.0;
 
 pub(crate) type Cell = (i32, i32);
 
+/// Which of the grids a track is filed in. Kept in its entry: most tracks are in neither, and
+/// asking each grid on every fix (to take the track out) cost a hash miss apiece. Derived:
+/// rebuilt on restore.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct InGrids {
+    pub sea: bool,
+    pub land: bool,
+}
+
 /// Track numbers filed by cell.
 #[derive(Debug, Default)]
 pub(crate) struct Grid {
@@ -159,32 +168,50 @@ fn distance(a: &Track, b: &Track) -> f64 {
 
 impl Proximity {
     /// Refiles every track after a restore.
-    pub fn rebuild(&mut self, ctx: &Ctx<'_>, tracks: &crate::tracks::Tracks) {
+    pub fn rebuild(&mut self, ctx: &Ctx<'_>, tracks: &mut crate::tracks::Tracks) {
         for (a, b) in self.pairs.keys() {
             self.partners.entry(*a).or_default().insert(*b);
             self.partners.entry(*b).or_default().insert(*a);
         }
         for (n, e) in tracks {
             let p = &e.track.position;
+            e.in_grids = InGrids::default();
             if encounter_candidate(ctx, &e.track, self.partners.contains_key(n)) {
                 self.sea.put(*n, cell_of(p.lon, p.lat, sea_cell_m(ctx)));
+                e.in_grids.sea = true;
             }
             if convoy_candidate(ctx, &e.track) {
                 self.land.put(*n, cell_of(p.lon, p.lat, land_cell_m(ctx)));
+                e.in_grids.land = true;
             }
         }
     }
 
-    pub fn on_fix(&mut self, ctx: &mut Ctx<'_>, tracks: &crate::tracks::Tracks, a: u64) {
+    /// After a fix of track `a`; `in_grids` is its entry's, updated here.
+    pub fn on_fix(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        tracks: &crate::tracks::Tracks,
+        a: u64,
+        in_grids: &mut InGrids,
+    ) {
         let Some(entry) = tracks.get(&a) else { return };
-        self.encounter(ctx, tracks, a, &entry.track);
-        self.convoy(ctx, tracks, a, &entry.track);
+        // The entry's flags must say what the grids say (checked in tests).
+        debug_assert_eq!(self.sea.at.contains_key(&a), in_grids.sea);
+        debug_assert_eq!(self.land.at.contains_key(&a), in_grids.land);
+        self.encounter(ctx, tracks, a, &entry.track, in_grids);
+        self.convoy(ctx, tracks, a, &entry.track, in_grids);
     }
 
     /// The track is lost or forgotten: it leaves every grid, pair and convoy.
-    pub fn remove(&mut self, ctx: &mut Ctx<'_>, n: u64, time: Time) {
-        self.sea.remove(n);
-        self.land.remove(n);
+    pub fn remove(&mut self, ctx: &mut Ctx<'_>, n: u64, time: Time, in_grids: &mut InGrids) {
+        let was = std::mem::take(in_grids);
+        if was.sea {
+            self.sea.remove(n);
+        }
+        if was.land {
+            self.land.remove(n);
+        }
         for b in self.partners.remove(&n).unwrap_or_default() {
             self.unpair(ctx, n, b, time);
         }
@@ -211,6 +238,7 @@ impl Proximity {
         tracks: &crate::tracks::Tracks,
         a: u64,
         track: &Track,
+        in_grids: &mut InGrids,
     ) {
         // The rules where the moving track is: a zone's override judges the pairs it makes.
         let rules = ctx.rules_here(track.position.lon, track.position.lat);
@@ -220,6 +248,7 @@ impl Proximity {
         if encounter_candidate(ctx, track, self.partners.contains_key(&a)) {
             let cell = cell_of(track.position.lon, track.position.lat, sea_cell_m(ctx));
             self.sea.put(a, cell);
+            in_grids.sea = true;
             self.sea.near(cell, a, &mut self.near);
             for &b in &self.near {
                 let Some(other) = tracks.get(&b) else { continue };
@@ -230,17 +259,16 @@ impl Proximity {
                     close.push((b, &other.track, d));
                 }
             }
-        } else {
+        } else if std::mem::take(&mut in_grids.sea) {
             self.sea.remove(a);
         }
         let (min_duration, old) = (cfg.min_duration_ms, self.partners.get(&a).cloned());
         for b in old.unwrap_or_default() {
             // A partner not heard from recently enough is not judged: one missed report does
             // not end a two-hour encounter. Its own silence (lost) or its own fix ends it.
-            let stale = self.sea.at.contains_key(&b)
-                && tracks.get(&b).is_some_and(|o| {
-                    t.since(o.track.last_time).saturating_abs() > cfg.max_fix_age_ms
-                });
+            let stale = tracks.get(&b).is_some_and(|o| {
+                o.in_grids.sea && t.since(o.track.last_time).saturating_abs() > cfg.max_fix_age_ms
+            });
             // One fix apart (radar plots scatter) does not end it either: only being apart
             // for longer than a fix may be old.
             let recent = self
@@ -248,8 +276,8 @@ impl Proximity {
                 .get(&(a.min(b), a.max(b)))
                 .is_some_and(|p| t.since(p.last) <= cfg.max_fix_age_ms);
             let keep = close.iter().any(|(x, ..)| *x == b)
-                || (stale && self.sea.at.contains_key(&a))
-                || (recent && self.sea.at.contains_key(&a));
+                || (stale && in_grids.sea)
+                || (recent && in_grids.sea);
             if !keep {
                 self.unpair(ctx, a, b, t);
             }
@@ -286,16 +314,26 @@ impl Proximity {
         }
     }
 
-    fn convoy(&mut self, ctx: &mut Ctx<'_>, tracks: &crate::tracks::Tracks, a: u64, track: &Track) {
+    fn convoy(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        tracks: &crate::tracks::Tracks,
+        a: u64,
+        track: &Track,
+        in_grids: &mut InGrids,
+    ) {
         let cfg = &ctx.rules_here(track.position.lon, track.position.lat).convoy;
         let t = track.last_time;
         if !convoy_candidate(ctx, track) {
-            self.land.remove(a);
+            if std::mem::take(&mut in_grids.land) {
+                self.land.remove(a);
+            }
             self.leave_convoy(ctx, a, t);
             return;
         }
         let cell = cell_of(track.position.lon, track.position.lat, land_cell_m(ctx));
         self.land.put(a, cell);
+        in_grids.land = true;
         let (course, speed) = (track.course_deg.unwrap_or(0.0), track.speed_mps.unwrap_or(0.0));
         self.land.near(cell, a, &mut self.near);
         let group: Vec<&Track> = self
