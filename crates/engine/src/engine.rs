@@ -117,7 +117,7 @@ impl Engine {
             folded: 0,
             now: Time(i64::MIN),
             directory: crate::Directory::default(),
-            tracks: BTreeMap::new(),
+            tracks: crate::tracks::Tracks::default(),
             alerts: Alerts::default(),
             proximity: Proximity::default(),
             refused: 0,
@@ -150,7 +150,7 @@ impl Engine {
         engine.duplicates = stored.duplicates;
         engine.incidents = stored.incidents;
         let config = &engine.config;
-        for entry in engine.tracks.values_mut() {
+        for (_, entry) in engine.tracks.iter_mut_unordered() {
             entry.filed = next_deadline(entry, config);
         }
         engine.deadlines = engine.tracks.iter().map(|(n, e)| (e.filed, *n)).collect();
@@ -159,7 +159,7 @@ impl Engine {
                 engine.keys.insert(key.clone(), *n);
             }
         }
-        for (n, e) in &mut engine.tracks {
+        for (n, e) in engine.tracks.iter_mut_unordered() {
             fusion::file(&mut engine.fused, &engine.config.fusion, *n, e);
         }
         let mut changes = Vec::new();
@@ -196,7 +196,7 @@ impl Engine {
     }
 
     pub fn track(&self, id: &TrackId) -> Option<&TrackEntry> {
-        self.tracks.get(&track_number(id)?).map(|e| &**e).filter(|e| e.track.id == *id)
+        self.tracks.get(&track_number(id)?).filter(|e| e.track.id == *id)
     }
 
     pub fn track_count(&self) -> usize {

@@ -10,9 +10,110 @@ use serde::{Deserialize, Serialize};
 use crate::EngineConfig;
 use crate::rules::TrackRules;
 
-/// The live tracks by number. Boxed: a B-tree's nodes are about half full when keys only
-/// grow, and a track entry is most of a kilobyte, so the map holds pointers, not entries.
-pub(crate) type Tracks = std::collections::BTreeMap<u64, Box<TrackEntry>>;
+/// The live tracks by number: a hash map for the look-ups every fix makes (several, and a
+/// B-tree of 100k tracks cost a few cache misses each), and the numbers in ascending order
+/// for everything that iterates (the API, snapshots), so that order never depends on hashing.
+/// Entries are boxed: a track entry is most of a kilobyte and the map holds pointers.
+///
+/// Track numbers are the sequence numbers of the events that created the tracks, so they are
+/// inserted in ascending order and the order is kept by appending; a removed number stays in
+/// the order until the dead outnumber the live, then the order is compacted.
+#[derive(Debug, Default)]
+pub(crate) struct Tracks {
+    map: FxHashMap<u64, Box<TrackEntry>>,
+    order: Vec<u64>,
+    /// Numbers in `order` whose track is gone.
+    dead: usize,
+}
+
+impl Tracks {
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    pub fn get(&self, n: &u64) -> Option<&TrackEntry> {
+        self.map.get(n).map(|e| &**e)
+    }
+
+    pub fn get_mut(&mut self, n: &u64) -> Option<&mut TrackEntry> {
+        self.map.get_mut(n).map(|e| &mut **e)
+    }
+
+    pub fn contains_key(&self, n: &u64) -> bool {
+        self.map.contains_key(n)
+    }
+
+    pub fn insert(&mut self, n: u64, entry: Box<TrackEntry>) {
+        if self.map.insert(n, entry).is_some() {
+            return;
+        }
+        match self.order.last() {
+            Some(last) if *last >= n => {
+                // Not the newest number (never so in the fold; kept correct regardless).
+                let at = self.order.partition_point(|x| *x < n);
+                if self.order.get(at) != Some(&n) {
+                    self.order.insert(at, n);
+                } else {
+                    // A dead slot of the same number comes alive again.
+                    self.dead -= 1;
+                }
+            }
+            _ => self.order.push(n),
+        }
+    }
+
+    pub fn remove(&mut self, n: &u64) -> Option<Box<TrackEntry>> {
+        let gone = self.map.remove(n)?;
+        self.dead += 1;
+        if self.dead > self.map.len() {
+            let map = &self.map;
+            self.order.retain(|x| map.contains_key(x));
+            self.dead = 0;
+        }
+        Some(gone)
+    }
+
+    /// The tracks in ascending number order.
+    pub fn iter(&self) -> impl Iterator<Item = (&u64, &TrackEntry)> {
+        self.order.iter().filter_map(|n| self.map.get_key_value(n)).map(|(n, e)| (n, &**e))
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &TrackEntry> {
+        self.iter().map(|(_, e)| e)
+    }
+
+    /// Every track, in no particular order: only for work whose result does not depend on it.
+    pub fn iter_mut_unordered(&mut self) -> impl Iterator<Item = (&u64, &mut TrackEntry)> {
+        self.map.iter_mut().map(|(n, e)| (n, &mut **e))
+    }
+}
+
+impl<'a> IntoIterator for &'a Tracks {
+    type Item = (&'a u64, &'a TrackEntry);
+    type IntoIter = Box<dyn Iterator<Item = (&'a u64, &'a TrackEntry)> + 'a>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        Box::new(self.iter())
+    }
+}
+
+/// Stored as the map of number to entry it was, in ascending order.
+impl Serialize for Tracks {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for Tracks {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Tracks, D::Error> {
+        let stored = std::collections::BTreeMap::<u64, Box<TrackEntry>>::deserialize(deserializer)?;
+        let mut tracks = Tracks::default();
+        for (n, e) in stored {
+            tracks.insert(n, e);
+        }
+        Ok(tracks)
+    }
+}
 
 /// A track with its history, as kept in the state.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -624,6 +725,70 @@ mod tests {
     use proptest::prelude::*;
 
     use super::{CENTI, DEG, History, UNKNOWN, course_q, degrees, degrees_q, speed_q};
+
+    /// A map of numbers to entries against the B-tree it replaced: any sequence of inserts and
+    /// removes leaves the same tracks, iterated in the same (ascending) order, and serialized
+    /// to the same bytes.
+    #[test]
+    fn tracks_keep_ascending_order_through_inserts_removes_and_compaction() {
+        let entry = |n: u64| {
+            let obs = model::Observation {
+                source: "s".into(),
+                source_kind: model::SourceKind::Radar,
+                agency: model::AgencyId::new("CGW"),
+                marking: model::Marking::default(),
+                time: Time(n as i64),
+                position: model::Position { lon: 12.0, lat: 33.0, alt_m: None, accuracy_m: None },
+                speed_mps: None,
+                course_deg: None,
+                heading_deg: None,
+                identity: model::Identity::default(),
+                kind: model::ObjectKind::Unknown,
+                exercise: false,
+            };
+            let id = model::TrackId(format!("t{n}").into());
+            Box::new(super::new_entry(id, super::KeyRef::Single { seq: n }.owned(), &obs))
+        };
+        let mut rng = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng
+        };
+        let mut ours = super::Tracks::default();
+        let mut theirs = std::collections::BTreeMap::new();
+        let mut seq = 0u64;
+        for _ in 0..5_000 {
+            match next() % 10 {
+                // Mostly new tracks with growing numbers, as in the fold ...
+                0..=5 => {
+                    seq += 1 + next() % 3;
+                    ours.insert(seq, entry(seq));
+                    theirs.insert(seq, entry(seq));
+                }
+                // ... now and then an older number ...
+                6 => {
+                    let n = next() % (seq + 1);
+                    ours.insert(n, entry(n));
+                    theirs.insert(n, entry(n));
+                }
+                // ... and removals, of held and unheld numbers.
+                _ => {
+                    let n = next() % (seq + 1);
+                    assert_eq!(ours.remove(&n).is_some(), theirs.remove(&n).is_some());
+                }
+            }
+            assert_eq!(ours.len(), theirs.len());
+        }
+        let order: Vec<u64> = ours.iter().map(|(n, _)| *n).collect();
+        assert_eq!(order, theirs.keys().copied().collect::<Vec<_>>());
+        assert!(ours.order.len() <= 2 * ours.len() + 1, "compacted");
+        let bytes = serde_json::to_vec(&ours).expect("json");
+        assert_eq!(bytes, serde_json::to_vec(&theirs).expect("json"));
+        let back: super::Tracks = serde_json::from_slice(&bytes).expect("back");
+        assert_eq!(serde_json::to_vec(&back).expect("json"), bytes);
+    }
 
     fn fix(lon: f64, lat: f64, speed_mps: Option<f64>, course_deg: Option<f64>) -> TrackPoint {
         TrackPoint { time: Time(1_764_400_000_123), lon, lat, speed_mps, course_deg }

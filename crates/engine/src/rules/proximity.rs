@@ -173,7 +173,8 @@ impl Proximity {
             self.partners.entry(*a).or_default().insert(*b);
             self.partners.entry(*b).or_default().insert(*a);
         }
-        for (n, e) in tracks {
+        // In no particular order: the grids' lists are sorted when read.
+        for (n, e) in tracks.iter_mut_unordered() {
             let p = &e.track.position;
             e.in_grids = InGrids::default();
             if encounter_candidate(ctx, &e.track, self.partners.contains_key(n)) {
