@@ -119,7 +119,7 @@ impl Engine {
             directory: crate::Directory::default(),
             tracks: crate::tracks::Tracks::default(),
             alerts: Alerts::default(),
-            proximity: Proximity::default(),
+            proximity: Proximity::new(),
             refused: 0,
             late: 0,
             duplicates: 0,

@@ -134,8 +134,8 @@ pub struct TrackEntry {
     /// Where the track is filed in `Engine::fused`. Derived: rebuilt on restore.
     #[serde(skip)]
     pub(crate) fused_at: crate::fusion::FusedAt,
-    /// Which encounter and convoy grids the track is in. Derived: rebuilt on restore.
-    #[serde(skip)]
+    /// Which encounter and convoy grids the track is in (stored: see `InGrids`).
+    #[serde(default, skip_serializing_if = "crate::rules::proximity::InGrids::is_none")]
     pub(crate) in_grids: crate::rules::proximity::InGrids,
 }
 

@@ -24,12 +24,21 @@ const LON_METRES_AT_60: f64 = 55_660.0;
 pub(crate) type Cell = (i32, i32);
 
 /// Which of the grids a track is filed in. Kept in its entry: most tracks are in neither, and
-/// asking each grid on every fix (to take the track out) cost a hash miss apiece. Derived:
-/// rebuilt on restore.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// asking each grid on every fix (to take the track out) cost a hash miss apiece. Stored in
+/// snapshots: whether a track is in the encounter grid depends on the pairs it had at its last
+/// fix (a paired vessel may go twice as fast), which a restore cannot work out again.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct InGrids {
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub sea: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub land: bool,
+}
+
+impl InGrids {
+    pub fn is_none(&self) -> bool {
+        !(self.sea || self.land)
+    }
 }
 
 /// Track numbers filed by cell.
@@ -111,6 +120,10 @@ pub(crate) struct Proximity {
     pairs: BTreeMap<(u64, u64), Pair>,
     /// Land tracks currently moving with enough others.
     convoy: BTreeMap<u64, Convoying>,
+    /// The tracks' entries hold their grid flags ([`InGrids`]); false in a snapshot from
+    /// before they did, whose grids are then worked out by rule on restore.
+    #[serde(default)]
+    grid_flags: bool,
     #[serde(skip)]
     partners: FxHashMap<u64, BTreeSet<u64>>,
     #[serde(skip)]
@@ -167,6 +180,10 @@ fn distance(a: &Track, b: &Track) -> f64 {
 }
 
 impl Proximity {
+    pub fn new() -> Proximity {
+        Proximity { grid_flags: true, ..Proximity::default() }
+    }
+
     /// Refiles every track after a restore.
     pub fn rebuild(&mut self, ctx: &Ctx<'_>, tracks: &mut crate::tracks::Tracks) {
         for (a, b) in self.pairs.keys() {
@@ -176,16 +193,20 @@ impl Proximity {
         // In no particular order: the grids' lists are sorted when read.
         for (n, e) in tracks.iter_mut_unordered() {
             let p = &e.track.position;
-            e.in_grids = InGrids::default();
-            if encounter_candidate(ctx, &e.track, self.partners.contains_key(n)) {
-                self.sea.put(*n, cell_of(p.lon, p.lat, sea_cell_m(ctx)));
-                e.in_grids.sea = true;
+            if !self.grid_flags {
+                e.in_grids = InGrids {
+                    sea: encounter_candidate(ctx, &e.track, self.partners.contains_key(n)),
+                    land: convoy_candidate(ctx, &e.track),
+                };
             }
-            if convoy_candidate(ctx, &e.track) {
+            if e.in_grids.sea {
+                self.sea.put(*n, cell_of(p.lon, p.lat, sea_cell_m(ctx)));
+            }
+            if e.in_grids.land {
                 self.land.put(*n, cell_of(p.lon, p.lat, land_cell_m(ctx)));
-                e.in_grids.land = true;
             }
         }
+        self.grid_flags = true;
     }
 
     /// After a fix of track `a`; `in_grids` is its entry's, updated here.

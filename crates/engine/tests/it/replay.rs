@@ -146,6 +146,70 @@ fn the_scenario_fires_many_rules_and_replays_byte_identically() {
     assert_eq!(a.snapshot(), replay(&config(), &log).snapshot());
 }
 
+/// A vessel allowed twice the encounter speed while paired, whose pair ends on a fix at that
+/// speed, stays in the encounter grid until its next fix: a snapshot taken then must restore
+/// it there too, or a third vessel pairs with it in the live engine and not in the restored one
+/// (found in review: the grid was rebuilt as if the vessel had never been paired).
+#[test]
+fn a_pair_ended_at_the_paired_speed_restores_as_it_was() {
+    let sea = (13.3, 33.3);
+    let fix = |mmsi: u32, minute: i64, metres_north: f64, knots: f64| {
+        let event = ais(mmsi, T0 + minute * MINUTE, sea.0, sea.1 + dlat(metres_north), knots);
+        Event::observation(event.time, event)
+    };
+    let (a, b, c) = (642_300_001, 642_300_002, 642_300_003);
+    let head = vec![
+        fix(a, 0, 0.0, 1.0),
+        fix(b, 0, 300.0, 1.0),
+        fix(a, 5, 0.0, 1.0),
+        fix(b, 5, 300.0, 1.0),
+        fix(a, 10, 0.0, 1.0),
+        // B moves off; the pair lasts while its last close fix is recent ...
+        fix(b, 12, 2_000.0, 1.0),
+        // ... and ends on A's fix at 3 kn, which a paired vessel may make (2 kn × 2).
+        fix(a, 21, 0.0, 3.0),
+    ];
+    let tail = vec![fix(c, 25, -300.0, 1.0), fix(a, 26, 0.0, 3.0), fix(c, 30, -300.0, 1.0)];
+    let config = EngineConfig::default();
+    let whole: Vec<Event> = head.iter().chain(&tail).cloned().collect();
+    let live = replay(&config, &whole);
+    let cut = replay(&config, &head);
+    let mut restored =
+        Engine::restore(config.clone(), crate::geography(), &cut.snapshot()).expect("restore");
+    for (i, event) in tail.iter().enumerate() {
+        restored.apply((head.len() + i) as u64, event);
+    }
+    assert_eq!(
+        String::from_utf8_lossy(&restored.snapshot()),
+        String::from_utf8_lossy(&live.snapshot())
+    );
+}
+
+/// A snapshot from before the grid flags were stored restores with its grids worked out by
+/// rule, and folds on with every track's flags in step with the grids (checked in debug builds
+/// on every fix).
+#[test]
+fn a_snapshot_without_grid_flags_still_restores_and_folds() {
+    let log = scenario(1_500, 7);
+    let (head, tail) = log.split_at(1_000);
+    let config = config();
+    let bytes = replay(&config, head).snapshot();
+    let mut old: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
+    let proximity = old["proximity"].as_object_mut().expect("proximity");
+    assert_eq!(proximity.remove("grid_flags"), Some(serde_json::Value::Bool(true)));
+    let mut flagged = 0;
+    for entry in old["tracks"].as_object_mut().expect("tracks").values_mut() {
+        flagged += usize::from(entry.as_object_mut().expect("entry").remove("in_grids").is_some());
+    }
+    assert!(flagged > 0, "the scenario files tracks in the grids");
+    let old = serde_json::to_vec(&old).expect("json");
+    let mut engine = Engine::restore(config, crate::geography(), &old).expect("restore");
+    for (i, event) in tail.iter().enumerate() {
+        engine.apply((head.len() + i) as u64, event);
+    }
+    assert_eq!(engine.folded(), log.len() as u64);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(12))]
 
