@@ -116,6 +116,9 @@ impl Alerts {
     }
 
     fn open_insert(&mut self, key: EpisodeKey, no: AlertNo) {
+        // One open alert per key: another under the same key (only a damaged snapshot can hold
+        // two) is replaced in the index as in the map.
+        self.open_remove(&key);
         for t in Self::subjects(&key) {
             self.open_by_track.entry(t).or_default().push(no);
         }
