@@ -11,13 +11,18 @@ use crate::validate::dedup;
 
 /// A polygon (exterior and holes, even-odd rule) ready for fast containment tests.
 ///
-/// Edges are bucketed by latitude band: a crossing-number test only looks at the edges of the
-/// band holding the point, so a 10 000-vertex belt costs about as much as a small polygon.
+/// Edges are bucketed in bands across the polygon's longer side (latitude bands for a tall
+/// polygon, longitude bands for a wide one) and a crossing-number test casts its ray along the
+/// band, looking only at the edges of the band holding the point. A band across a long thin
+/// shape — the 12 and 24 nm belts run the length of the coast — holds a few edges; a band
+/// along it held every bend of the coast at that latitude.
 #[derive(Debug, Clone)]
 pub struct PolygonShape {
     pub min: [f64; 2],
     pub max: [f64; 2],
     edges: Vec<[[f64; 2]; 2]>,
+    /// The coordinate the bands divide (1: latitude, 0: longitude).
+    axis: usize,
     band_height: f64,
     band_start: Vec<u32>,
     band_edges: Vec<u32>,
@@ -39,12 +44,14 @@ impl PolygonShape {
                 }
             }
         }
+        let axis = if max[0] - min[0] > max[1] - min[1] { 0 } else { 1 };
         let bands = (edges.len() / 2).clamp(1, 8192);
-        let band_height = ((max[1] - min[1]) / bands as f64).max(1e-9);
-        let band_of = |lat: f64| (((lat - min[1]) / band_height) as usize).min(bands - 1);
+        let band_height = ((max[axis] - min[axis]) / bands as f64).max(1e-9);
+        let band_of = |v: f64| (((v - min[axis]) / band_height) as usize).min(bands - 1);
         let mut counts = vec![0u32; bands + 1];
         for e in &edges {
-            let (lo, hi) = (band_of(e[0][1].min(e[1][1])), band_of(e[0][1].max(e[1][1])));
+            let (lo, hi) =
+                (band_of(e[0][axis].min(e[1][axis])), band_of(e[0][axis].max(e[1][axis])));
             for c in &mut counts[lo + 1..=hi + 1] {
                 *c += 1;
             }
@@ -55,13 +62,14 @@ impl PolygonShape {
         let mut fill = counts.clone();
         let mut band_edges = vec![0u32; counts[bands] as usize];
         for (k, e) in edges.iter().enumerate() {
-            let (lo, hi) = (band_of(e[0][1].min(e[1][1])), band_of(e[0][1].max(e[1][1])));
+            let (lo, hi) =
+                (band_of(e[0][axis].min(e[1][axis])), band_of(e[0][axis].max(e[1][axis])));
             for slot in &mut fill[lo..=hi] {
                 band_edges[*slot as usize] = k as u32;
                 *slot += 1;
             }
         }
-        PolygonShape { min, max, edges, band_height, band_start: counts, band_edges }
+        PolygonShape { min, max, edges, axis, band_height, band_start: counts, band_edges }
     }
 
     /// Every edge as `[from, to]`.
@@ -78,15 +86,17 @@ impl PolygonShape {
         {
             return false;
         }
+        // `v` is the banded coordinate, `u` the other; the ray runs from `p` towards +u.
+        let (v, u) = (self.axis, 1 - self.axis);
         let bands = self.band_start.len() - 1;
-        let band = (((p[1] - self.min[1]) / self.band_height) as usize).min(bands - 1);
+        let band = (((p[v] - self.min[v]) / self.band_height) as usize).min(bands - 1);
         let (from, to) = (self.band_start[band] as usize, self.band_start[band + 1] as usize);
         let mut inside = false;
         for &k in &self.band_edges[from..to] {
             let [a, b] = self.edges[k as usize];
-            if (a[1] > p[1]) != (b[1] > p[1]) {
-                let x = a[0] + (p[1] - a[1]) / (b[1] - a[1]) * (b[0] - a[0]);
-                if p[0] < x {
+            if (a[v] > p[v]) != (b[v] > p[v]) {
+                let at = a[u] + (p[v] - a[v]) / (b[v] - a[v]) * (b[u] - a[u]);
+                if p[u] < at {
                     inside = !inside;
                 }
             }
@@ -389,13 +399,19 @@ mod tests {
             proptest::prop_assert!(!l.within(p, want * 0.999 - 1e-3));
         }
 
+        /// Wide (banded by longitude) and tall (by latitude) alike.
         #[test]
-        fn band_index_agrees_with_a_plain_crossing_test(lon in 9.0..26.0f64, lat in 29.0..35.0f64) {
+        fn band_index_agrees_with_a_plain_crossing_test(
+            lon in 9.0..26.0f64,
+            lat in 26.0..38.0f64,
+            wide in proptest::bool::ANY,
+        ) {
+            let (kx, ky) = if wide { (2.0, 1.0) } else { (1.0, 2.5) };
             let ring: Vec<[f64; 2]> = (0..=500)
                 .map(|i| {
                     let a = std::f64::consts::TAU * (i % 500) as f64 / 500.0;
                     let r = 2.0 + (a * 7.0).sin() * 0.8;
-                    [17.5 + r * a.cos() * 2.0, 32.0 + r * a.sin()]
+                    [17.5 + r * a.cos() * kx, 32.0 + r * a.sin() * ky]
                 })
                 .collect();
             let shape = PolygonShape::new(std::slice::from_ref(&ring));
