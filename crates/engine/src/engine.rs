@@ -154,7 +154,7 @@ impl Engine {
             entry.filed = next_deadline(entry, config);
         }
         engine.deadlines = engine.tracks.iter().map(|(n, e)| (e.filed, *n)).collect();
-        for (n, e) in &engine.tracks {
+        for (n, e) in engine.tracks.iter() {
             for key in std::iter::once(&e.key).chain(&e.aliases) {
                 engine.keys.insert(key.clone(), *n);
             }

@@ -88,15 +88,6 @@ impl Tracks {
     }
 }
 
-impl<'a> IntoIterator for &'a Tracks {
-    type Item = (&'a u64, &'a TrackEntry);
-    type IntoIter = Box<dyn Iterator<Item = (&'a u64, &'a TrackEntry)> + 'a>;
-
-    fn into_iter(self) -> Self::IntoIter {
-        Box::new(self.iter())
-    }
-}
-
 /// Stored as the map of number to entry it was, in ascending order.
 impl Serialize for Tracks {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
