@@ -126,6 +126,10 @@ impl Alerts {
     }
 
     fn open_remove(&mut self, key: &EpisodeKey) -> Option<AlertNo> {
+        // Most closings are of episodes that are not open: see `is_open`.
+        if !self.open_by_track.contains_key(&key.subject.0) {
+            return None;
+        }
         let no = self.open.remove(key)?;
         for t in Self::subjects(key) {
             if let Some(list) = self.open_by_track.get_mut(&t) {
@@ -155,7 +159,15 @@ impl Alerts {
     }
 
     pub fn is_open(&self, key: &EpisodeKey) -> bool {
-        self.open.contains_key(key)
+        // An episode is open only if its first track has one open: asked first, because that
+        // map is keyed by track number, which `Engine::warm` reads ahead, and most rules ask
+        // about tracks with nothing open.
+        self.open_by_track.contains_key(&key.subject.0) && self.open.contains_key(key)
+    }
+
+    /// Reads what raising or closing an episode of `track` reads first (see `Engine::warm`).
+    pub fn warm(&self, track: u64) -> usize {
+        self.open_by_track.get(&track).map_or(0, Vec::len)
     }
 
     /// The condition of `firing` holds: opens its episode's alert or updates it.

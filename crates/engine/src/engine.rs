@@ -14,6 +14,7 @@ use crate::tracks::{Folded, Keys, current, new_entry, next_deadline, track_numbe
 use crate::{EngineConfig, TrackEntry};
 
 mod assoc;
+mod warm;
 
 use assoc::Route;
 
@@ -240,8 +241,34 @@ impl Engine {
     /// overlap after a snapshot) is ignored and reports no change.
     pub fn apply(&mut self, seq: u64, event: &Event) -> Vec<Change> {
         let mut changes = Vec::new();
+        self.apply_into(seq, event, &mut changes);
+        changes
+    }
+
+    /// Folds a run of consecutive events, the first with sequence number `first_seq`, and
+    /// appends what changed to `changes`. The state and the changes are exactly those of
+    /// [`Engine::apply`] on each event in turn; it is faster on a large picture because before
+    /// each group of a few events it reads what they will touch (see [`warm`]), so that their
+    /// cache misses overlap instead of coming one after another.
+    pub fn apply_all(&mut self, first_seq: u64, events: &[Event], changes: &mut Vec<Change>) {
+        // One event's changes at a time: the fold reads them back (automatic incidents).
+        let mut one = Vec::new();
+        for (g, group) in events.chunks(warm::GROUP).enumerate() {
+            let seq = first_seq + (g * warm::GROUP) as u64;
+            std::hint::black_box(self.warm(seq, group));
+            for (i, event) in group.iter().enumerate() {
+                self.apply_into(seq + i as u64, event, &mut one);
+                changes.append(&mut one);
+            }
+        }
+    }
+
+    /// [`Engine::apply`] into `changes`, which must be empty: the fold reads the event's
+    /// changes back (automatic incidents look at the alerts it raised).
+    fn apply_into(&mut self, seq: u64, event: &Event, changes: &mut Vec<Change>) {
+        debug_assert!(changes.is_empty());
         if seq < self.folded {
-            return changes;
+            return;
         }
         self.folded = seq + 1;
         if event.time > self.now {
@@ -250,19 +277,13 @@ impl Engine {
         self.alerts.begin(seq);
         match &event.kind {
             EventKind::Observation(observation) => {
-                self.observe(seq, observation, &mut changes);
+                self.observe(seq, observation, changes);
             }
             EventKind::AlertAcknowledged { id, actor } => {
-                self.alerts.acknowledge(id, actor, event.time, &mut changes);
+                self.alerts.acknowledge(id, actor, event.time, changes);
             }
             EventKind::Incident(e) => {
-                crate::incidents::apply_logged(
-                    &mut self.incidents,
-                    seq,
-                    event.time,
-                    e,
-                    &mut changes,
-                );
+                crate::incidents::apply_logged(&mut self.incidents, seq, event.time, e, changes);
             }
             other => {
                 if let Some(change) = self.directory.apply(event.time, other) {
@@ -270,8 +291,8 @@ impl Engine {
                 }
             }
         }
-        self.sweep(&mut changes);
-        self.alerts.prune(self.now, self.config.alert_retention_ms, &mut changes);
+        self.sweep(changes);
+        self.alerts.prune(self.now, self.config.alert_retention_ms, changes);
         let Engine { config, incidents, alerts, tracks, .. } = self;
         crate::incidents::derive(
             &config.incidents,
@@ -280,9 +301,8 @@ impl Engine {
             tracks,
             seq,
             event.time,
-            &mut changes,
+            changes,
         );
-        changes
     }
 
     /// The state as bytes, for a snapshot. Deterministic: equal states give equal bytes.

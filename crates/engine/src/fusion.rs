@@ -215,6 +215,30 @@ impl Cells {
 }
 
 impl FusionGrid {
+    /// Reads the list of the cell a track is filed in, where its next fix files it again
+    /// (see `Engine::warm`).
+    pub fn warm(&self, at: FusedAt) -> u64 {
+        let (cells, cell) = match at {
+            FusedAt::Nowhere => return 0,
+            FusedAt::Identified(cell) => (&self.identified, cell),
+            FusedAt::Unidentified(cell) => (&self.unidentified, cell),
+        };
+        cells.0.get(&cell).and_then(|l| l.first()).map_or(0, |f| f.n)
+    }
+
+    /// Reads the identified tracks' cells that gating a fix at `at` reads (see `Engine::warm`).
+    pub fn warm_gate(&self, at: [f64; 2], cfg: &FusionConfig) -> u64 {
+        let cell = crate::rules::proximity::cell_of(at[0], at[1], cfg.max_gate_m);
+        let mut sum = 0u64;
+        for (dx, dy) in NEIGHBOURS {
+            let c = (cell.0.saturating_add(dx), cell.1.saturating_add(dy));
+            if let Some(f) = self.identified.0.get(&c).and_then(|l| l.first()) {
+                sum = sum.wrapping_add(f.n);
+            }
+        }
+        sum
+    }
+
     /// Takes track `n` out of the grid, wherever `at` says it is filed.
     pub fn remove(&mut self, n: u64, at: &mut FusedAt) {
         match std::mem::take(at) {

@@ -209,6 +209,23 @@ impl Proximity {
         self.grid_flags = true;
     }
 
+    /// Reads what a fix of track `n` reads first: its partners and the 3 × 3 cells around it in
+    /// the grids it is filed in (see `Engine::warm`).
+    pub fn warm(&self, n: u64, in_grids: InGrids) -> u64 {
+        let mut sum = self.partners.get(&n).map_or(0, |p| p.len() as u64);
+        for (grid, filed) in [(&self.sea, in_grids.sea), (&self.land, in_grids.land)] {
+            let Some(cell) = grid.at.get(&n).filter(|_| filed) else { continue };
+            for dx in -1..=1 {
+                for dy in -1..=1 {
+                    let c = (cell.0.saturating_add(dx), cell.1.saturating_add(dy));
+                    let first = grid.cells.get(&c).and_then(|l| l.first());
+                    sum = sum.wrapping_add(first.copied().unwrap_or(0));
+                }
+            }
+        }
+        sum
+    }
+
     /// After a fix of track `a`; `in_grids` is its entry's, updated here.
     pub fn on_fix(
         &mut self,

@@ -277,3 +277,40 @@ proptest! {
         prop_assert_eq!(engine.snapshot(), full);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(12))]
+
+    /// Folding runs of events with reading ahead (`apply_all`, what the server does) gives the
+    /// state and the changes of folding one event at a time, whatever the runs' lengths.
+    #[test]
+    fn folding_in_runs_is_folding_one_at_a_time(
+        seed in any::<u64>(),
+        n in 1usize..1_500,
+        runs in proptest::collection::vec(1usize..80, 1..20),
+    ) {
+        let config = config();
+        let mut log = scenario(n, seed);
+        // And many tracks created within one run, some fused by position.
+        log.extend(crate::fold::events(n / 3, seed));
+        let mut one = Engine::new(config.clone(), crate::geography());
+        let mut expected = Vec::new();
+        for (seq, event) in log.iter().enumerate() {
+            expected.extend(one.apply(seq as u64, event));
+        }
+        let mut many = Engine::new(config, crate::geography());
+        let mut changes = Vec::new();
+        let mut at = 0;
+        for len in runs.iter().cycle() {
+            if at >= log.len() {
+                break;
+            }
+            let end = (at + len).min(log.len());
+            many.apply_all(at as u64, &log[at..end], &mut changes);
+            at = end;
+        }
+        let (got, want) = (many.snapshot(), one.snapshot());
+        prop_assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(&want));
+        prop_assert_eq!(changes, expected);
+    }
+}
