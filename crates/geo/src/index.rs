@@ -99,12 +99,12 @@ pub struct Geography {
     areas: RTree<AreaItem>,
     grid: Grid,
     borders: Vec<usize>,
-    crossings: Vec<usize>,
     /// Per line zone index: its sections as `(start_km, end_km, zone index)`, sorted.
     sections: BTreeMap<usize, Vec<(f64, f64, usize)>>,
     coast: usize,
-    /// Every circle zone, for nearest-of-kind scans.
-    circles: Vec<usize>,
+    /// Every circle zone's kind, centre and index, for nearest-of-kind scans: a scan reads
+    /// this one array, not every zone and its shape.
+    circles: Vec<(ZoneKind, [f64; 2], usize)>,
     /// Every coastline of the data, for distance from any coast.
     shores: LineShape,
     libya: PolygonShape,
@@ -236,9 +236,12 @@ impl Geography {
             zones.iter().enumerate().filter(move |(_, z)| z.kind == k).map(|(i, _)| i)
         };
         let borders: Vec<usize> = of_kind(ZoneKind::LandBorder).collect();
-        let crossings = of_kind(ZoneKind::CrossingPoint).collect();
-        let circles =
-            (0..zones.len()).filter(|&i| matches!(shapes[i], Compiled::Circle { .. })).collect();
+        let circles = (0..zones.len())
+            .filter_map(|i| match &shapes[i] {
+                Compiled::Circle { center, .. } => Some((zones[i].kind, *center, i)),
+                _ => None,
+            })
+            .collect();
         let shores = LineShape::from_parts(&builtin::coastlines()?);
         let mut sections: BTreeMap<usize, Vec<(f64, f64, usize)>> = BTreeMap::new();
         for (i, z) in zones.iter().enumerate() {
@@ -291,7 +294,6 @@ impl Geography {
             areas: RTree::bulk_load(areas),
             grid,
             borders,
-            crossings,
             sections,
             coast,
             circles,

@@ -4,7 +4,7 @@
 use model::{Zone, ZoneKind};
 
 use super::{Compiled, Geography};
-use crate::sphere::{haversine_m, valid_lonlat};
+use crate::sphere::{EARTH_RADIUS_M, haversine_m, valid_lonlat};
 
 /// A step between two fixes that crossed a land border line.
 #[derive(Clone, Copy, Debug)]
@@ -65,14 +65,25 @@ impl Geography {
         if !valid_lonlat(p) {
             return None;
         }
-        let list = if kind == ZoneKind::CrossingPoint { &self.crossings } else { &self.circles };
-        list.iter()
-            .filter(|&&i| self.zones[i].kind == kind)
-            .filter_map(|&i| match &self.shapes[i] {
-                Compiled::Circle { center, .. } => Some((&self.zones[i], haversine_m(*center, p))),
-                _ => None,
-            })
-            .min_by(|a, b| a.1.total_cmp(&b.1))
+        // The first nearest, in zone order. A centre farther in latitude alone than the best
+        // so far cannot be nearer (a great circle is at least as long as its latitude
+        // difference; the margin covers rounding), and costs no trigonometry.
+        let mut best: Option<(usize, f64)> = None;
+        for &(k, center, i) in &self.circles {
+            if k != kind {
+                continue;
+            }
+            if let Some((_, b)) = best
+                && (center[1] - lat).abs().to_radians() * EARTH_RADIUS_M * (1.0 - 1e-9) > b
+            {
+                continue;
+            }
+            let d = haversine_m(center, p);
+            if best.is_none_or(|(_, b)| d < b) {
+                best = Some((i, d));
+            }
+        }
+        best.map(|(i, d)| (&self.zones[i], d))
     }
 
     /// The nearest port or oil terminal (`port.*`) and the distance to it in metres.

@@ -62,6 +62,35 @@ proptest! {
         let _ = g.border_crossing([lon, lat], [11.6, 32.9]);
     }
 
+    /// The pruned scan finds the nearest port and crossing point that measuring every one
+    /// finds (the first of equals, in zone order).
+    #[test]
+    fn the_nearest_port_and_crossing_are_those_a_full_scan_finds(
+        lon in 8.0..27.0f64,
+        lat in 18.0..36.0f64,
+    ) {
+        let g = libya();
+        for kind in [ZoneKind::Port, ZoneKind::CrossingPoint] {
+            let want = g
+                .zones()
+                .iter()
+                .filter(|z| z.kind == kind)
+                .filter_map(|z| match z.geometry {
+                    ZoneGeometry::Circle { center, .. } => {
+                        Some((z.id.as_str(), geo::sphere::haversine_m(center, [lon, lat])))
+                    }
+                    _ => None,
+                })
+                .min_by(|a, b| a.1.total_cmp(&b.1));
+            let got = if kind == ZoneKind::Port {
+                g.nearest_port(lon, lat)
+            } else {
+                g.nearest_crossing(lon, lat)
+            };
+            prop_assert_eq!(got.map(|(z, d)| (z.id.as_str(), d)), want);
+        }
+    }
+
     #[test]
     fn a_crossing_point_lies_on_the_border(
         (a, b) in ((9.0..26.0f64, 19.0..34.0f64), (-0.3..0.3f64, -0.3..0.3f64)),
