@@ -538,18 +538,32 @@ pub(crate) fn merge_identity(into: &mut Identity, from: &Identity) {
 /// history is read as [`TrackPoint`]s and stored in snapshots as their sequence.
 ///
 /// Only the trail is quantised: the track's current position, speed and course
-/// ([`Track`]) stay exact `f64`. Each fix takes 24 bytes instead of 40: the time exact, the
-/// position in 1e-7 degree (about 1.1 cm), speed in 0.01 m/s and course in 0.01 degree —
-/// finer than any sensor reports (AIS: 1/10,000 minute ≈ 18 cm, 0.1 kn, 0.1°). A stored
-/// value reads back within half a quantum, and reading then storing gives the same fix, so a
-/// snapshot restored from JSON holds the same history, byte for byte.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct History(Vec<Fix>);
+/// ([`Track`]) stay exact `f64`. Each fix takes 16 bytes instead of 40: the time exact, as
+/// milliseconds after the history's base time, the position in 1e-7 degree (about 1.1 cm),
+/// speed in 0.01 m/s and course in 0.01 degree — finer than any sensor reports (AIS:
+/// 1/10,000 minute ≈ 18 cm, 0.1 kn, 0.1°). A stored value reads back within half a quantum,
+/// and reading then storing gives the same fix, so a snapshot restored from JSON holds the
+/// same history, byte for byte.
+///
+/// A trail covers at most [`SPAN_MS`] (49.7 days, what 32 bits of milliseconds hold) back
+/// from its newest fix: a fix older than that is dropped from the trail (not from the
+/// track), which only a track followed for seven weeks, or a fix that late, ever sees.
+#[derive(Clone, Debug, Default)]
+pub struct History {
+    /// At or before every fix's time; where it lies changes only the encoding, never what
+    /// the history holds or how it behaves.
+    base: Time,
+    fixes: Vec<Fix>,
+}
 
-/// One fix of a history in 24 bytes: see [`History`].
+/// How far back from its newest fix a history reaches, in milliseconds.
+pub const SPAN_MS: i64 = u32::MAX as i64;
+
+/// One fix of a history in 16 bytes: see [`History`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Fix {
-    time: Time,
+    /// Milliseconds after the history's base time.
+    after: u32,
     /// Longitude and latitude in 1e-7 degree (±180° is ±1.8e9, inside `i32`).
     lon: i32,
     lat: i32,
@@ -563,7 +577,7 @@ struct Fix {
     course: u16,
 }
 
-const _: () = assert!(size_of::<Fix>() == 24);
+const _: () = assert!(size_of::<Fix>() == 16);
 
 /// Speed or course not known.
 const UNKNOWN: u16 = u16::MAX;
@@ -609,9 +623,10 @@ fn centi(q: u16) -> Option<f64> {
 }
 
 impl Fix {
-    fn of(p: TrackPoint) -> Fix {
+    /// `after`: the point's time after the history's base, which the caller checked.
+    fn of(p: TrackPoint, after: u32) -> Fix {
         Fix {
-            time: p.time,
+            after,
             lon: degrees_q(p.lon),
             lat: degrees_q(p.lat),
             speed: speed_q(p.speed_mps),
@@ -619,9 +634,9 @@ impl Fix {
         }
     }
 
-    fn point(self) -> TrackPoint {
+    fn point(self, base: Time) -> TrackPoint {
         TrackPoint {
-            time: self.time,
+            time: Time(base.0.wrapping_add(i64::from(self.after))),
             lon: degrees(self.lon),
             lat: degrees(self.lat),
             speed_mps: centi(self.speed),
@@ -632,56 +647,102 @@ impl Fix {
 
 impl History {
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.fixes.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.fixes.is_empty()
     }
 
     /// The points, oldest first.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = TrackPoint> + ExactSizeIterator + '_ {
-        self.0.iter().map(|f| f.point())
+        self.fixes.iter().map(|f| f.point(self.base))
     }
 
     pub fn last(&self) -> Option<TrackPoint> {
-        self.0.last().map(|f| f.point())
+        self.fixes.last().map(|f| f.point(self.base))
+    }
+
+    /// Makes room for a fix at `time`: its offset from the base, moving the base (and
+    /// dropping fixes more than [`SPAN_MS`] older than the newest) if it falls outside;
+    /// `None` if the fix is itself that much older than the newest.
+    fn admit(&mut self, time: Time) -> Option<u32> {
+        if self.fixes.is_empty() {
+            self.base = time;
+            return Some(0);
+        }
+        let base = i128::from(self.base.0);
+        let offset = i128::from(time.0) - base;
+        if (0..=i128::from(SPAN_MS)).contains(&offset) {
+            return u32::try_from(offset).ok();
+        }
+        // Rare: seven weeks of trail, or a fix older than every other.
+        let at = |f: &Fix| base + i128::from(f.after);
+        let newest = self.fixes.iter().map(at).max().unwrap_or(base).max(i128::from(time.0));
+        let floor = newest - i128::from(SPAN_MS);
+        if i128::from(time.0) < floor {
+            return None;
+        }
+        self.fixes.retain(|f| at(f) >= floor);
+        let lowest = self.fixes.iter().map(at).min().unwrap_or(i128::MAX).min(i128::from(time.0));
+        for f in &mut self.fixes {
+            // Within the span of the newest, so within 32 bits of the lowest.
+            f.after = u32::try_from(at(f) - lowest).unwrap_or(u32::MAX);
+        }
+        self.base = Time(i64::try_from(lowest).unwrap_or(time.0));
+        u32::try_from(i128::from(time.0) - lowest).ok()
+    }
+
+    /// A history of `points` in their order (fixes too old for the span dropped).
+    fn of_points(points: &[TrackPoint], capacity: usize) -> History {
+        let mut history = History { base: Time::default(), fixes: Vec::with_capacity(capacity) };
+        for p in points {
+            if let Some(after) = history.admit(p.time) {
+                history.fixes.push(Fix::of(*p, after));
+            }
+        }
+        history
     }
 
     /// Grows by half its length, but not past the `max + 1` fixes it holds before it is
     /// thinned: a long-lived track's history is then exactly that, not 73 slots for 65.
     fn grow(&mut self, max: usize) {
-        let len = self.0.len();
-        if len == self.0.capacity() {
+        let len = self.fixes.len();
+        if len == self.fixes.capacity() {
             let room = (max + 1).saturating_sub(len).max(1);
-            self.0.reserve_exact((len / 2).max(2).min(room));
+            self.fixes.reserve_exact((len / 2).max(2).min(room));
         }
     }
 
     /// Appends the newest fix.
     fn push(&mut self, p: TrackPoint, max: usize) {
-        self.grow(max);
-        self.0.push(Fix::of(p));
+        if let Some(after) = self.admit(p.time) {
+            self.grow(max);
+            self.fixes.push(Fix::of(p, after));
+        }
     }
 
     /// Files a late fix in time order.
     fn insert(&mut self, p: TrackPoint, max: usize) {
-        self.grow(max);
-        let at = self.0.partition_point(|f| f.time <= p.time);
-        self.0.insert(at, Fix::of(p));
+        if let Some(after) = self.admit(p.time) {
+            self.grow(max);
+            let at = self.fixes.partition_point(|f| f.after <= after);
+            self.fixes.insert(at, Fix::of(p, after));
+        }
     }
 
     /// Takes in the history of a track fused into this one.
     fn absorb(&mut self, other: History) {
-        self.0.extend(other.0);
-        self.0.sort_by_key(|f| f.time);
+        let mut points: Vec<TrackPoint> = self.iter().chain(other.iter()).collect();
+        points.sort_by_key(|p| p.time);
+        *self = History::of_points(&points, points.len());
     }
 
     /// Keeps the newer half whole and every other point of the older half.
     fn thin(&mut self) {
-        let half = self.0.len() / 2;
+        let half = self.fixes.len() / 2;
         let mut index = 0;
-        self.0.retain(|_| {
+        self.fixes.retain(|_| {
             let keep = index >= half || index % 2 == 0;
             index += 1;
             keep
@@ -689,9 +750,17 @@ impl History {
     }
 }
 
+/// Equal when they hold the same points, wherever their bases lie.
+impl PartialEq for History {
+    fn eq(&self, other: &History) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
 impl FromIterator<TrackPoint> for History {
     fn from_iter<I: IntoIterator<Item = TrackPoint>>(iter: I) -> History {
-        History(iter.into_iter().map(Fix::of).collect())
+        let points: Vec<TrackPoint> = iter.into_iter().collect();
+        History::of_points(&points, points.len())
     }
 }
 
@@ -704,9 +773,7 @@ impl Serialize for History {
 impl<'de> Deserialize<'de> for History {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<History, D::Error> {
         let points = Vec::<TrackPoint>::deserialize(deserializer)?;
-        let mut fixes: Vec<Fix> = Vec::with_capacity(points.len());
-        fixes.extend(points.into_iter().map(Fix::of));
-        Ok(History(fixes))
+        Ok(History::of_points(&points, points.len()))
     }
 }
 
@@ -715,7 +782,7 @@ mod tests {
     use model::{Time, TrackPoint};
     use proptest::prelude::*;
 
-    use super::{CENTI, DEG, History, UNKNOWN, course_q, degrees, degrees_q, speed_q};
+    use super::{CENTI, DEG, History, SPAN_MS, UNKNOWN, course_q, degrees, degrees_q, speed_q};
 
     /// A map of numbers to entries against the B-tree it replaced: any sequence of inserts and
     /// removes leaves the same tracks, iterated in the same (ascending) order, and serialized
@@ -929,6 +996,72 @@ mod tests {
         assert!(points.iter().copied().eq(back.iter()));
     }
 
+    fn at(t: i64) -> TrackPoint {
+        TrackPoint { time: Time(t), lon: 13.2, lat: 32.9, speed_mps: Some(3.0), course_deg: None }
+    }
+
+    fn times(history: &History) -> Vec<i64> {
+        history.iter().map(|p| p.time.0).collect()
+    }
+
+    /// Times are kept to the millisecond however far apart, up to the span; a late fix older
+    /// than every other moves the base and reads back exactly, as do the others.
+    #[test]
+    fn times_read_back_exactly_across_the_span() {
+        let t0 = 1_764_400_000_123;
+        let mut h = History::default();
+        h.push(at(t0), 64);
+        h.push(at(t0 + SPAN_MS), 64);
+        assert_eq!(times(&h), [t0, t0 + SPAN_MS]);
+        h.insert(at(t0 + 1), 64);
+        assert_eq!(times(&h), [t0, t0 + 1, t0 + SPAN_MS]);
+        // One millisecond past the span of the newest: not kept.
+        h.insert(at(t0 - 1), 64);
+        assert_eq!(times(&h), [t0, t0 + 1, t0 + SPAN_MS]);
+        let mut h = History::default();
+        h.push(at(t0), 64);
+        h.insert(at(t0 - 1_000_000_000), 64);
+        h.push(at(t0 + 7), 64);
+        assert_eq!(times(&h), [t0 - 1_000_000_000, t0, t0 + 7]);
+    }
+
+    /// A newer fix past the span drops the fixes it leaves behind, and only those.
+    #[test]
+    fn a_trail_reaches_back_one_span_from_its_newest_fix() {
+        let day = 86_400_000;
+        let mut h = History::default();
+        for d in 0..60 {
+            h.push(at(d * day), 1_000);
+        }
+        let kept = times(&h);
+        assert_eq!(kept.first(), Some(&(10 * day)), "60 days of fixes keep the last 49.7");
+        assert_eq!(kept.last(), Some(&(59 * day)));
+        assert_eq!(kept.len(), 50);
+        // Serialized and read back: the same points.
+        let json = serde_json::to_string(&h).expect("json");
+        let back: History = serde_json::from_str(&json).expect("json");
+        assert_eq!(back, h);
+        assert_eq!(serde_json::to_string(&back).expect("json"), json);
+    }
+
+    /// The extremes of time (the fold does not refuse them) neither panic nor wrap.
+    #[test]
+    fn extreme_times_never_panic() {
+        for (a, b) in [(i64::MIN, i64::MAX), (i64::MAX, i64::MIN), (0, i64::MIN), (i64::MAX, 0)] {
+            let mut h = History::default();
+            h.push(at(a), 64);
+            h.push(at(b), 64);
+            h.insert(at(a / 2 + b / 2), 64);
+            let kept = times(&h);
+            assert!(kept.len() <= 2, "{kept:?}");
+            assert!(kept.contains(&a.max(b)), "the newest is kept: {kept:?}");
+            let mut other = History::default();
+            other.push(at(a), 64);
+            h.absorb(other);
+            assert!(!h.is_empty());
+        }
+    }
+
     #[test]
     fn a_full_history_holds_no_more_slots_than_fixes_before_thinning() {
         let max = 64;
@@ -940,7 +1073,8 @@ mod tests {
             if history.len() > max {
                 history.thin();
             }
-            assert!(history.0.capacity() <= max + 1, "{} slots at fix {i}", history.0.capacity());
+            let slots = history.fixes.capacity();
+            assert!(slots <= max + 1, "{slots} slots at fix {i}");
         }
     }
 }
