@@ -137,22 +137,15 @@ impl Probe {
     }
 }
 
-/// What gating needs of one live track, kept in its grid cell: a candidate too far away is
-/// rejected without looking the track up. 64 bytes, one per live track.
-#[derive(Clone, Copy, Debug)]
-struct Filed {
-    n: u64,
-    last: Time,
-    /// Predicted from here: the filter's state, or the last fix standing still when the filter
-    /// has not started (which predicts the fix itself, as an `Option` did in 24 more bytes).
-    kin: Kinematics,
-    exercise: bool,
-}
-
 /// Live tracks by grid cell (cells as wide as the largest gate), for gating: identified tracks
 /// and unidentified ones apart. An unidentified radar track is gated against identified tracks
 /// only, on every fix; with both kinds in one list it paid a cache miss for every radar contact
 /// around it as well.
+///
+/// A cell holds track numbers only; the gate reads what it needs (the filter's state, the
+/// last fix) from the tracks themselves. A track is filed again only when it changes cell or
+/// kind, not on every fix: a copy of its filter in the cell cost 64 bytes a track and a
+/// write on every fix.
 #[derive(Debug, Default)]
 pub(crate) struct FusionGrid {
     identified: Cells,
@@ -179,32 +172,19 @@ pub(crate) enum FusedAt {
 }
 
 #[derive(Debug, Default)]
-struct Cells(FxHashMap<Cell, Vec<Filed>>);
+struct Cells(FxHashMap<Cell, Vec<u64>>);
 
 impl Cells {
-    /// Files `filed` under `cell`; `was` is where it was filed before in these cells.
-    fn put(&mut self, filed: Filed, cell: Cell, was: Option<Cell>) {
-        match was {
-            Some(c) if c == cell => {
-                if let Some(slot) =
-                    self.0.get_mut(&cell).and_then(|l| l.iter_mut().find(|f| f.n == filed.n))
-                {
-                    *slot = filed;
-                    return;
-                }
-            }
-            Some(c) => self.remove(filed.n, c),
-            None => {}
-        }
+    fn put(&mut self, n: u64, cell: Cell) {
         // Most cells hold a few tracks: a list grows by one slot, not to four and then doubling.
         let list = self.0.entry(cell).or_default();
         list.reserve_exact(1);
-        list.push(filed);
+        list.push(n);
     }
 
     fn remove(&mut self, n: u64, cell: Cell) {
         if let Some(list) = self.0.get_mut(&cell) {
-            list.retain(|f| f.n != n);
+            list.retain(|x| *x != n);
             if list.is_empty() {
                 self.0.remove(&cell);
             } else if list.len() <= list.capacity() / 2 {
@@ -215,25 +195,21 @@ impl Cells {
 }
 
 impl FusionGrid {
-    /// Reads the list of the cell a track is filed in, where its next fix files it again
-    /// (see `Engine::warm`).
-    pub fn warm(&self, at: FusedAt) -> u64 {
-        let (cells, cell) = match at {
-            FusedAt::Nowhere => return 0,
-            FusedAt::Identified(cell) => (&self.identified, cell),
-            FusedAt::Unidentified(cell) => (&self.unidentified, cell),
-        };
-        cells.0.get(&cell).and_then(|l| l.first()).map_or(0, |f| f.n)
-    }
-
-    /// Reads the identified tracks' cells that gating a fix at `at` reads (see `Engine::warm`).
-    pub fn warm_gate(&self, at: [f64; 2], cfg: &FusionConfig) -> u64 {
+    /// Reads the identified tracks that gating a fix at `at` looks at: the 3 × 3 cells around
+    /// it and each track filed there (see `Engine::warm`).
+    pub fn warm_gate(
+        &self,
+        tracks: &crate::tracks::Tracks,
+        at: [f64; 2],
+        cfg: &FusionConfig,
+    ) -> u64 {
         let cell = crate::rules::proximity::cell_of(at[0], at[1], cfg.max_gate_m);
         let mut sum = 0u64;
         for (dx, dy) in NEIGHBOURS {
             let c = (cell.0.saturating_add(dx), cell.1.saturating_add(dy));
-            if let Some(f) = self.identified.0.get(&c).and_then(|l| l.first()) {
-                sum = sum.wrapping_add(f.n);
+            for n in self.identified.0.get(&c).map_or(&[][..], Vec::as_slice) {
+                let kin = tracks.get(n).and_then(|e| e.rules.kin.get());
+                sum = sum.wrapping_add(kin.map_or(0, |k| k.time.0 as u64));
             }
         }
         sum
@@ -281,13 +257,17 @@ pub(crate) fn gate(
         for (dx, dy) in NEIGHBOURS {
             let c = (cell.0.saturating_add(dx), cell.1.saturating_add(dy));
             let Some(list) = cells.0.get(&c) else { continue };
-            for f in list {
-                let n = f.n;
-                let age = obs.time.since(f.last).saturating_abs();
-                if n == exclude || f.exercise != obs.exercise || age > cfg.max_age_ms {
+            for &n in list {
+                if n == exclude {
                     continue;
                 }
-                let predicted = f.kin.predict(obs.time);
+                let Some(e) = tracks.get(&n) else { continue };
+                let last = e.track.last_time;
+                let age = obs.time.since(last).saturating_abs();
+                if e.track.exercise != obs.exercise || age > cfg.max_age_ms {
+                    continue;
+                }
+                let predicted = predictor(e).predict(obs.time);
                 let gate = (cfg.gate_m + cfg.gate_growth_mps * age as f64 / 1_000.0 + accuracy)
                     .min(cfg.max_gate_m);
                 if (predicted[1] - at[1]).abs() * M_PER_DEG > gate
@@ -301,7 +281,6 @@ pub(crate) fn gate(
                 if score > 1.0 || best.is_some_and(|(s, b)| score > s || (score == s && n > b)) {
                     continue;
                 }
-                let Some(e) = tracks.get(&n) else { continue };
                 if e.track.state != TrackState::Lost && want(e) {
                     best = Some((score, n));
                 }
@@ -319,34 +298,36 @@ pub(crate) fn within(entry: &TrackEntry, probe: Probe, metres: f64) -> bool {
     haversine_m(predicted, probe.at) <= metres
 }
 
-/// Files a track in the fusion grid under its position, or takes it out once lost.
+/// What predicts a track's position: its filter's state, or its last fix standing still while
+/// the filter has not started.
+fn predictor(entry: &TrackEntry) -> Kinematics {
+    let (p, last) = (&entry.track.position, entry.track.last_time);
+    let still = Kinematics { time: last, lon: p.lon, lat: p.lat, east: 0.0, north: 0.0 };
+    entry.rules.kin.get().unwrap_or(still)
+}
+
+/// Files a track in the fusion grid under its position, or takes it out once lost. Costs
+/// nothing while the track stays in its cell and kind.
 pub(crate) fn file(grid: &mut FusionGrid, cfg: &FusionConfig, n: u64, entry: &mut TrackEntry) {
     if !cfg.enabled || entry.track.state == TrackState::Lost {
         grid.remove(n, &mut entry.fused_at);
         return;
     }
-    let (p, last) = (&entry.track.position, entry.track.last_time);
-    let still = Kinematics { time: last, lon: p.lon, lat: p.lat, east: 0.0, north: 0.0 };
-    let filed = Filed {
-        n,
-        last,
-        kin: entry.rules.kin.get().unwrap_or(still),
-        exercise: entry.track.exercise,
-    };
+    let p = &entry.track.position;
     let cell = crate::rules::proximity::cell_of(p.lon, p.lat, cfg.max_gate_m);
-    let identified = !crate::rules::is_unidentified(&entry.track);
-    match (entry.fused_at, identified) {
-        (FusedAt::Identified(was), true) => grid.identified.put(filed, cell, Some(was)),
-        (FusedAt::Unidentified(was), false) => grid.unidentified.put(filed, cell, Some(was)),
-        (_, true) => {
-            grid.remove(n, &mut entry.fused_at);
-            grid.identified.put(filed, cell, None);
-        }
-        (_, false) => {
-            grid.remove(n, &mut entry.fused_at);
-            grid.unidentified.put(filed, cell, None);
-        }
+    let at = if crate::rules::is_unidentified(&entry.track) {
+        FusedAt::Unidentified(cell)
+    } else {
+        FusedAt::Identified(cell)
+    };
+    if entry.fused_at == at {
+        return;
     }
-    entry.fused_at =
-        if identified { FusedAt::Identified(cell) } else { FusedAt::Unidentified(cell) };
+    grid.remove(n, &mut entry.fused_at);
+    match at {
+        FusedAt::Identified(cell) => grid.identified.put(n, cell),
+        FusedAt::Unidentified(cell) => grid.unidentified.put(n, cell),
+        FusedAt::Nowhere => {}
+    }
+    entry.fused_at = at;
 }

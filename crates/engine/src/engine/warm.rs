@@ -71,10 +71,9 @@ impl Engine {
             for source in track.sources.iter() {
                 add(first(Some(source)));
             }
-            add(self.fused.warm(e.fused_at));
             if self.config.fusion.enabled && crate::rules::is_unidentified(track) {
                 let p = &track.position;
-                add(self.fused.warm_gate([p.lon, p.lat], &self.config.fusion));
+                add(self.fused.warm_gate(&self.tracks, [p.lon, p.lat], &self.config.fusion));
             }
             add(self.alerts.warm(n) as u64);
             add(self.proximity.warm(n, e.in_grids));
