@@ -11,6 +11,7 @@
 mod access;
 mod event;
 pub mod incident;
+mod name;
 mod objects;
 mod observation;
 mod sharing;
@@ -19,6 +20,7 @@ mod time;
 
 pub use access::{Agency, AgencyId, AgencyKind, Classification, Marking, Role};
 pub use event::{Event, EventKind, UserRecord};
+pub use name::Name;
 pub use objects::{
     Alert, AlertState, Incident, IncidentState, Severity, Track, TrackId, TrackPoint, TrackState,
     Unit, UnitKind, UnitStatus, Zone, ZoneGeometry, ZoneKind,

@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{AgencyId, Marking, Time};
+use crate::{AgencyId, Marking, Name, Time};
 
 /// The kind of sensor or channel an observation came through.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -190,16 +190,16 @@ pub struct Identity {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub imo: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub callsign: Option<Box<str>>,
+    pub callsign: Option<Name>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<Box<str>>,
+    pub name: Option<Name>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cot_uid: Option<Box<str>>,
+    pub cot_uid: Option<Name>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub plate: Option<Box<str>>,
+    pub plate: Option<Name>,
     /// The source's own track number (radar track id, sensor target id).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source_track: Option<Box<str>>,
+    pub source_track: Option<Name>,
     /// AIS ship and cargo type (ITU-R M.1371 table 53, 1–99) from static data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ship_type: Option<u8>,
@@ -209,10 +209,10 @@ pub struct Identity {
     pub mmsi_valid: Option<bool>,
     /// ISO 3166-1 alpha-2 code of the administration the MMSI's MID belongs to (`LY` for 642).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flag: Option<Box<str>>,
+    pub flag: Option<Name>,
     /// The MMSI is a distress beacon's: `sart` (970), `mob` (972) or `epirb` (974).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ais_beacon: Option<Box<str>>,
+    pub ais_beacon: Option<Name>,
     /// AIS navigational status of the report (types 1–3, 27); 14 is "AIS-SART active".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nav_status: Option<u8>,
