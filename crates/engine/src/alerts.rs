@@ -120,7 +120,10 @@ impl Alerts {
         // two) is replaced in the index as in the map.
         self.open_remove(&key);
         for t in Self::subjects(&key) {
-            self.open_by_track.entry(t).or_default().push(no);
+            // Most tracks have one episode open: a list grows by one slot, not to four.
+            let list = self.open_by_track.entry(t).or_default();
+            list.reserve_exact(1);
+            list.push(no);
         }
         self.open.insert(key, no);
     }

@@ -33,7 +33,7 @@ fn departure(
     if !cfg.enabled || !is_unidentified(&entry.track) {
         // Identified since (fused with AIS, say): no longer an unidentified departure.
         entry.rules.with_rare(|r| r.seaward_since = None);
-        entry.rules.coast_m = None;
+        entry.rules.coast_m.set(None);
         ctx.clear(&key, p.time);
         return;
     }
@@ -44,8 +44,9 @@ fn departure(
     let in_band = geo.surface(p.lon, p.lat) == geo::Surface::Sea
         && geo.near_coast(p.lon, p.lat, cfg.within_m);
     let distance = if in_band { geo.distance_to_coast_m(p.lon, p.lat) } else { None };
-    let before = entry.rules.coast_m.take();
-    entry.rules.coast_m = distance;
+    let distance = distance.filter(|d| d.is_finite());
+    let before = entry.rules.coast_m.get();
+    entry.rules.coast_m.set(distance);
     let (Some(now_m), Some(before_m), Some(prev)) = (distance, before, prev) else {
         entry.rules.with_rare(|r| r.seaward_since = None);
         return;
