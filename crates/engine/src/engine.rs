@@ -1,6 +1,6 @@
 //! The engine: the fold of events into tracks, alerts and the directory, with snapshots.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use geo::Geography;
@@ -8,6 +8,7 @@ use model::{Event, EventKind, Observation, Time, Track, TrackId, TrackState};
 use serde::{Deserialize, Serialize};
 
 use crate::alerts::{AlertEntry, Alerts};
+use crate::deadlines::Deadlines;
 use crate::fusion::{self, Probe};
 use crate::rules::{self, Ctx, Rule, RulesConfig, proximity::Proximity};
 use crate::tracks::{Folded, Keys, current, new_entry, next_deadline, track_number, update_entry};
@@ -69,13 +70,10 @@ pub struct Engine {
     /// Association key → track number. Derived: rebuilt on restore, never iterated.
     #[serde(skip)]
     keys: Keys,
-    /// One entry per track: a time at or before which its lifecycle state (or an AIS gap) may
-    /// change. Entries are lazy: an update that moves the deadline later does not move the
-    /// entry; when the entry comes due the sweep recomputes the real deadline and re-files it if
-    /// it lies ahead. Only an update that moves it earlier re-files at once. So most updates
-    /// cost no set operation, and time passing costs only the tracks it may affect. Derived.
+    /// When each track may next change (see [`Deadlines`]): most updates cost no operation on
+    /// it, and time passing costs only the tracks it may affect. Derived.
     #[serde(skip)]
-    deadlines: BTreeSet<(Time, u64)>,
+    deadlines: Deadlines,
     /// Live tracks by cell, for gating. Derived: rebuilt on restore.
     #[serde(skip)]
     fused: fusion::FusionGrid,
@@ -126,7 +124,7 @@ impl Engine {
             duplicates: 0,
             incidents: incident::Incidents::new(),
             keys: Keys::default(),
-            deadlines: BTreeSet::new(),
+            deadlines: Deadlines::default(),
             fused: fusion::FusionGrid::default(),
         }
     }
@@ -347,7 +345,7 @@ impl Engine {
                 self.keys.insert(key.clone(), seq);
                 let mut entry = new_entry(id.clone(), key, obs);
                 entry.filed = next_deadline(&entry, &self.config);
-                self.deadlines.insert((entry.filed, seq));
+                self.deadlines.file(entry.filed, seq);
                 self.tracks.insert(seq, Box::new(entry));
                 changes.push(Change::Track { id, op: ChangeOp::Upsert });
                 if let Some(primary) = split_of {
@@ -407,8 +405,8 @@ impl Engine {
             rules::on_fix(&mut ctx, number, entry, prev);
             let due = next_deadline(entry, config);
             if due < entry.filed {
-                deadlines.remove(&(entry.filed, number));
-                deadlines.insert((due, number));
+                // The entry filed before is stale now: skipped when it comes out.
+                deadlines.file(due, number);
                 entry.filed = due;
             }
         }
@@ -468,24 +466,23 @@ impl Engine {
         } = self;
         let now = *now;
         let mut ctx = Ctx { geo, config, zones: zone_rules, alerts, changes };
-        while let Some(&(deadline, number)) = deadlines.first() {
-            if deadline > now {
-                break;
-            }
-            deadlines.pop_first();
-            let Some(entry) = tracks.get_mut(&number) else { continue };
+        while let Some((deadline, number)) = deadlines.pop_due(now) {
+            let Some(entry) = tracks.get_mut(&number).filter(|e| e.filed == deadline) else {
+                // Stale: the track was filed again earlier, or is gone.
+                continue;
+            };
             let due = next_deadline(entry, config);
             if due != deadline {
                 // Updated since it was filed: file it again at its real deadline, so that
                 // tracks come due in the order of their real deadlines (alert ids depend on it,
                 // and a restored engine files them there from the start).
-                deadlines.insert((due, number));
+                deadlines.file(due, number);
                 entry.filed = due;
                 continue;
             }
             if rules::gap_check(&mut ctx, config, number, entry, now) {
                 entry.filed = next_deadline(entry, config);
-                deadlines.insert((entry.filed, number));
+                deadlines.file(entry.filed, number);
                 continue;
             }
             let idle = now.since(entry.track.last_time);
@@ -525,7 +522,7 @@ impl Engine {
                 }
             }
             entry.filed = next_deadline(entry, config);
-            deadlines.insert((entry.filed, number));
+            deadlines.file(entry.filed, number);
         }
     }
 }

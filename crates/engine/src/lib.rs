@@ -15,6 +15,7 @@
 
 mod alerts;
 mod config;
+mod deadlines;
 mod directory;
 mod engine;
 mod fusion;

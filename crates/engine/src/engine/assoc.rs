@@ -113,7 +113,6 @@ impl Engine {
             return;
         }
         let Some(mut gone) = self.tracks.remove(&from) else { return };
-        self.deadlines.remove(&(gone.filed, from));
         self.fused.remove(from, &mut gone.fused_at);
         for key in std::iter::once(&gone.key).chain(&gone.aliases) {
             self.keys.insert(key.clone(), into);
