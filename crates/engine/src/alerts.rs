@@ -71,11 +71,10 @@ pub(crate) struct Alerts {
     /// and an entry is a few hundred bytes.
     #[serde(with = "crate::keyed")]
     alerts: BTreeMap<AlertNo, Box<AlertEntry>>,
-    /// Open (or acknowledged, still lasting) episodes. Derived: rebuilt on restore.
-    #[serde(skip)]
-    open: FxHashMap<EpisodeKey, AlertNo>,
-    /// The open episodes' alerts by track involved: closing every episode of a lost or merged
-    /// track looked at every open episode. Derived, like `open`, and always in step with it.
+    /// The open (or acknowledged, still lasting) episodes' alerts by track involved, a pair's
+    /// under both tracks. An episode is found through its first track's list, whose alerts
+    /// carry their keys: a track has an episode or two open at most, and a map by key beside
+    /// this cost some 100 bytes an open alert. Derived: rebuilt on restore.
     #[serde(skip)]
     open_by_track: FxHashMap<u64, Vec<AlertNo>>,
     /// When closed alerts were last forgotten (event time; hourly).
@@ -97,7 +96,6 @@ pub(crate) struct Firing<'a> {
 
 impl Alerts {
     pub fn rebuild(&mut self) {
-        self.open.clear();
         self.open_by_track.clear();
         let open: Vec<(EpisodeKey, AlertNo)> = self
             .alerts
@@ -115,9 +113,15 @@ impl Alerts {
         std::iter::once(a).chain((b != u64::MAX && b != a).then_some(b))
     }
 
+    /// The open alert of `key`, if any.
+    fn open_no(&self, key: &EpisodeKey) -> Option<AlertNo> {
+        let list = self.open_by_track.get(&key.subject.0)?;
+        list.iter().copied().find(|no| self.alerts.get(no).is_some_and(|e| e.key == *key))
+    }
+
     fn open_insert(&mut self, key: EpisodeKey, no: AlertNo) {
         // One open alert per key: another under the same key (only a damaged snapshot can hold
-        // two) is replaced in the index as in the map.
+        // two) is no longer open in the index.
         self.open_remove(&key);
         for t in Self::subjects(&key) {
             // Most tracks have one episode open: a list grows by one slot, not to four.
@@ -125,15 +129,10 @@ impl Alerts {
             list.reserve_exact(1);
             list.push(no);
         }
-        self.open.insert(key, no);
     }
 
     fn open_remove(&mut self, key: &EpisodeKey) -> Option<AlertNo> {
-        // Most closings are of episodes that are not open: see `is_open`.
-        if !self.open_by_track.contains_key(&key.subject.0) {
-            return None;
-        }
-        let no = self.open.remove(key)?;
+        let no = self.open_no(key)?;
         for t in Self::subjects(key) {
             if let Some(list) = self.open_by_track.get_mut(&t) {
                 list.retain(|n| *n != no);
@@ -161,11 +160,10 @@ impl Alerts {
         self.alerts.len()
     }
 
+    /// Whether `key`'s episode is open. Most rules ask about tracks with nothing open, which
+    /// costs one look-up by track number (read ahead by `Engine::warm`).
     pub fn is_open(&self, key: &EpisodeKey) -> bool {
-        // An episode is open only if its first track has one open: asked first, because that
-        // map is keyed by track number, which `Engine::warm` reads ahead, and most rules ask
-        // about tracks with nothing open.
-        self.open_by_track.contains_key(&key.subject.0) && self.open.contains_key(key)
+        self.open_no(key).is_some()
     }
 
     /// Reads what raising or closing an episode of `track` reads first (see `Engine::warm`).
@@ -175,8 +173,8 @@ impl Alerts {
 
     /// The condition of `firing` holds: opens its episode's alert or updates it.
     pub fn raise(&mut self, firing: Firing<'_>, changes: &mut Vec<Change>) {
-        if let Some(no) = self.open.get(&firing.key)
-            && let Some(entry) = self.alerts.get_mut(no)
+        if let Some(no) = self.open_no(&firing.key)
+            && let Some(entry) = self.alerts.get_mut(&no)
         {
             let alert = &mut entry.alert;
             if firing.time > alert.last_time {
@@ -254,8 +252,14 @@ impl Alerts {
         keys.sort();
         // The index must say what a scan of every open episode says (checked in tests).
         debug_assert_eq!(keys, {
-            let mut all: Vec<EpisodeKey> =
-                self.open.keys().filter(|k| k.involves(track) && which(k.rule)).cloned().collect();
+            let mut all: Vec<EpisodeKey> = self
+                .alerts
+                .values()
+                .filter(|e| e.alert.state != AlertState::Closed)
+                .map(|e| &e.key)
+                .filter(|k| k.involves(track) && which(k.rule))
+                .cloned()
+                .collect();
             all.sort();
             all
         });
