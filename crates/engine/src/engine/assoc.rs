@@ -89,15 +89,15 @@ impl Engine {
             fusion::gate(tracks, grid, cfg, Probe::of(obs), u64::MAX, all, want)
         };
         if cfg.enabled {
-            match &key {
-                AssocKey::Single { .. } => {
+            match key.as_ref() {
+                KeyRef::Single { .. } => {
                     if let Some(n) = gate(&|_| true) {
                         return Route::Track(n);
                     }
                 }
-                AssocKey::SourceTrack { source, .. } if obs.source_kind == SourceKind::Radar => {
+                KeyRef::SourceTrack { source, .. } if obs.source_kind == SourceKind::Radar => {
                     // Not another track of the same radar: two boats side by side stay two.
-                    if let Some(number) = gate(&|e| !e.track.sources.contains(&**source)) {
+                    if let Some(number) = gate(&|e| !e.track.sources.contains(source)) {
                         return Route::Adopt { key, number };
                     }
                 }
