@@ -20,12 +20,12 @@ pub(crate) struct EpisodeKey {
     /// Track numbers involved, ascending (one, or two for a pair).
     pub subject: (u64, u64),
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub zone: Option<String>,
+    pub zone: Option<Box<str>>,
 }
 
 impl EpisodeKey {
     pub fn track(rule: Rule, track: u64, zone: Option<&str>) -> EpisodeKey {
-        EpisodeKey { rule, subject: (track, u64::MAX), zone: zone.map(str::to_string) }
+        EpisodeKey { rule, subject: (track, u64::MAX), zone: zone.map(Box::from) }
     }
 
     pub fn pair(rule: Rule, a: u64, b: u64) -> EpisodeKey {
@@ -38,14 +38,71 @@ impl EpisodeKey {
 }
 
 /// An alert with what the engine needs to keep about it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AlertEntry {
     pub alert: Alert,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub acknowledged_by: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub acknowledged_time: Option<Time>,
+    /// Who acknowledged it and when: boxed, most alerts never are (40 bytes in every alert
+    /// otherwise). Stored as two fields, `acknowledged_by` and `acknowledged_time`.
+    acknowledged: Option<Box<(String, Time)>>,
     key: EpisodeKey,
+}
+
+impl AlertEntry {
+    /// The user who acknowledged the alert, if anyone has.
+    pub fn acknowledged_by(&self) -> Option<&str> {
+        self.acknowledged.as_deref().map(|(by, _)| by.as_str())
+    }
+
+    /// When it was acknowledged, if it was.
+    pub fn acknowledged_time(&self) -> Option<Time> {
+        self.acknowledged.as_deref().map(|(_, time)| *time)
+    }
+}
+
+/// An [`AlertEntry`] as snapshots hold it, written borrowed ...
+#[derive(Serialize)]
+struct EntryView<'a> {
+    alert: &'a Alert,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    acknowledged_by: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    acknowledged_time: Option<Time>,
+    key: &'a EpisodeKey,
+}
+
+/// ... and read owned.
+#[derive(Deserialize)]
+struct StoredEntry {
+    alert: Alert,
+    #[serde(default)]
+    acknowledged_by: Option<String>,
+    #[serde(default)]
+    acknowledged_time: Option<Time>,
+    key: EpisodeKey,
+}
+
+impl Serialize for AlertEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        EntryView {
+            alert: &self.alert,
+            acknowledged_by: self.acknowledged_by(),
+            acknowledged_time: self.acknowledged_time(),
+            key: &self.key,
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for AlertEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<AlertEntry, D::Error> {
+        let s = StoredEntry::deserialize(deserializer)?;
+        // Both or neither were written; a time without a name (a damaged snapshot) is dropped,
+        // a name without a time keeps the alert's last time.
+        let acknowledged = s
+            .acknowledged_by
+            .map(|by| Box::new((by, s.acknowledged_time.unwrap_or(s.alert.last_time))));
+        Ok(AlertEntry { alert: s.alert, acknowledged, key: s.key })
+    }
 }
 
 /// An alert number: the sequence number of the event that opened it and its rank among the
@@ -208,7 +265,7 @@ impl Alerts {
             agency: first.agency.clone(),
             marking,
             tracks: firing.tracks.iter().map(|t| t.id.clone()).collect::<Vec<TrackId>>(),
-            zone: firing.key.zone.clone(),
+            zone: firing.key.zone.as_deref().map(String::from),
             first_time: evidence.first().map_or(firing.time, |p| p.time.min(firing.time)),
             last_time: firing.time,
             evidence,
@@ -216,8 +273,7 @@ impl Alerts {
         };
         changes.push(Change::Alert { id: alert.id.clone(), op: ChangeOp::Upsert });
         self.open_insert(firing.key.clone(), no);
-        let entry =
-            AlertEntry { alert, acknowledged_by: None, acknowledged_time: None, key: firing.key };
+        let entry = AlertEntry { alert, acknowledged: None, key: firing.key };
         self.alerts.insert(no, Box::new(entry));
     }
 
@@ -275,8 +331,7 @@ impl Alerts {
             return;
         }
         entry.alert.state = AlertState::Acknowledged;
-        entry.acknowledged_by = Some(actor.to_string());
-        entry.acknowledged_time = Some(time);
+        entry.acknowledged = Some(Box::new((actor.to_string(), time)));
         changes.push(Change::Alert { id: entry.alert.id.clone(), op: ChangeOp::Upsert });
     }
 

@@ -17,9 +17,11 @@ pub(crate) struct Membership {
     pub streak: u32,
     /// Time of the first fix inside of the current stay (or of the pending entry).
     pub since: Time,
-    /// The current speed window inside: its start, the path since, and the last point.
+    /// The current speed window inside: its start, the path since, and the last point. Boxed:
+    /// only zones with a speed range have one, and a membership is kept for every track in a
+    /// watched zone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub window: Option<(Time, f64, [f64; 2])>,
+    pub window: Option<Box<(Time, f64, [f64; 2])>>,
 }
 
 /// `watched` are the ids of the watched zones containing the track's new position.
@@ -101,8 +103,8 @@ fn speed_window(
     p: model::TrackPoint,
 ) {
     let here = [p.lon, p.lat];
-    let Some((start, path, last)) = m.window.as_mut() else {
-        m.window = Some((p.time, 0.0, here));
+    let Some((start, path, last)) = m.window.as_deref_mut() else {
+        m.window = Some(Box::new((p.time, 0.0, here)));
         return;
     };
     *path += geo::sphere::haversine_m(*last, here);
@@ -112,7 +114,7 @@ fn speed_window(
         return;
     }
     let average = *path / (elapsed as f64 / 1_000.0);
-    m.window = Some((p.time, 0.0, here));
+    m.window = Some(Box::new((p.time, 0.0, here)));
     let key = EpisodeKey::track(Rule::SpeedRange, number, Some(zone));
     if (band.min_mps..=band.max_mps).contains(&average) {
         ctx.clear(&key, p.time);

@@ -241,7 +241,7 @@ fn an_acknowledged_alert_stays_acknowledged_until_it_closes() {
     f.ack(&id, T0 + 126 * MINUTE);
     let entry = f.engine.alert(&id).expect("alert").clone();
     assert_eq!(entry.alert.state, AlertState::Acknowledged);
-    assert_eq!(entry.acknowledged_by.as_deref(), Some("cgw.watch"));
+    assert_eq!(entry.acknowledged_by(), Some("cgw.watch"));
     f.push(ais(642_200_001, T0 + 130 * MINUTE, SEA.0, SEA.1 + dlat(300.0), 1.0));
     f.push(ais(642_200_002, T0 + 130 * MINUTE, SEA.0, SEA.1 + dlat(600.0), 1.0));
     assert_eq!(f.engine.alert(&id).map(|e| e.alert.state), Some(AlertState::Acknowledged));

@@ -43,8 +43,8 @@ pub fn alert_view(entry: &AlertEntry) -> Value {
     if let Some(obj) = value.as_object_mut() {
         obj.insert("title".into(), json!(info.map(|i| i.title)));
         obj.insert("title_ar".into(), json!(info.map(|i| i.title_ar)));
-        obj.insert("acknowledged_by".into(), json!(entry.acknowledged_by));
-        obj.insert("acknowledged_time".into(), json!(entry.acknowledged_time));
+        obj.insert("acknowledged_by".into(), json!(entry.acknowledged_by()));
+        obj.insert("acknowledged_time".into(), json!(entry.acknowledged_time()));
     }
     value
 }

@@ -77,7 +77,7 @@ async fn a_departure_becomes_an_alert_that_is_acknowledged_and_hidden_from_other
     assert!(alerts_of(&open, "coast.unidentified_departure").is_empty());
 
     // The acknowledgement is in the audit trail, with the actor.
-    let kinds = c.centre.read(|e| e.alert(&id).map(|a| a.acknowledged_by.clone()));
+    let kinds = c.centre.read(|e| e.alert(&id).map(|a| a.acknowledged_by().map(str::to_string)));
     assert_eq!(kinds, Some(Some("cgw.watch".to_string())));
 }
 
