@@ -411,7 +411,8 @@ impl Engine {
             }
         }
         if let Some(mut in_grids) = tracks.get(&number).map(|e| e.in_grids) {
-            proximity.on_fix(&mut ctx, tracks, number, &mut in_grids);
+            let was = prev.map(|p| [p.lon, p.lat]);
+            proximity.on_fix(&mut ctx, tracks, number, &mut in_grids, was);
             if let Some(entry) = tracks.get_mut(&number) {
                 entry.in_grids = in_grids;
             }
@@ -496,7 +497,8 @@ impl Engine {
                     }
                     fused.remove(number, &mut entry.fused_at);
                     ctx.alerts.clear_track(number, now, |_| true, ctx.changes);
-                    proximity.remove(&mut ctx, number, now, &mut entry.in_grids);
+                    let at = [entry.track.position.lon, entry.track.position.lat];
+                    proximity.remove(&mut ctx, number, now, &mut entry.in_grids, at);
                     ctx.changes.push(Change::Track { id: entry.track.id, op: ChangeOp::Remove });
                 }
                 continue;
@@ -518,7 +520,8 @@ impl Engine {
                     // A lost track's conditions have ended, but the silence an AIS gap is about.
                     let silence = |r| matches!(r, Rule::AisGap | Rule::AisGapInCoverage);
                     ctx.alerts.clear_track(number, now, |r| !silence(r), ctx.changes);
-                    proximity.remove(&mut ctx, number, now, &mut entry.in_grids);
+                    let at = [entry.track.position.lon, entry.track.position.lat];
+                    proximity.remove(&mut ctx, number, now, &mut entry.in_grids, at);
                 }
             }
             entry.filed = next_deadline(entry, config);

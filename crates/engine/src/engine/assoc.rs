@@ -121,7 +121,8 @@ impl Engine {
         let Engine { geo, config, zone_rules, alerts, proximity, tracks, fused, .. } = self;
         let mut ctx = Ctx { geo, config, zones: zone_rules, alerts, changes };
         ctx.alerts.clear_track(from, now, |_| true, ctx.changes);
-        proximity.remove(&mut ctx, from, now, &mut gone.in_grids);
+        let at = [gone.track.position.lon, gone.track.position.lat];
+        proximity.remove(&mut ctx, from, now, &mut gone.in_grids, at);
         gone.rules = Default::default();
         let id = gone.track.id.clone();
         if let Some(entry) = tracks.get_mut(&into) {

@@ -56,6 +56,7 @@ impl Engine {
         }
         // ... and what they point to: the history's newest fix, the names compared on every
         // fix (agency, source, the track's id and identity), and the state kept elsewhere.
+        let sizes = crate::rules::proximity::cell_sizes(&self.config, &self.zone_rules);
         let first = |s: Option<&str>| u64::from(s.and_then(|s| s.bytes().next()).unwrap_or(0));
         for (n, e) in entries() {
             let track = &e.track;
@@ -76,7 +77,8 @@ impl Engine {
                 add(self.fused.warm_gate(&self.tracks, [p.lon, p.lat], &self.config.fusion));
             }
             add(self.alerts.warm(n) as u64);
-            add(self.proximity.warm(n, e.in_grids));
+            let at = [track.position.lon, track.position.lat];
+            add(self.proximity.warm(n, e.in_grids, at, sizes));
         }
         sum
     }

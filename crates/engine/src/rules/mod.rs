@@ -71,12 +71,6 @@ impl<'a> Ctx<'a> {
         rules_at(zones, global, &containing)
     }
 
-    /// The largest value of a setting over the global rules and every override: what a grid
-    /// must be sized for so that no zone's threshold reaches past the 3 × 3 cells.
-    pub fn widest(&self, f: impl Fn(&RulesConfig) -> f64) -> f64 {
-        self.zones.values().map(&f).fold(f(&self.config.rules), f64::max)
-    }
-
     /// The rules for one zone: its override, else the global rules.
     pub fn rules_of_zone(&self, zone: &str) -> &'a RulesConfig {
         let (zones, config) = (self.zones, self.config);

@@ -41,11 +41,12 @@ impl InGrids {
     }
 }
 
-/// Track numbers filed by cell.
+/// Track numbers filed by cell. Where a track is filed follows from its position when it was
+/// filed, which is its position until its next fix moves it: a map from track to cell beside
+/// this cost a look-up per fix and some 24 bytes per filed track.
 #[derive(Debug, Default)]
 pub(crate) struct Grid {
     cells: FxHashMap<Cell, Vec<u64>>,
-    at: FxHashMap<u64, Cell>,
 }
 
 pub(crate) fn cell_of(lon: f64, lat: f64, metres: f64) -> Cell {
@@ -55,20 +56,23 @@ pub(crate) fn cell_of(lon: f64, lat: f64, metres: f64) -> Cell {
 }
 
 impl Grid {
-    pub fn put(&mut self, n: u64, cell: Cell) {
-        if self.at.get(&n) == Some(&cell) {
+    /// Files `n` under `cell`; `was` is where it was filed, if it was.
+    pub fn put(&mut self, n: u64, was: Option<Cell>, cell: Cell) {
+        if was == Some(cell) {
+            debug_assert!(self.holds(n, cell), "track {n} is not where its position files it");
             return;
         }
-        self.remove(n);
+        if let Some(was) = was {
+            self.remove(n, was);
+        }
         // Most cells hold a few tracks: a list grows by one slot, not to four and then doubling.
         let list = self.cells.entry(cell).or_default();
         list.reserve_exact(1);
         list.push(n);
-        self.at.insert(n, cell);
     }
 
-    pub fn remove(&mut self, n: u64) {
-        let Some(cell) = self.at.remove(&n) else { return };
+    pub fn remove(&mut self, n: u64, cell: Cell) {
+        debug_assert!(self.holds(n, cell), "track {n} is not where its position files it");
         if let Some(list) = self.cells.get_mut(&cell) {
             list.retain(|x| *x != n);
             if list.is_empty() {
@@ -77,6 +81,10 @@ impl Grid {
                 list.shrink_to_fit();
             }
         }
+    }
+
+    fn holds(&self, n: u64, cell: Cell) -> bool {
+        self.cells.get(&cell).is_some_and(|l| l.contains(&n))
     }
 
     /// Tracks filed in the 3 × 3 cells around `cell`, but `n`, ascending, into `out` (cleared
@@ -163,11 +171,25 @@ fn convoy_candidate(ctx: &Ctx<'_>, track: &Track) -> bool {
 
 /// Cell sizes: the widest distance any zone's rules use, so the 3 × 3 cells hold every pair.
 fn sea_cell_m(ctx: &Ctx<'_>) -> f64 {
-    ctx.widest(|r| r.encounter.max_distance_m.max(r.rendezvous.max_distance_m))
+    cell_sizes(ctx.config, ctx.zones).0
 }
 
 fn land_cell_m(ctx: &Ctx<'_>) -> f64 {
-    ctx.widest(|r| r.convoy.max_distance_m)
+    cell_sizes(ctx.config, ctx.zones).1
+}
+
+/// The sea and the land grids' cell sizes in metres.
+pub(crate) fn cell_sizes(
+    config: &crate::EngineConfig,
+    zones: &BTreeMap<String, super::RulesConfig>,
+) -> (f64, f64) {
+    let widest = |f: &dyn Fn(&super::RulesConfig) -> f64| {
+        zones.values().map(f).fold(f(&config.rules), f64::max)
+    };
+    (
+        widest(&|r| r.encounter.max_distance_m.max(r.rendezvous.max_distance_m)),
+        widest(&|r| r.convoy.max_distance_m),
+    )
 }
 
 fn angle_between(a: f64, b: f64) -> f64 {
@@ -200,21 +222,27 @@ impl Proximity {
                 };
             }
             if e.in_grids.sea {
-                self.sea.put(*n, cell_of(p.lon, p.lat, sea_cell_m(ctx)));
+                self.sea.put(*n, None, cell_of(p.lon, p.lat, sea_cell_m(ctx)));
             }
             if e.in_grids.land {
-                self.land.put(*n, cell_of(p.lon, p.lat, land_cell_m(ctx)));
+                self.land.put(*n, None, cell_of(p.lon, p.lat, land_cell_m(ctx)));
             }
         }
         self.grid_flags = true;
     }
 
-    /// Reads what a fix of track `n` reads first: its partners and the 3 × 3 cells around it in
-    /// the grids it is filed in (see `Engine::warm`).
-    pub fn warm(&self, n: u64, in_grids: InGrids) -> u64 {
+    /// Reads what a fix of track `n`, filed at `at`, reads first: its partners and the 3 × 3
+    /// cells around it in the grids it is filed in (see `Engine::warm`); `sizes` are
+    /// [`cell_sizes`].
+    pub fn warm(&self, n: u64, in_grids: InGrids, at: [f64; 2], sizes: (f64, f64)) -> u64 {
         let mut sum = self.partners.get(&n).map_or(0, |p| p.len() as u64);
-        for (grid, filed) in [(&self.sea, in_grids.sea), (&self.land, in_grids.land)] {
-            let Some(cell) = grid.at.get(&n).filter(|_| filed) else { continue };
+        for (grid, filed, metres) in
+            [(&self.sea, in_grids.sea, sizes.0), (&self.land, in_grids.land, sizes.1)]
+        {
+            if !filed {
+                continue;
+            }
+            let cell = cell_of(at[0], at[1], metres);
             for dx in -1..=1 {
                 for dy in -1..=1 {
                     let c = (cell.0.saturating_add(dx), cell.1.saturating_add(dy));
@@ -226,30 +254,38 @@ impl Proximity {
         sum
     }
 
-    /// After a fix of track `a`; `in_grids` is its entry's, updated here.
+    /// After a fix of track `a`; `in_grids` is its entry's, updated here, and `was` where the
+    /// fix moved it from (`None` for a new track, which is in no grid).
     pub fn on_fix(
         &mut self,
         ctx: &mut Ctx<'_>,
         tracks: &crate::tracks::Tracks,
         a: u64,
         in_grids: &mut InGrids,
+        was: Option<[f64; 2]>,
     ) {
         let Some(entry) = tracks.get(&a) else { return };
-        // The entry's flags must say what the grids say (checked in tests).
-        debug_assert_eq!(self.sea.at.contains_key(&a), in_grids.sea);
-        debug_assert_eq!(self.land.at.contains_key(&a), in_grids.land);
-        self.encounter(ctx, tracks, a, &entry.track, in_grids);
-        self.convoy(ctx, tracks, a, &entry.track, in_grids);
+        debug_assert!(was.is_some() || in_grids.is_none(), "a new track is in no grid");
+        let was = was.unwrap_or([f64::NAN, f64::NAN]);
+        self.encounter(ctx, tracks, a, &entry.track, in_grids, was);
+        self.convoy(ctx, tracks, a, &entry.track, in_grids, was);
     }
 
-    /// The track is lost or forgotten: it leaves every grid, pair and convoy.
-    pub fn remove(&mut self, ctx: &mut Ctx<'_>, n: u64, time: Time, in_grids: &mut InGrids) {
+    /// The track, last at `at`, is lost or forgotten: it leaves every grid, pair and convoy.
+    pub fn remove(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        n: u64,
+        time: Time,
+        in_grids: &mut InGrids,
+        at: [f64; 2],
+    ) {
         let was = std::mem::take(in_grids);
         if was.sea {
-            self.sea.remove(n);
+            self.sea.remove(n, cell_of(at[0], at[1], sea_cell_m(ctx)));
         }
         if was.land {
-            self.land.remove(n);
+            self.land.remove(n, cell_of(at[0], at[1], land_cell_m(ctx)));
         }
         for b in self.partners.remove(&n).unwrap_or_default() {
             self.unpair(ctx, n, b, time);
@@ -278,6 +314,7 @@ impl Proximity {
         a: u64,
         track: &Track,
         in_grids: &mut InGrids,
+        was: [f64; 2],
     ) {
         // The rules where the moving track is: a zone's override judges the pairs it makes.
         let rules = ctx.rules_here(track.position.lon, track.position.lat);
@@ -286,7 +323,8 @@ impl Proximity {
         let mut close = Vec::new();
         if encounter_candidate(ctx, track, self.partners.contains_key(&a)) {
             let cell = cell_of(track.position.lon, track.position.lat, sea_cell_m(ctx));
-            self.sea.put(a, cell);
+            let filed = in_grids.sea.then(|| cell_of(was[0], was[1], sea_cell_m(ctx)));
+            self.sea.put(a, filed, cell);
             in_grids.sea = true;
             self.sea.near(cell, a, &mut self.near);
             for &b in &self.near {
@@ -299,7 +337,7 @@ impl Proximity {
                 }
             }
         } else if std::mem::take(&mut in_grids.sea) {
-            self.sea.remove(a);
+            self.sea.remove(a, cell_of(was[0], was[1], sea_cell_m(ctx)));
         }
         let (min_duration, old) = (cfg.min_duration_ms, self.partners.get(&a).cloned());
         for b in old.unwrap_or_default() {
@@ -360,18 +398,20 @@ impl Proximity {
         a: u64,
         track: &Track,
         in_grids: &mut InGrids,
+        was: [f64; 2],
     ) {
         let cfg = &ctx.rules_here(track.position.lon, track.position.lat).convoy;
         let t = track.last_time;
         if !convoy_candidate(ctx, track) {
             if std::mem::take(&mut in_grids.land) {
-                self.land.remove(a);
+                self.land.remove(a, cell_of(was[0], was[1], land_cell_m(ctx)));
             }
             self.leave_convoy(ctx, a, t);
             return;
         }
         let cell = cell_of(track.position.lon, track.position.lat, land_cell_m(ctx));
-        self.land.put(a, cell);
+        let filed = in_grids.land.then(|| cell_of(was[0], was[1], land_cell_m(ctx)));
+        self.land.put(a, filed, cell);
         in_grids.land = true;
         let (course, speed) = (track.course_deg.unwrap_or(0.0), track.speed_mps.unwrap_or(0.0));
         self.land.near(cell, a, &mut self.near);
