@@ -7,6 +7,7 @@ use model::{Alert, AlertState, Marking, Severity, Time, Track, TrackId, TrackPoi
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
+use crate::list::List;
 use crate::rules::Rule;
 use crate::{Change, ChangeOp};
 
@@ -133,7 +134,7 @@ pub(crate) struct Alerts {
     /// carry their keys: a track has an episode or two open at most, and a map by key beside
     /// this cost some 100 bytes an open alert. Derived: rebuilt on restore.
     #[serde(skip)]
-    open_by_track: FxHashMap<u64, Vec<AlertNo>>,
+    open_by_track: FxHashMap<u64, List<AlertNo>>,
     /// When closed alerts were last forgotten (event time; hourly).
     #[serde(default)]
     pruned: Time,
@@ -173,7 +174,8 @@ impl Alerts {
     /// The open alert of `key`, if any.
     fn open_no(&self, key: &EpisodeKey) -> Option<AlertNo> {
         let list = self.open_by_track.get(&key.subject.0)?;
-        list.iter().copied().find(|no| self.alerts.get(no).is_some_and(|e| e.key == *key))
+        let mut open = list.as_slice().iter().copied();
+        open.find(|no| self.alerts.get(no).is_some_and(|e| e.key == *key))
     }
 
     fn open_insert(&mut self, key: EpisodeKey, no: AlertNo) {
@@ -181,10 +183,7 @@ impl Alerts {
         // two) is no longer open in the index.
         self.open_remove(&key);
         for t in Self::subjects(&key) {
-            // Most tracks have one episode open: a list grows by one slot, not to four.
-            let list = self.open_by_track.entry(t).or_default();
-            list.reserve_exact(1);
-            list.push(no);
+            self.open_by_track.entry(t).or_default().push(no);
         }
     }
 
@@ -192,7 +191,7 @@ impl Alerts {
         let no = self.open_no(key)?;
         for t in Self::subjects(key) {
             if let Some(list) = self.open_by_track.get_mut(&t) {
-                list.retain(|n| *n != no);
+                list.remove(no);
                 if list.is_empty() {
                     self.open_by_track.remove(&t);
                 }
@@ -225,7 +224,7 @@ impl Alerts {
 
     /// Reads what raising or closing an episode of `track` reads first (see `Engine::warm`).
     pub fn warm(&self, track: u64) -> usize {
-        self.open_by_track.get(&track).map_or(0, Vec::len)
+        self.open_by_track.get(&track).map_or(0, |l| l.as_slice().len())
     }
 
     /// The condition of `firing` holds: opens its episode's alert or updates it.
@@ -297,7 +296,7 @@ impl Alerts {
         which: impl Fn(Rule) -> bool,
         changes: &mut Vec<Change>,
     ) {
-        let open = self.open_by_track.get(&track).map_or(&[][..], Vec::as_slice);
+        let open = self.open_by_track.get(&track).map_or(&[][..], List::as_slice);
         let mut keys: Vec<EpisodeKey> = open
             .iter()
             .filter_map(|no| self.alerts.get(no))

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use rustc_hash::FxHashMap;
 
 use crate::TrackEntry;
+use crate::list::List;
 use crate::rules::proximity::Cell;
 
 /// How positions associate observations to tracks.
@@ -172,25 +173,24 @@ pub(crate) enum FusedAt {
 }
 
 #[derive(Debug, Default)]
-struct Cells(FxHashMap<Cell, Vec<u64>>);
+struct Cells(FxHashMap<Cell, List<u64>>);
 
 impl Cells {
     fn put(&mut self, n: u64, cell: Cell) {
-        // Most cells hold a few tracks: a list grows by one slot, not to four and then doubling.
-        let list = self.0.entry(cell).or_default();
-        list.reserve_exact(1);
-        list.push(n);
+        self.0.entry(cell).or_default().push(n);
     }
 
     fn remove(&mut self, n: u64, cell: Cell) {
         if let Some(list) = self.0.get_mut(&cell) {
-            list.retain(|x| *x != n);
+            list.remove(n);
             if list.is_empty() {
                 self.0.remove(&cell);
-            } else if list.len() <= list.capacity() / 2 {
-                list.shrink_to_fit();
             }
         }
+    }
+
+    fn at(&self, cell: Cell) -> &[u64] {
+        self.0.get(&cell).map_or(&[], List::as_slice)
     }
 }
 
@@ -207,7 +207,7 @@ impl FusionGrid {
         let mut sum = 0u64;
         for (dx, dy) in NEIGHBOURS {
             let c = (cell.0.saturating_add(dx), cell.1.saturating_add(dy));
-            for n in self.identified.0.get(&c).map_or(&[][..], Vec::as_slice) {
+            for n in self.identified.at(c) {
                 let kin = tracks.get(n).and_then(|e| e.rules.kin.get());
                 sum = sum.wrapping_add(kin.map_or(0, |k| k.time.0 as u64));
             }
@@ -256,8 +256,7 @@ pub(crate) fn gate(
     for cells in grids {
         for (dx, dy) in NEIGHBOURS {
             let c = (cell.0.saturating_add(dx), cell.1.saturating_add(dy));
-            let Some(list) = cells.0.get(&c) else { continue };
-            for &n in list {
+            for &n in cells.at(c) {
                 if n == exclude {
                     continue;
                 }

@@ -21,6 +21,7 @@ mod engine;
 mod fusion;
 mod incidents;
 mod keyed;
+mod list;
 pub mod rules;
 mod tracks;
 

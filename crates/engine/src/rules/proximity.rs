@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Ctx, Rule};
 use crate::alerts::EpisodeKey;
+use crate::list::List;
 use crate::tracks::current;
 
 /// Metres per degree of longitude at 60° N or S: cells sized with it are wide enough up to 60°.
@@ -46,7 +47,7 @@ impl InGrids {
 /// this cost a look-up per fix and some 24 bytes per filed track.
 #[derive(Debug, Default)]
 pub(crate) struct Grid {
-    cells: FxHashMap<Cell, Vec<u64>>,
+    cells: FxHashMap<Cell, List<u64>>,
 }
 
 pub(crate) fn cell_of(lon: f64, lat: f64, metres: f64) -> Cell {
@@ -65,26 +66,21 @@ impl Grid {
         if let Some(was) = was {
             self.remove(n, was);
         }
-        // Most cells hold a few tracks: a list grows by one slot, not to four and then doubling.
-        let list = self.cells.entry(cell).or_default();
-        list.reserve_exact(1);
-        list.push(n);
+        self.cells.entry(cell).or_default().push(n);
     }
 
     pub fn remove(&mut self, n: u64, cell: Cell) {
         debug_assert!(self.holds(n, cell), "track {n} is not where its position files it");
         if let Some(list) = self.cells.get_mut(&cell) {
-            list.retain(|x| *x != n);
+            list.remove(n);
             if list.is_empty() {
                 self.cells.remove(&cell);
-            } else if list.len() <= list.capacity() / 2 {
-                list.shrink_to_fit();
             }
         }
     }
 
     fn holds(&self, n: u64, cell: Cell) -> bool {
-        self.cells.get(&cell).is_some_and(|l| l.contains(&n))
+        self.cells.get(&cell).is_some_and(|l| l.as_slice().contains(&n))
     }
 
     /// Tracks filed in the 3 × 3 cells around `cell`, but `n`, ascending, into `out` (cleared
@@ -95,7 +91,7 @@ impl Grid {
             for dy in -1..=1 {
                 let c = (cell.0.saturating_add(dx), cell.1.saturating_add(dy));
                 if let Some(list) = self.cells.get(&c) {
-                    out.extend(list.iter().copied().filter(|x| *x != n));
+                    out.extend(list.as_slice().iter().copied().filter(|x| *x != n));
                 }
             }
         }
@@ -246,7 +242,7 @@ impl Proximity {
             for dx in -1..=1 {
                 for dy in -1..=1 {
                     let c = (cell.0.saturating_add(dx), cell.1.saturating_add(dy));
-                    let first = grid.cells.get(&c).and_then(|l| l.first());
+                    let first = grid.cells.get(&c).and_then(|l| l.as_slice().first());
                     sum = sum.wrapping_add(first.copied().unwrap_or(0));
                 }
             }
