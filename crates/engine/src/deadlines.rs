@@ -6,7 +6,7 @@ use std::collections::BinaryHeap;
 use model::Time;
 
 /// A time per track at or before which its lifecycle state (or an AIS gap) may change,
-/// earliest first: a binary heap of `(time, track number)`, 16 bytes a track.
+/// earliest first: a binary heap of `(time, track number)`, 16 bytes an entry.
 ///
 /// Entries are lazy twice over. An update that moves a track's deadline later does not
 /// move its entry: when the entry comes due the sweep recomputes the real deadline and files
@@ -15,6 +15,11 @@ use model::Time;
 /// filed (`TrackEntry::filed`), and an entry that does not match it is stale and skipped
 /// when it comes out. So the live entries, and the order they come due in, are those of a
 /// set holding exactly one entry per track (which a B-tree did, in twice the memory).
+///
+/// A stale entry leaves on its own only when its time comes, which may be a day away (a lost
+/// track revived) or never (a "never forget" configuration): once stale entries outnumber the
+/// tracks, the heap is built again from the tracks' own deadlines ([`Deadlines::needs_rebuild`]),
+/// which changes nothing but its size.
 #[derive(Debug, Default)]
 pub(crate) struct Deadlines(BinaryHeap<Reverse<(Time, u64)>>);
 
@@ -26,6 +31,17 @@ impl Deadlines {
             heap.reserve_exact((heap.len() / 8).max(16));
         }
         heap.push(Reverse((time, n)));
+    }
+
+    /// Whether the heap holds more than twice `tracks` entries (and enough to be worth it):
+    /// then the caller builds it again from the tracks.
+    pub fn needs_rebuild(&self, tracks: usize) -> bool {
+        self.0.len() > 2 * tracks + 1_024
+    }
+
+    #[cfg(test)]
+    pub fn len(&self) -> usize {
+        self.0.len()
     }
 
     /// The earliest entry, if it is due at `now`, taken out; stale or not (the caller checks).

@@ -290,6 +290,9 @@ impl Engine {
             }
         }
         self.sweep(changes);
+        if self.deadlines.needs_rebuild(self.tracks.len()) {
+            self.deadlines = self.tracks.iter().map(|(n, e)| (e.filed, *n)).collect();
+        }
         self.alerts.prune(self.now, self.config.alert_retention_ms, changes);
         let Engine { config, incidents, alerts, tracks, .. } = self;
         crate::incidents::derive(
@@ -527,5 +530,57 @@ impl Engine {
             entry.filed = next_deadline(entry, config);
             deadlines.file(entry.filed, number);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use model::{
+        AgencyId, Event, Identity, Marking, ObjectKind, Observation, Position, SourceKind, Time,
+    };
+
+    use super::Engine;
+    use crate::EngineConfig;
+
+    fn fix(mmsi: u32, t: i64) -> Event {
+        let o = Observation {
+            source: "ais".into(),
+            source_kind: SourceKind::Ais,
+            agency: AgencyId::new("CGW"),
+            marking: Marking::default(),
+            time: Time(t),
+            position: Position { lon: 14.0, lat: 34.0, alt_m: None, accuracy_m: None },
+            speed_mps: Some(1.0),
+            course_deg: Some(90.0),
+            heading_deg: None,
+            identity: Identity { mmsi: Some(mmsi), ..Identity::default() },
+            kind: ObjectKind::Vessel,
+            exercise: false,
+        };
+        Event::observation(Time(t), o)
+    }
+
+    /// A vessel lost and heard again, over and over, with tracks never forgotten: every
+    /// revival files an earlier deadline and leaves the old one (never due) in the heap, which
+    /// is built again from the tracks once the stale entries outnumber them.
+    #[test]
+    fn stale_deadlines_do_not_pile_up() {
+        let config = EngineConfig { forget_after_ms: i64::MAX / 4, ..EngineConfig::default() };
+        let geo = Arc::new(geo::Geography::libya().expect("geography"));
+        let mut engine = Engine::new(config, geo);
+        let minute = Time::MS_PER_MINUTE;
+        let mut seq = 0;
+        for i in 0..3_000 {
+            let t = 1_764_400_000_000 + i * 40 * minute;
+            for event in [fix(642_000_001, t), fix(642_000_002, t + 35 * minute)] {
+                engine.apply(seq, &event);
+                seq += 1;
+            }
+        }
+        assert_eq!(engine.track_count(), 2);
+        let held = engine.deadlines.len();
+        assert!(held <= 2 * 2 + 1_024 + 1, "{held} deadlines held for two tracks");
     }
 }
