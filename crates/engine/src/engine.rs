@@ -470,6 +470,7 @@ impl Engine {
         } = self;
         let now = *now;
         let mut ctx = Ctx { geo, config, zones: zone_rules, alerts, changes };
+        let mut stuck = Vec::new();
         while let Some((deadline, number)) = deadlines.pop_due(now) {
             let Some(entry) = tracks.get_mut(&number).filter(|e| e.filed == deadline) else {
                 // Stale: the track was filed again earlier, or is gone.
@@ -528,7 +529,19 @@ impl Engine {
                 }
             }
             entry.filed = next_deadline(entry, config);
-            deadlines.file(entry.filed, number);
+            if entry.filed == deadline {
+                // No progress: only a deadline stuck at the end of time (a fix stamped near
+                // i64::MAX, which saturates) comes out again unchanged. Filed after this sweep,
+                // or the sweep would take it out again for ever.
+                stuck.push(number);
+            } else {
+                deadlines.file(entry.filed, number);
+            }
+        }
+        for number in stuck {
+            if let Some(entry) = tracks.get(&number) {
+                deadlines.file(entry.filed, number);
+            }
         }
     }
 }
@@ -582,5 +595,19 @@ mod tests {
         assert_eq!(engine.track_count(), 2);
         let held = engine.deadlines.len();
         assert!(held <= 2 * 2 + 1_024 + 1, "{held} deadlines held for two tracks");
+    }
+
+    /// Fixes stamped at the end of time (the edge refuses them; the fold must survive any
+    /// log): their deadlines saturate and came out of the sweep unchanged for ever.
+    #[test]
+    fn a_fix_at_the_end_of_time_does_not_stop_the_fold() {
+        let geo = Arc::new(geo::Geography::libya().expect("geography"));
+        let mut engine = Engine::new(EngineConfig::default(), geo);
+        let end = i64::MAX;
+        for (seq, t) in [end, end, end - 1, end].into_iter().enumerate() {
+            engine.apply(seq as u64, &fix(642_000_009 + seq as u32 % 2, t));
+        }
+        assert_eq!(engine.folded(), 4);
+        assert_eq!(engine.track_count(), 2);
     }
 }

@@ -242,6 +242,17 @@ proptest! {
     }
 }
 
+/// Any time, and often the ends of time, where deadlines saturate.
+fn time() -> impl Strategy<Value = i64> {
+    prop_oneof![
+        any::<i64>(),
+        Just(i64::MAX),
+        Just(i64::MIN),
+        (i64::MAX - 100_000_000)..=i64::MAX,
+        (T0 - 1_000_000)..(T0 + 100_000_000),
+    ]
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
@@ -250,7 +261,7 @@ proptest! {
     #[test]
     fn bad_input_never_panics_and_still_replays(
         items in proptest::collection::vec(
-            (any::<f64>(), any::<f64>(), any::<i64>(), any::<Option<f64>>(), 0u8..4),
+            (any::<f64>(), any::<f64>(), time(), any::<Option<f64>>(), 0u8..4),
             1..40,
         ),
     ) {
