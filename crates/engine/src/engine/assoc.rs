@@ -127,7 +127,7 @@ impl Engine {
         let id = gone.track.id.clone();
         if let Some(entry) = tracks.get_mut(&into) {
             crate::tracks::absorb(entry, *gone, config);
-            // The gate keeps a copy of what it needs; absorbing may have moved the track.
+            // Filed again in case absorbing changed what files it (its identity).
             fusion::file(fused, &config.fusion, into, entry);
             changes.push(Change::Track { id: entry.track.id.clone(), op: ChangeOp::Upsert });
         }
