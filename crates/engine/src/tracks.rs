@@ -769,11 +769,18 @@ impl History {
         }
     }
 
-    /// Appends the newest fix.
+    /// Appends the track's newest fix; in time order if the history holds newer ones (taken
+    /// in from a track fused into this one, which was heard after this one's last fix).
     fn push(&mut self, p: TrackPoint, max: usize) {
         if let Some(after) = self.admit(p.time) {
             self.grow(max);
-            self.fixes.push(Fix::of(p, after));
+            let at = match self.fixes.last() {
+                Some(last) if last.after > after => {
+                    self.fixes.partition_point(|f| f.after <= after)
+                }
+                _ => self.fixes.len(),
+            };
+            self.fixes.insert(at, Fix::of(p, after));
         }
     }
 
@@ -1077,6 +1084,18 @@ mod tests {
 
     fn times(history: &History) -> Vec<i64> {
         history.iter().map(|p| p.time.0).collect()
+    }
+
+    /// After a merge took in newer fixes, the track's own next fix still files in time order.
+    #[test]
+    fn a_fix_after_a_merge_files_in_time_order() {
+        let mut h: History = [at(1_000), at(2_000)].into_iter().collect();
+        h.absorb([at(1_500), at(9_000)].into_iter().collect());
+        h.push(at(3_000), 64);
+        assert_eq!(times(&h), [1_000, 1_500, 2_000, 3_000, 9_000]);
+        h.push(at(9_000), 64);
+        h.push(at(9_500), 64);
+        assert_eq!(times(&h), [1_000, 1_500, 2_000, 3_000, 9_000, 9_000, 9_500]);
     }
 
     /// Times are kept to the millisecond however far apart, up to the span; a late fix older
