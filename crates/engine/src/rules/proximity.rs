@@ -167,11 +167,20 @@ fn convoy_candidate(ctx: &Ctx<'_>, track: &Track) -> bool {
 
 /// Cell sizes: the widest distance any zone's rules use, so the 3 × 3 cells hold every pair.
 fn sea_cell_m(ctx: &Ctx<'_>) -> f64 {
-    cell_sizes(ctx.config, ctx.zones).0
+    widest(ctx.config, ctx.zones, &|r| r.encounter.max_distance_m.max(r.rendezvous.max_distance_m))
 }
 
 fn land_cell_m(ctx: &Ctx<'_>) -> f64 {
-    cell_sizes(ctx.config, ctx.zones).1
+    widest(ctx.config, ctx.zones, &|r| r.convoy.max_distance_m)
+}
+
+/// The largest value of a setting over the global rules and every zone's override.
+fn widest(
+    config: &crate::EngineConfig,
+    zones: &BTreeMap<String, super::RulesConfig>,
+    f: &dyn Fn(&super::RulesConfig) -> f64,
+) -> f64 {
+    zones.values().map(f).fold(f(&config.rules), f64::max)
 }
 
 /// The sea and the land grids' cell sizes in metres.
@@ -179,12 +188,9 @@ pub(crate) fn cell_sizes(
     config: &crate::EngineConfig,
     zones: &BTreeMap<String, super::RulesConfig>,
 ) -> (f64, f64) {
-    let widest = |f: &dyn Fn(&super::RulesConfig) -> f64| {
-        zones.values().map(f).fold(f(&config.rules), f64::max)
-    };
     (
-        widest(&|r| r.encounter.max_distance_m.max(r.rendezvous.max_distance_m)),
-        widest(&|r| r.convoy.max_distance_m),
+        widest(config, zones, &|r| r.encounter.max_distance_m.max(r.rendezvous.max_distance_m)),
+        widest(config, zones, &|r| r.convoy.max_distance_m),
     )
 }
 
@@ -318,8 +324,9 @@ impl Proximity {
         let t = track.last_time;
         let mut close = Vec::new();
         if encounter_candidate(ctx, track, self.partners.contains_key(&a)) {
-            let cell = cell_of(track.position.lon, track.position.lat, sea_cell_m(ctx));
-            let filed = in_grids.sea.then(|| cell_of(was[0], was[1], sea_cell_m(ctx)));
+            let metres = sea_cell_m(ctx);
+            let cell = cell_of(track.position.lon, track.position.lat, metres);
+            let filed = in_grids.sea.then(|| cell_of(was[0], was[1], metres));
             self.sea.put(a, filed, cell);
             in_grids.sea = true;
             self.sea.near(cell, a, &mut self.near);
@@ -405,8 +412,9 @@ impl Proximity {
             self.leave_convoy(ctx, a, t);
             return;
         }
-        let cell = cell_of(track.position.lon, track.position.lat, land_cell_m(ctx));
-        let filed = in_grids.land.then(|| cell_of(was[0], was[1], land_cell_m(ctx)));
+        let metres = land_cell_m(ctx);
+        let cell = cell_of(track.position.lon, track.position.lat, metres);
+        let filed = in_grids.land.then(|| cell_of(was[0], was[1], metres));
         self.land.put(a, filed, cell);
         in_grids.land = true;
         let (course, speed) = (track.course_deg.unwrap_or(0.0), track.speed_mps.unwrap_or(0.0));
