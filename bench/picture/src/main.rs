@@ -4,7 +4,7 @@
 //! `ST_Intersects` over zones cut with `ST_Subdivide`). Prints the medians and the ratios, and the engine's memory per live track.
 //!
 //! Usage: bench/picture.sh [--runs R] [--batch N] [--pg "host=… user=… dbname=…"] [--no-pg]
-//!        [--pg-points N]
+//!        [--pg-points N] [--state-hash]
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
@@ -58,6 +58,9 @@ struct Args {
     pg: Option<String>,
     /// Give PostGIS only the first this many points (it is slow; its rate is what counts).
     pg_points: usize,
+    /// Print the size and a hash of the final state's snapshot after each run: a change meant
+    /// only to make the fold faster must leave both as they were.
+    state_hash: bool,
 }
 
 fn args() -> Args {
@@ -66,6 +69,7 @@ fn args() -> Args {
         batch: 10_000,
         pg: Some("host=127.0.0.1 user=postgres dbname=test".into()),
         pg_points: usize::MAX,
+        state_hash: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -74,6 +78,7 @@ fn args() -> Args {
             "--batch" => a.batch = it.next().and_then(|v| v.parse().ok()).expect("--batch N"),
             "--pg" => a.pg = Some(it.next().expect("--pg CONNINFO")),
             "--no-pg" => a.pg = None,
+            "--state-hash" => a.state_hash = true,
             "--pg-points" => {
                 a.pg_points = it.next().and_then(|v| v.parse().ok()).expect("--pg-points N")
             }
@@ -138,6 +143,13 @@ fn main() {
         fold.push(events.len() as f64 / secs);
         let tracks = engine.track_count().max(1);
         per_track.push((live_bytes().saturating_sub(before)) as f64 / tracks as f64);
+        if args.state_hash {
+            use std::hash::{DefaultHasher, Hash, Hasher};
+            let bytes = engine.snapshot();
+            let mut h = DefaultHasher::new();
+            bytes.hash(&mut h);
+            println!("run {run}: state snapshot {} bytes, hash {:016x}", bytes.len(), h.finish());
+        }
         drop(engine);
 
         let t = Instant::now();
