@@ -138,7 +138,11 @@ impl<T: fmt::Debug> fmt::Debug for SmallSet<T> {
 
 impl<T: Ord> FromIterator<T> for SmallSet<T> {
     fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> SmallSet<T> {
-        let mut v: Vec<T> = iter.into_iter().collect();
+        // A set of one (every new track's sources and agencies) needs no vector at all.
+        let mut iter = iter.into_iter();
+        let Some(first) = iter.next() else { return SmallSet::new() };
+        let Some(second) = iter.next() else { return SmallSet(Repr::One(first)) };
+        let mut v: Vec<T> = [first, second].into_iter().chain(iter).collect();
         v.sort();
         v.dedup();
         if v.len() == 1 {
