@@ -178,7 +178,10 @@ fn main() {
     let (fold, zones) = (median(&mut fold), median(&mut zones));
     println!("median: engine, every rule on: {fold:.0} updates/s");
     println!("median: zone index alone:      {zones:.0} points/s ({ours_hits} point-zone pairs)");
-    println!("median: heap per live track:   {:.0} bytes (engine state / tracks)", median(&mut per_track));
+    println!(
+        "median: heap per live track:   {:.0} bytes (engine state / tracks)",
+        median(&mut per_track)
+    );
     if !peer.is_empty() {
         let peer = median(&mut peer);
         println!(

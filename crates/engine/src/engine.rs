@@ -430,12 +430,14 @@ impl Engine {
                 accuracy_m: 0.0,
                 exercise: entry.track.exercise,
             };
-            let radars = tracks.get(&number).map(|e| e.track.sources.clone()).unwrap_or_default();
+            let tracks_now: &crate::tracks::Tracks = tracks;
+            let radars = &entry.track.sources;
             // Never into a track this radar already follows: two of its tracks are two boats.
             let among = fusion::Among::Identified;
-            let found = fusion::gate(tracks, fused, &config.fusion, probe, number, among, |e| {
-                !rules::is_unidentified(&e.track) && e.track.sources.is_disjoint(&radars)
-            });
+            let found =
+                fusion::gate(tracks_now, fused, &config.fusion, probe, number, among, |e| {
+                    !rules::is_unidentified(&e.track) && e.track.sources.is_disjoint(radars)
+                });
             if let Some(entry) = tracks.get_mut(&number) {
                 let fusing = found.map(|into| match entry.rules.rare().fusing {
                     Some((n, count)) if n == into => (into, count + 1),

@@ -15,17 +15,20 @@ pub(super) fn on_fix(
     number: u64,
     entry: &mut TrackEntry,
     prev: Option<TrackPoint>,
+    in_port: bool,
 ) {
-    departure(ctx, rules, number, entry, prev);
+    departure(ctx, rules, number, entry, prev, in_port);
     gap_seen(ctx, rules, number, entry);
 }
 
+/// `in_port`: the fix lies inside a port or terminal anchorage zone.
 fn departure(
     ctx: &mut Ctx<'_>,
     rules: &RulesConfig,
     number: u64,
     entry: &mut TrackEntry,
     prev: Option<TrackPoint>,
+    in_port: bool,
 ) {
     let cfg = &rules.departure;
     let p = crate::tracks::current(&entry.track);
@@ -55,7 +58,7 @@ fn departure(
     let implied =
         || (seconds > 0.0).then(|| haversine_m([prev.lon, prev.lat], [p.lon, p.lat]) / seconds);
     let speed = p.speed_mps.or_else(implied).unwrap_or(0.0);
-    if in_port(ctx, [p.lon, p.lat]) {
+    if in_port {
         entry.rules.with_rare(|r| r.in_port_at = Some(p.time));
     }
     if now_m > before_m && speed > cfg.min_speed_mps {
@@ -74,13 +77,6 @@ fn departure(
 
 /// How long after its last fix in a port a seaward run counts as leaving that port.
 const PORT_MEMORY_MS: i64 = Time::MS_PER_HOUR;
-
-/// Inside a port or terminal anchorage zone.
-fn in_port(ctx: &Ctx<'_>, p: [f64; 2]) -> bool {
-    let mut found = false;
-    ctx.geo.for_each_containing(p[0], p[1], |z| found |= z.kind == model::ZoneKind::Port);
-    found
-}
 
 /// A fix of an AIS vessel: gap alerts, if any, end; gaps are watched for if the vessel is in
 /// the area (and, for the short warning, inside the coastal receivers' coverage).

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 use geo::Geography;
 use model::{SourceKind, Time, Track, TrackPoint};
+use smallvec::SmallVec;
 
 use crate::alerts::{Alerts, EpisodeKey, Firing};
 use crate::{Change, EngineConfig, TrackEntry};
@@ -157,8 +158,11 @@ pub(crate) fn on_fix(
 ) {
     let p = crate::tracks::current(&entry.track);
     let (geo, zones, config) = (ctx.geo, ctx.zones, ctx.config);
-    let mut containing: Vec<&str> = Vec::new();
-    let mut watched: Vec<&str> = Vec::new();
+    // One query of the zone index a fix, for every rule: a point lies in a few zones at most,
+    // so the lists stay inline.
+    let mut containing: SmallVec<[&str; 4]> = SmallVec::new();
+    let mut watched: SmallVec<[&str; 4]> = SmallVec::new();
+    let mut in_port = false;
     geo.for_each_containing(p.lon, p.lat, |z| {
         if !zones.is_empty() && zones.contains_key(&z.id) {
             containing.push(z.id.as_str());
@@ -166,11 +170,12 @@ pub(crate) fn on_fix(
         if config.rules.zone.kinds.contains(&z.kind) {
             watched.push(z.id.as_str());
         }
+        in_port |= z.kind == model::ZoneKind::Port;
     });
     let rules = rules_at(zones, &config.rules, &containing);
     identity::on_fix(ctx, rules, number, entry, prev.is_none());
     zone::on_fix(ctx, number, entry, &watched);
     crossing::on_fix(ctx, rules, number, entry, prev);
-    coast::on_fix(ctx, rules, number, entry, prev);
+    coast::on_fix(ctx, rules, number, entry, prev, in_port);
     vessel::on_fix(ctx, rules, number, entry, prev);
 }
