@@ -344,7 +344,7 @@ impl Engine {
         let mut conflict = None;
         let (number, prev) = match self.route(seq, obs) {
             Route::New { key, split_of } => {
-                let id = TrackId(format!("t{seq}").into());
+                let id = TrackId(smol_str::format_smolstr!("t{seq}"));
                 self.keys.insert(key.clone(), seq);
                 let mut entry = new_entry(id.clone(), key, obs);
                 entry.filed = next_deadline(&entry, &self.config);

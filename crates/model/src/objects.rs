@@ -6,14 +6,17 @@
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+use smol_str::SmolStr;
 
 use crate::{AgencyId, Identity, Marking, ObjectKind, Position, SmallSet, SourceKinds, Time};
 
 /// A track's id: stable for the life of the track, derived deterministically from the log.
-/// A `Box<str>`: every track and the alerts about it hold one.
+/// Every track, every change reported about it and the alerts about it hold one, so it is kept
+/// inline (the engine's ids, `t` and a sequence number, are far under the 23 bytes a
+/// [`SmolStr`] holds without the heap) and a copy costs no allocation.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct TrackId(pub Box<str>);
+pub struct TrackId(pub SmolStr);
 
 impl fmt::Display for TrackId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
