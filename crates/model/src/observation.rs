@@ -332,10 +332,13 @@ impl Observation {
                 limit_ms: limits.max_future_ms,
             });
         }
-        if -ahead > limits.max_age_ms {
+        // From `now`, not negated: `since` saturates at i64::MIN for a time at the start of
+        // time, which has no negation.
+        let age = now.since(self.time);
+        if age > limits.max_age_ms {
             return Err(ObservationError::StaleTime {
                 time: self.time,
-                age_ms: -ahead,
+                age_ms: age,
                 limit_ms: limits.max_age_ms,
             });
         }
@@ -433,6 +436,22 @@ mod tests {
         assert!(obs(12.0, 33.0, now.0 - limits.max_age_ms).validate(now, limits).is_ok());
         let err = obs(12.0, 33.0, now.0 - limits.max_age_ms - 1).validate(now, limits).unwrap_err();
         assert_eq!(err.reason(), "stale_time");
+    }
+
+    /// The ends of time are refused, not wrapped round: the age of a time at `i64::MIN` has no
+    /// negation, and negating it overflowed (a panic in debug builds, in release a dawn-of-time
+    /// fix taken for a fresh one).
+    #[test]
+    fn refuses_the_ends_of_time() {
+        let now = Time(1_700_000_000_000);
+        let limits = ValidationLimits::default();
+        for (t, reason) in [(i64::MIN, "stale_time"), (i64::MIN + 1, "stale_time")] {
+            assert_eq!(obs(12.0, 33.0, t).validate(now, limits).unwrap_err().reason(), reason);
+        }
+        let err = obs(12.0, 33.0, i64::MAX).validate(now, limits).unwrap_err();
+        assert_eq!(err.reason(), "future_time");
+        let now = Time(i64::MIN);
+        assert!(obs(12.0, 33.0, i64::MIN).validate(now, limits).is_ok());
     }
 
     #[test]
