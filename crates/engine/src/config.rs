@@ -66,8 +66,17 @@ impl Default for EngineConfig {
 }
 
 impl EngineConfig {
-    /// Checks what serde cannot: every per-zone rules override resolves.
-    pub fn check(&self) -> Result<(), crate::rules::OverrideError> {
+    /// Checks what serde cannot: every per-zone rules override names a zone of `geo` and
+    /// resolves.
+    pub fn check(&self, geo: &geo::Geography) -> Result<(), crate::rules::OverrideError> {
+        // An override for a zone the geography does not have (a typo, a zone since removed)
+        // would never apply, silently: an error naming it instead.
+        if let Some(zone) = self.rules.zones.keys().find(|z| geo.zone(z).is_none()) {
+            return Err(crate::rules::OverrideError {
+                zone: zone.clone(),
+                message: "no zone of the geography has this id".into(),
+            });
+        }
         self.rules.resolve_all().map(|_| ())
     }
 

@@ -105,8 +105,8 @@ impl Centre {
             .map_err(|e| CentreError::Open { path: path.clone(), message: e.to_string() })?;
         let snapshots = log.snapshots();
         let reader = log.reader();
-        config.engine.check()?;
         let geo = Arc::new(config.geography.build(&config.base_dir)?);
+        config.engine.check(&geo)?;
         let engine = rebuild(&log, &snapshots, &config.engine, &geo)?;
         let (folded_tx, folded) = watch::channel(engine.folded());
         tracing::info!(events = engine.folded(), tracks = engine.track_count(), "state rebuilt");

@@ -314,3 +314,16 @@ fn an_encounter_with_a_dark_radar_contact_counts() {
     assert_eq!(run(135), 0, "1 h 55 close");
     assert_eq!(run(145), 1, "2 h 05 close");
 }
+
+/// An override for a zone the geography lacks (a misspelt id) is an error naming it; the
+/// override above, on a zone that exists, passes.
+#[test]
+fn an_override_for_an_unknown_zone_is_an_error_naming_it() {
+    let geo = engine::geo::Geography::libya().expect("geography");
+    let mut config = engine::EngineConfig::default();
+    config.rules.zones.insert("sea.contiguous".into(), serde_json::json!({ "encounter": {} }));
+    config.check(&geo).expect("a zone of the geography");
+    config.rules.zones.insert("port.zawiyaa".into(), serde_json::json!({ "zone": {} }));
+    let err = config.check(&geo).expect_err("no such zone").to_string();
+    assert!(err.contains("port.zawiyaa") && err.contains("no zone"), "{err}");
+}
