@@ -312,8 +312,15 @@ impl Geography {
         self.by_id.get(id).map(|&i| &self.zones[i])
     }
 
+    /// Where the zone `id` stands in [`Geography::zones`].
+    pub fn zone_index(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+
     /// Calls `f` for every polygon or circle zone containing the point (lon, lat in degrees).
-    /// Line zones contain nothing. An invalid position contains nothing.
+    /// Line zones contain nothing. An invalid position contains nothing. The order of the calls
+    /// is the index's and differs from place to place; [`Geography::zone_index`] gives the
+    /// zones' own order.
     pub fn for_each_containing<'a>(&'a self, lon: f64, lat: f64, mut f: impl FnMut(&'a Zone)) {
         let p = [lon, lat];
         if !valid_lonlat(p) {

@@ -46,14 +46,21 @@ pub(crate) struct Ctx<'a> {
     pub changes: &'a mut Vec<Change>,
 }
 
-/// The rules at a point: the override of the last containing zone that has one (user zones
-/// come after the shipped ones), else the global rules.
+/// The rules at a point: the override of the containing zone that comes last in the
+/// geography (user zones come after the shipped ones, in the order configured), else the
+/// global rules. By the zones' order, not the order the index visits them in, which differs
+/// from cell to cell: the rules must not change at a cell's edge.
 fn rules_at<'a>(
+    geo: &Geography,
     zones: &'a BTreeMap<String, RulesConfig>,
     global: &'a RulesConfig,
     containing: &[&str],
 ) -> &'a RulesConfig {
-    containing.iter().rev().find_map(|z| zones.get(*z)).unwrap_or(global)
+    containing
+        .iter()
+        .filter_map(|z| Some((geo.zone_index(z)?, zones.get(*z)?)))
+        .max_by_key(|(i, _)| *i)
+        .map_or(global, |(_, rules)| rules)
 }
 
 impl<'a> Ctx<'a> {
@@ -69,7 +76,7 @@ impl<'a> Ctx<'a> {
                 containing.push(z.id.as_str());
             }
         });
-        rules_at(zones, global, &containing)
+        rules_at(geo, zones, global, &containing)
     }
 
     /// The rules for one zone: its override, else the global rules.
@@ -172,10 +179,79 @@ pub(crate) fn on_fix(
         }
         in_port |= z.kind == model::ZoneKind::Port;
     });
-    let rules = rules_at(zones, &config.rules, &containing);
+    let rules = rules_at(geo, zones, &config.rules, &containing);
     identity::on_fix(ctx, rules, number, entry, prev.is_none());
     zone::on_fix(ctx, number, entry, &watched);
     crossing::on_fix(ctx, rules, number, entry, prev);
     coast::on_fix(ctx, rules, number, entry, prev, in_port);
     vessel::on_fix(ctx, rules, number, entry, prev);
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use geo::Geography;
+    use model::AgencyId;
+
+    use super::{RulesConfig, rules_at};
+
+    /// A user zone inside the territorial sea, both with an override: wherever a point lies in
+    /// both, the user zone's rules apply (it comes later in the geography), in every grid cell.
+    /// The index lists a cell the territorial sea covers whole after the zones it covers in
+    /// part, so choosing by the order of the visit gave the territorial sea's rules there.
+    #[test]
+    fn the_later_zone_s_override_applies_in_every_cell() {
+        let libya = Geography::libya().expect("geography");
+        let inside = |lon: f64, lat: f64| {
+            let mut found = false;
+            libya.for_each_containing(lon, lat, |z| found |= z.id.as_str() == "sea.territorial");
+            found
+        };
+        // A point of the territorial sea with the sea 0.1° around it on every side.
+        let (lon, lat) = (0..200)
+            .flat_map(|i| {
+                (0..40).map(move |j| (12.0 + 0.05 * f64::from(i), 32.5 + 0.02 * f64::from(j)))
+            })
+            .find(|&(x, y)| {
+                [(0.0, 0.0), (0.1, 0.0), (-0.1, 0.0), (0.0, 0.1), (0.0, -0.1)]
+                    .iter()
+                    .all(|(dx, dy)| inside(x + dx, y + dy))
+            })
+            .expect("a point well inside the territorial sea");
+        let text = format!(
+            "[[zone]]\nid = \"u\"\ncircle = {{ center = [{lon}, {lat}], radius_m = 9000.0 }}\n"
+        );
+        let zones = geo::zones_from_toml("t.toml", &text, &AgencyId::new("JOC")).expect("zones");
+        let geo = Geography::builder().zones(zones).build().expect("geography");
+        let (global, mut overrides) = (RulesConfig::default(), BTreeMap::new());
+        let mut user = RulesConfig::default();
+        user.zone.dwell_ms = 1;
+        let mut territorial = RulesConfig::default();
+        territorial.zone.dwell_ms = 2;
+        overrides.insert("u".to_string(), user);
+        overrides.insert("sea.territorial".to_string(), territorial);
+        let (mut both, mut visited_user_first) = (0, 0);
+        for i in -20..=20 {
+            for j in -20..=20 {
+                let (x, y) = (lon + 0.005 * f64::from(i), lat + 0.005 * f64::from(j));
+                let mut containing = Vec::new();
+                geo.for_each_containing(x, y, |z| {
+                    if overrides.contains_key(z.id.as_str()) {
+                        containing.push(z.id.as_str());
+                    }
+                });
+                if containing.len() < 2 {
+                    continue;
+                }
+                both += 1;
+                visited_user_first += usize::from(containing[0] == "u");
+                let rules = rules_at(&geo, &overrides, &global, &containing);
+                assert_eq!(rules.zone.dwell_ms, 1, "at ({x}, {y}), zones visited {containing:?}");
+            }
+        }
+        assert!(both > 100, "{both} points in both zones");
+        // The case the order of the visit got wrong does occur here.
+        assert!(visited_user_first > 0, "the index always visited the territorial sea first");
+    }
 }

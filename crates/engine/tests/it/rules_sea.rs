@@ -319,7 +319,7 @@ fn an_encounter_with_a_dark_radar_contact_counts() {
 /// override above, on a zone that exists, passes.
 #[test]
 fn an_override_for_an_unknown_zone_is_an_error_naming_it() {
-    let geo = engine::geo::Geography::libya().expect("geography");
+    let geo = geo::Geography::libya().expect("geography");
     let mut config = engine::EngineConfig::default();
     config.rules.zones.insert("sea.contiguous".into(), serde_json::json!({ "encounter": {} }));
     config.check(&geo).expect("a zone of the geography");
