@@ -486,7 +486,8 @@ pub(crate) enum Folded {
     Moved,
     /// Older than the newest fix: filled into the history only.
     Late,
-    /// The newest fix again (same time and place): only its source and identity count.
+    /// A fix the track holds already (same time and place), the newest or an older one: only
+    /// its source and identity count.
     Duplicate,
 }
 
@@ -539,9 +540,10 @@ pub(crate) fn update_entry(
             TrackState::Tentative
         };
         entry.history.push(point(obs), config.history_max);
-    } else {
-        // Late fix: it belongs in the history, not in the current position.
-        entry.history.insert(point(obs), config.history_max);
+    } else if !entry.history.insert(point(obs), config.history_max) {
+        // A late fix belongs in the history, not in the current position; one the history
+        // holds already is a duplicate, like a repeat of the newest.
+        return Folded::Duplicate;
     }
     if entry.history.len() > config.history_max {
         entry.history.thin();
@@ -784,13 +786,19 @@ impl History {
         }
     }
 
-    /// Files a late fix in time order.
-    fn insert(&mut self, p: TrackPoint, max: usize) {
-        if let Some(after) = self.admit(p.time) {
-            self.grow(max);
-            let at = self.fixes.partition_point(|f| f.after <= after);
-            self.fixes.insert(at, Fix::of(p, after));
+    /// Files a late fix in time order; false, filing nothing, if the history holds it already
+    /// (the same time and place: an older report heard again, by another receiver say).
+    fn insert(&mut self, p: TrackPoint, max: usize) -> bool {
+        let Some(after) = self.admit(p.time) else { return true };
+        let fix = Fix::of(p, after);
+        let at = self.fixes.partition_point(|f| f.after <= after);
+        let mut same_time = self.fixes[..at].iter().rev().take_while(|f| f.after == after);
+        if same_time.any(|f| (f.lon, f.lat) == (fix.lon, fix.lat)) {
+            return false;
         }
+        self.grow(max);
+        self.fixes.insert(at, fix);
+        true
     }
 
     /// Takes in the history of a track fused into this one.

@@ -144,15 +144,18 @@ fn late_and_duplicate_fixes_are_counted_and_survive_a_snapshot() {
     let mut older = first.clone();
     older.time = Time(first.time.0 - 10_000);
     older.position.lon -= 0.0001;
-    for (seq, o) in [first.clone(), again, older].into_iter().enumerate() {
+    // The older fix heard again, by a third receiver: a duplicate too, not a second point.
+    let mut older_again = older.clone();
+    older_again.source = "a-third-receiver".into();
+    for (seq, o) in [first.clone(), again, older, older_again].into_iter().enumerate() {
         engine.apply(seq as u64, &Event::observation(o.time, o));
     }
-    assert_eq!((engine.duplicates(), engine.late(), engine.refused()), (1, 1, 0));
+    assert_eq!((engine.duplicates(), engine.late(), engine.refused()), (2, 1, 0));
     let id = engine.tracks().next().expect("one track").id.clone();
     let entry = engine.track(&id).expect("entry");
     assert!(entry.track.sources.contains("another-receiver"), "the duplicate's source counts");
     assert_eq!(entry.history.len(), 2, "the duplicate adds no history point");
     let restored =
         Engine::restore(EngineConfig::default(), geo, &engine.snapshot()).expect("restore");
-    assert_eq!((restored.duplicates(), restored.late()), (1, 1));
+    assert_eq!((restored.duplicates(), restored.late()), (2, 1));
 }
