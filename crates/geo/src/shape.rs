@@ -9,6 +9,9 @@ use rstar::{
 use crate::sphere::{Closest, M_PER_DEG, closest_on_segment, cross, haversine_m};
 use crate::validate::dedup;
 
+/// Band entries allowed per edge on average (see [`PolygonShape::new`]).
+const BAND_ENTRIES_PER_EDGE: usize = 16;
+
 /// A polygon (exterior and holes, even-odd rule) ready for fast containment tests.
 ///
 /// Edges are bucketed in bands across the polygon's longer side (latitude bands for a tall
@@ -45,7 +48,20 @@ impl PolygonShape {
             }
         }
         let axis = if max[0] - min[0] > max[1] - min[1] { 0 } else { 1 };
-        let bands = (edges.len() / 2).clamp(1, 8192);
+        // As many bands as half the edges, fewer if the edges would then be filed too many
+        // times over: a zigzag whose every edge spans the whole polygon is filed once a band,
+        // and at 8192 bands tens of thousands of such edges took gigabytes. Such a zone is
+        // slow to test, not a reason to stop.
+        let mut bands = (edges.len() / 2).clamp(1, 8192);
+        let budget = BAND_ENTRIES_PER_EDGE * edges.len().max(1024);
+        let span = |bands: usize, e: &[[f64; 2]; 2]| {
+            let height = ((max[axis] - min[axis]) / bands as f64).max(1e-9);
+            let band_of = |v: f64| (((v - min[axis]) / height) as usize).min(bands - 1);
+            band_of(e[0][axis].max(e[1][axis])) - band_of(e[0][axis].min(e[1][axis])) + 1
+        };
+        while bands > 1 && edges.iter().map(|e| span(bands, e)).sum::<usize>() > budget {
+            bands /= 2;
+        }
         let band_height = ((max[axis] - min[axis]) / bands as f64).max(1e-9);
         let band_of = |v: f64| (((v - min[axis]) / band_height) as usize).min(bands - 1);
         let mut counts = vec![0u32; bands + 1];
@@ -395,6 +411,51 @@ mod tests {
         assert!(!s.contains([0.5, 0.5]));
         assert!(!s.contains([1.5, 0.5]));
         assert!(!s.contains([f64::NAN, 0.5]));
+    }
+
+    /// A comb of 20,000 teeth, its 40,000 edges each spanning nine tenths of the polygon's
+    /// height: filed in every band they cross, of 8192, that was over a gigabyte of index.
+    /// Built within the budget now, and it still answers as a plain even-odd test does.
+    #[test]
+    fn a_comb_of_tall_edges_is_indexed_within_its_budget() {
+        let teeth = 20_000;
+        let step = 0.5 / (2 * teeth) as f64;
+        let mut ring: Vec<[f64; 2]> = (0..=2 * teeth)
+            .map(|i| [i as f64 * step, if i % 2 == 0 { 0.0 } else { 1.0 }])
+            .collect();
+        ring.extend([[0.5, -0.1], [0.0, -0.1], [0.0, 0.0]]);
+        let shape = PolygonShape::new(std::slice::from_ref(&ring));
+        let edges = shape.edges().len();
+        assert!(
+            shape.band_edges.len() <= BAND_ENTRIES_PER_EDGE * edges,
+            "{}",
+            shape.band_edges.len()
+        );
+        let plain = |p: [f64; 2]| {
+            let mut inside = false;
+            for [a, b] in shape.edges() {
+                if (a[1] > p[1]) != (b[1] > p[1])
+                    && p[0] < a[0] + (p[1] - a[1]) / (b[1] - a[1]) * (b[0] - a[0])
+                {
+                    inside = !inside;
+                }
+            }
+            inside
+        };
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let (mut inside, mut outside) = (0, 0);
+        for _ in 0..500 {
+            let p = [next() * 0.6 - 0.05, next() * 1.3 - 0.2];
+            assert_eq!(shape.contains(p), plain(p), "at {p:?}");
+            if plain(p) { inside += 1 } else { outside += 1 }
+        }
+        assert!(inside > 50 && outside > 50, "{inside} inside, {outside} outside");
     }
 
     #[test]
