@@ -23,6 +23,11 @@ pub enum GeoError {
     SelfIntersecting { zone: String, ring: usize, lon: f64, lat: f64 },
     #[error("zone {zone}: rings {ring} and {other} cross near lon {lon}, lat {lat}")]
     RingsCross { zone: String, ring: usize, other: usize, lon: f64, lat: f64 },
+    #[error(
+        "zone {zone}: too complex to check, more than {pairs} pairs of its edges overlap; \
+         simplify it or split it into several zones"
+    )]
+    TooComplex { zone: String, pairs: usize },
     #[error("zone {zone}: a line needs at least 2 distinct points")]
     DegenerateLine { zone: String },
     #[error("zone {zone}: radius {radius_m} m must be above 0 and at most {max_m} m")]

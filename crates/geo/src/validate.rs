@@ -7,6 +7,12 @@ use rstar::{AABB, RTree, RTreeObject, primitives::GeomWithData};
 use crate::GeoError;
 use crate::sphere::valid_lonlat;
 
+/// Pairs of edges whose boxes overlap that the crossing check tests, per edge (plus a million
+/// for any zone), before it gives up on a zone: a real border of tens of thousands of points
+/// needs a few per edge, while a star of long edges all through one point needs every pair,
+/// minutes of work at start-up.
+pub const EDGE_PAIRS_PER_EDGE: usize = 64;
+
 /// Largest circle radius accepted: 2 000 km covers the whole region.
 pub const MAX_RADIUS_M: f64 = 2_000_000.0;
 
@@ -123,7 +129,9 @@ fn check_crossings(zone: &str, rings: &[Vec<[f64; 2]>]) -> Result<(), GeoError> 
             boxes.push(Seg::new(rect, (r, i)));
         }
     }
+    let budget = EDGE_PAIRS_PER_EDGE * boxes.len() + 1_000_000;
     let tree = RTree::bulk_load(boxes);
+    let mut tested = 0usize;
     for item in tree.iter() {
         let (r, i) = item.data;
         let (a, b) = edge(r, i);
@@ -132,6 +140,10 @@ fn check_crossings(zone: &str, rings: &[Vec<[f64; 2]>]) -> Result<(), GeoError> 
             let (r2, j) = other.data;
             if (r2, j) <= (r, i) {
                 continue;
+            }
+            tested += 1;
+            if tested > budget {
+                return Err(GeoError::TooComplex { zone: zone.to_string(), pairs: budget });
             }
             let (c, d) = edge(r2, j);
             let last = rings[r].len() - 2;

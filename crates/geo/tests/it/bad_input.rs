@@ -33,6 +33,24 @@ fn self_intersecting_bowtie() {
     assert_names(&e, "bowtie");
 }
 
+/// A star of 20,000 long edges all through its middle: every edge's box overlaps nearly every
+/// other's, and checking each pair took minutes. An error naming the zone instead.
+#[test]
+fn a_star_of_long_edges_is_too_complex_to_check() {
+    let spikes = 10_000;
+    let mut ring: Vec<String> = (0..2 * spikes)
+        .map(|k| {
+            let a = std::f64::consts::TAU * f64::from(k) / f64::from(2 * spikes);
+            let r = if k % 2 == 0 { 1.0 } else { 1e-4 };
+            format!("[{}, {}]", 15.0 + r * a.cos(), 30.0 + r * a.sin())
+        })
+        .collect();
+    ring.push(ring[0].clone());
+    let e = toml_err(&polygon("star", &format!("[{}]", ring.join(", "))));
+    assert!(matches!(e, GeoError::TooComplex { ref zone, .. } if zone == "star"), "{e:?}");
+    assert_names(&e, "star");
+}
+
 #[test]
 fn ring_that_folds_back_on_itself() {
     let ring =
