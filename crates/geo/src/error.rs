@@ -28,6 +28,8 @@ pub enum GeoError {
          simplify it or split it into several zones"
     )]
     TooComplex { zone: String, pairs: usize },
+    #[error("zone {zone}: ring {ring}, a hole, does not lie inside ring 0, the outer ring")]
+    HoleOutside { zone: String, ring: usize },
     #[error("zone {zone}: a line needs at least 2 distinct points")]
     DegenerateLine { zone: String },
     #[error("zone {zone}: radius {radius_m} m must be above 0 and at most {max_m} m")]

@@ -104,10 +104,36 @@ fn check_polygon(zone: &str, rings: &[Vec<[f64; 2]>]) -> Result<(), GeoError> {
     }
     check_crossings(zone, &clean)?;
     // After the crossing check, so that a bow tie (zero net area) is called self-intersecting.
-    match clean.iter().position(|r| signed_area(r) == 0.0) {
-        Some(ring) => Err(GeoError::ZeroArea { zone: zone.to_string(), ring }),
+    if let Some(ring) = clean.iter().position(|r| signed_area(r) == 0.0) {
+        return Err(GeoError::ZeroArea { zone: zone.to_string(), ring });
+    }
+    match clean.iter().skip(1).position(|hole| !lies_inside(hole, &clean[0])) {
+        Some(i) => Err(GeoError::HoleOutside { zone: zone.to_string(), ring: i + 1 }),
         None => Ok(()),
     }
+}
+
+/// Whether the ring `hole`, which crosses no edge of `shell` (checked), lies inside it: as its
+/// first point, vertex or edge midpoint, that is not on the shell does. A hole all of whose
+/// points lie on the shell is the shell again, and would leave the zone holding nothing.
+fn lies_inside(hole: &[[f64; 2]], shell: &[[f64; 2]]) -> bool {
+    let on_shell = |p: [f64; 2]| {
+        shell.windows(2).any(|e| orient(e[0], e[1], p) == 0.0 && within_box(e[0], e[1], p))
+    };
+    let points = hole
+        .windows(2)
+        .flat_map(|e| [e[0], [(e[0][0] + e[1][0]) / 2.0, (e[0][1] + e[1][1]) / 2.0]]);
+    let Some(p) = points.into_iter().find(|p| !on_shell(*p)) else { return false };
+    let mut inside = false;
+    for e in shell.windows(2) {
+        let (a, b) = (e[0], e[1]);
+        if (a[1] > p[1]) != (b[1] > p[1])
+            && p[0] < a[0] + (p[1] - a[1]) / (b[1] - a[1]) * (b[0] - a[0])
+        {
+            inside = !inside;
+        }
+    }
+    inside
 }
 
 /// Twice the signed planar area of a closed ring, in square degrees.

@@ -120,6 +120,32 @@ fn holes_that_cross_the_shell() {
     assert!(matches!(e, GeoError::RingsCross { ring: 0, other: 1, .. }), "{e:?}");
 }
 
+/// A hole outside its shell, or the shell again as its own hole (which crosses nothing, its
+/// edges lying on the shell's): a zone that would hold nothing, refused naming the ring. A hole
+/// inside, even one touching the shell at its corners, is fine.
+#[test]
+fn holes_outside_the_shell_or_equal_to_it() {
+    let shell = "[[10.0, 30.0], [11.0, 30.0], [11.0, 31.0], [10.0, 31.0], [10.0, 30.0]]";
+    let outside = "[[12.0, 30.0], [12.5, 30.0], [12.5, 30.5], [12.0, 30.0]]";
+    let reversed = "[[10.0, 30.0], [10.0, 31.0], [11.0, 31.0], [11.0, 30.0], [10.0, 30.0]]";
+    for (hole, what) in
+        [(outside, "outside"), (shell, "the shell"), (reversed, "the shell reversed")]
+    {
+        let e = toml_err(&polygon("holey", &format!("{shell}, {hole}")));
+        assert!(
+            matches!(e, GeoError::HoleOutside { ref zone, ring: 1 } if zone == "holey"),
+            "{what}: {e:?}"
+        );
+        assert_names(&e, "holey");
+    }
+    let touching = "[[10.5, 30.0], [11.0, 30.5], [10.5, 31.0], [10.0, 30.5], [10.5, 30.0]]";
+    let inside = "[[10.2, 30.2], [10.4, 30.2], [10.4, 30.4], [10.2, 30.2]]";
+    for hole in [touching, inside] {
+        let text = polygon("holey", &format!("{shell}, {hole}"));
+        zones_from_toml("zones.toml", &text, &AgencyId::new("CGW")).expect("a hole inside");
+    }
+}
+
 #[test]
 fn bad_ids_keys_and_shapes_in_toml() {
     let e = toml_err("[[zone]]\nid = \"Bad Id\"\nline = [[10.0, 30.0], [11.0, 30.0]]\n");
