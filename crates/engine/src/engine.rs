@@ -65,6 +65,11 @@ pub struct Engine {
     /// report heard by two receivers): they add their source, nothing else.
     #[serde(default)]
     duplicates: u64,
+    /// Fixes that moved a track keyed by anything but an MMSI (a CoT uid, a plate, a radar's
+    /// track number) faster than anything moves: taken as its newest position, and counted.
+    /// An MMSI's impossible jumps split off into tracks of their own instead.
+    #[serde(default)]
+    teleports: u64,
     /// Incidents and units (issue 7), with the automatic incidents derived from alerts.
     incidents: incident::Incidents,
     /// Association key → track number. Derived: rebuilt on restore, never iterated.
@@ -95,6 +100,8 @@ struct Stored {
     #[serde(default)]
     duplicates: u64,
     #[serde(default)]
+    teleports: u64,
+    #[serde(default)]
     incidents: incident::Incidents,
 }
 
@@ -122,6 +129,7 @@ impl Engine {
             refused: 0,
             late: 0,
             duplicates: 0,
+            teleports: 0,
             incidents: incident::Incidents::new(),
             keys: Keys::default(),
             deadlines: Deadlines::default(),
@@ -147,6 +155,7 @@ impl Engine {
         engine.refused = stored.refused;
         engine.late = stored.late;
         engine.duplicates = stored.duplicates;
+        engine.teleports = stored.teleports;
         engine.incidents = stored.incidents;
         let config = &engine.config;
         for (_, entry) in engine.tracks.iter_mut_unordered() {
@@ -224,6 +233,11 @@ impl Engine {
     /// Observations that repeated their track's newest fix.
     pub fn duplicates(&self) -> u64 {
         self.duplicates
+    }
+
+    /// Fixes that moved a non-MMSI track faster than [`TELEPORT_MPS`] (see the field).
+    pub fn teleports(&self) -> u64 {
+        self.teleports
     }
 
     pub fn alert_count(&self) -> usize {
@@ -357,6 +371,7 @@ impl Engine {
                 (seq, None)
             }
             route @ (Route::Track(_) | Route::Adopt { .. } | Route::Split { .. }) => {
+                let by_identity = matches!(route, Route::Track(_));
                 let number = match route {
                     Route::Split { primary, number } => {
                         conflict = Some((primary, number));
@@ -378,7 +393,12 @@ impl Engine {
                 match folded {
                     Folded::Late => self.late += 1,
                     Folded::Duplicate => self.duplicates += 1,
-                    Folded::Moved => {}
+                    Folded::Moved => {
+                        // An MMSI's jumps were judged in routing (split off, or consistent).
+                        if by_identity && obs.identity.mmsi.is_none() && teleported(&prev, obs) {
+                            self.teleports += 1;
+                        }
+                    }
                 }
                 let moved = folded == Folded::Moved;
                 changes.push(Change::Track { id: entry.track.id.clone(), op: ChangeOp::Upsert });
@@ -546,6 +566,25 @@ impl Engine {
             }
         }
     }
+}
+
+/// Speeds above this are a position error, not a move (about Mach 3: the edge refuses reported
+/// speeds above it too).
+pub const TELEPORT_MPS: f64 = 1_000.0;
+
+/// Moves shorter than this are not judged: position noise between fixes a moment apart.
+const TELEPORT_MIN_M: f64 = 1_000.0;
+
+/// Whether the fix `obs`, at or after `prev`, lies farther from it than [`TELEPORT_MPS`] allows.
+fn teleported(prev: &model::TrackPoint, obs: &Observation) -> bool {
+    let metres =
+        geo::sphere::haversine_m([prev.lon, prev.lat], [obs.position.lon, obs.position.lat]);
+    // NaN (never from positions the fold admits) is no teleport.
+    if metres.is_nan() || metres <= TELEPORT_MIN_M {
+        return false;
+    }
+    let seconds = obs.time.since(prev.time) as f64 / 1_000.0;
+    metres > TELEPORT_MPS * seconds
 }
 
 #[cfg(test)]

@@ -47,6 +47,9 @@ pub struct Metrics {
     /// Observations in the log the fold did not move a track with, by reason (`impossible`,
     /// `late`, `duplicate`); derived from the state, so it survives restarts.
     pub observations_skipped: Family<SkipLabels, Gauge>,
+    /// Fixes that moved a track without an MMSI faster than anything moves (`engine::
+    /// TELEPORT_MPS`): taken as its newest position and counted. Derived from the state.
+    pub observations_teleported: Gauge,
     pub snapshots_written: Counter,
     pub unauthorized: Counter,
     pub ais: AisMetrics,
@@ -185,6 +188,7 @@ impl Metrics {
             let labels = SkipLabels { reason: reason.into() };
             self.observations_skipped.get_or_create(&labels).set(n as i64);
         }
+        self.observations_teleported.set(engine.teleports() as i64);
     }
 
     pub fn new() -> Metrics {
@@ -257,6 +261,13 @@ impl Metrics {
             "observations that did not move a track: impossible position, late or duplicate",
             observations_skipped.clone(),
         );
+        let observations_teleported = Gauge::default();
+        registry.register(
+            "engine_observations_teleported",
+            "fixes that moved a track without an MMSI faster than 1000 m/s: taken as its newest \
+             position and counted (an MMSI's such jumps split off into tracks of their own)",
+            observations_teleported.clone(),
+        );
         let snapshots_written = Counter::default();
         registry.register(
             "engine_snapshots_written",
@@ -285,6 +296,7 @@ impl Metrics {
             events_folded,
             tracks,
             observations_skipped,
+            observations_teleported,
             snapshots_written,
             unauthorized,
             ais,

@@ -159,3 +159,48 @@ fn late_and_duplicate_fixes_are_counted_and_survive_a_snapshot() {
         Engine::restore(EngineConfig::default(), geo, &engine.snapshot()).expect("restore");
     assert_eq!((restored.duplicates(), restored.late()), (2, 1));
 }
+
+/// A CoT unit reported 500 km away ten seconds later (a receiver's glitch, a spoofed report):
+/// the track takes the newest position, as for any own-force unit, and the jump is counted. A
+/// plausible move is not, nor is an MMSI's jump, which splits off a track of its own instead.
+#[test]
+fn teleports_of_tracks_without_an_mmsi_are_counted_and_survive_a_snapshot() {
+    let geo = crate::geography();
+    let mut engine = Engine::new(EngineConfig::default(), geo.clone());
+    let base = events(1, 7).remove(0);
+    let model::EventKind::Observation(unit) = &base.kind else { panic!("observation") };
+    let mut unit = unit.clone();
+    unit.identity = Identity { cot_uid: Some("ANDROID-1".into()), ..Identity::default() };
+    unit.source_kind = SourceKind::Cot;
+    unit.kind = ObjectKind::Person;
+    unit.position.lon = 13.0;
+    unit.position.lat = 32.8;
+    let at = |o: &Observation, dt_s: i64, dlon: f64| {
+        let mut o = o.clone();
+        o.time = Time(o.time.0 + dt_s * 1_000);
+        o.position.lon += dlon;
+        o
+    };
+    let mut vessel = unit.clone();
+    vessel.identity = Identity { mmsi: Some(642_999_002), ..Identity::default() };
+    vessel.source_kind = SourceKind::Ais;
+    vessel.kind = ObjectKind::Vessel;
+    let fixes = [
+        unit.clone(),
+        at(&unit, 10, 0.0001), // ten metres: a walk
+        at(&unit, 20, 5.0),    // 470 km in ten seconds
+        at(&unit, 30, 5.0001), // and on from there
+        vessel.clone(),
+        at(&vessel, 10, 5.0), // an MMSI's jump: split off, not counted here
+    ];
+    for (seq, o) in fixes.into_iter().enumerate() {
+        engine.apply(seq as u64, &Event::observation(o.time, o));
+    }
+    assert_eq!(engine.teleports(), 1);
+    assert_eq!(engine.track_count(), 3, "the unit, the vessel and the vessel's split");
+    let unit_track = engine.tracks().find(|t| t.identity.cot_uid.is_some()).expect("unit");
+    assert!((unit_track.position.lon - 18.0001).abs() < 1e-9, "{}", unit_track.position.lon);
+    let restored =
+        Engine::restore(EngineConfig::default(), geo, &engine.snapshot()).expect("restore");
+    assert_eq!(restored.teleports(), 1);
+}

@@ -141,6 +141,30 @@ async fn metrics_count_what_happened() {
     );
 }
 
+/// A radar track reported 500 km from where it was ten seconds before moves there, and the
+/// jump is counted on /metrics.
+#[tokio::test]
+async fn a_teleport_is_counted_on_metrics() {
+    let c = TestCentre::new().await;
+    let t = now_ms() - 60_000;
+    let fix = |dt_ms: i64, lon: f64| {
+        json!({ "source": "radar-zuwara", "source_kind": "radar", "agency": "CGW",
+                "time": t + dt_ms, "position": { "lon": lon, "lat": 33.1 },
+                "identity": { "source_track": "17" } })
+    };
+    let (status, body) = c.post("/api/v1/observations", &json!([fix(0, 11.9)])).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = c.post("/api/v1/observations", &json!([fix(10_000, 17.0)])).await;
+    assert_eq!(status, 200, "{body}");
+    c.folded(2).await;
+    let (_, tracks) = c.get("/api/v1/tracks").await;
+    assert_eq!(tracks["features"].as_array().map(Vec::len), Some(1), "{tracks}");
+    assert_eq!(tracks["features"][0]["geometry"]["coordinates"][0], json!(17.0), "{tracks}");
+    let (_, text) = c.get("/metrics").await;
+    let text = text.as_str().expect("text");
+    assert!(text.contains("tansiq_engine_observations_teleported 1"), "{text}");
+}
+
 #[tokio::test]
 async fn live_subscribers_hear_track_changes() {
     let c = TestCentre::new().await;
