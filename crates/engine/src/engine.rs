@@ -395,7 +395,10 @@ impl Engine {
                     Folded::Duplicate => self.duplicates += 1,
                     Folded::Moved => {
                         // An MMSI's jumps were judged in routing (split off, or consistent).
-                        if by_identity && obs.identity.mmsi.is_none() && teleported(&prev, obs) {
+                        if by_identity
+                            && obs.identity.mmsi.is_none()
+                            && teleported(&prev, obs, &self.config.fusion)
+                        {
                             self.teleports += 1;
                         }
                     }
@@ -572,15 +575,19 @@ impl Engine {
 /// speeds above it too).
 pub const TELEPORT_MPS: f64 = 1_000.0;
 
-/// Moves shorter than this are not judged: position noise between fixes a moment apart.
-const TELEPORT_MIN_M: f64 = 1_000.0;
+/// Moves shorter than this are not judged: a teleport is a jump across the map, and two
+/// sensors of one fused track disagree by up to a gate a moment apart (see [`teleported`]).
+const TELEPORT_MIN_M: f64 = 10_000.0;
 
-/// Whether the fix `obs`, at or after `prev`, lies farther from it than [`TELEPORT_MPS`] allows.
-fn teleported(prev: &model::TrackPoint, obs: &Observation) -> bool {
+/// Whether the fix `obs`, at or after `prev`, lies farther from it than [`TELEPORT_MPS`] allows
+/// and farther than [`TELEPORT_MIN_M`] or twice the largest fusion gate, whichever is more: a
+/// radar fix of a track fused with an AIS vessel may lie up to the gate from the vessel's
+/// report of the same millisecond.
+fn teleported(prev: &model::TrackPoint, obs: &Observation, fusion: &fusion::FusionConfig) -> bool {
     let metres =
         geo::sphere::haversine_m([prev.lon, prev.lat], [obs.position.lon, obs.position.lat]);
     // NaN (never from positions the fold admits) is no teleport.
-    if metres.is_nan() || metres <= TELEPORT_MIN_M {
+    if metres.is_nan() || metres <= TELEPORT_MIN_M.max(2.0 * fusion.max_gate_m) {
         return false;
     }
     let seconds = obs.time.since(prev.time) as f64 / 1_000.0;

@@ -264,8 +264,9 @@ impl Metrics {
         let observations_teleported = Gauge::default();
         registry.register(
             "engine_observations_teleported",
-            "fixes that moved a track without an MMSI faster than 1000 m/s: taken as its newest \
-             position and counted (an MMSI's such jumps split off into tracks of their own)",
+            "fixes that moved a track without an MMSI over 10 km faster than 1000 m/s: taken as \
+             its newest position and counted (an MMSI's such jumps split off into tracks of \
+             their own)",
             observations_teleported.clone(),
         );
         let snapshots_written = Counter::default();

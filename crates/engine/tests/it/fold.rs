@@ -162,7 +162,8 @@ fn late_and_duplicate_fixes_are_counted_and_survive_a_snapshot() {
 
 /// A CoT unit reported 500 km away ten seconds later (a receiver's glitch, a spoofed report):
 /// the track takes the newest position, as for any own-force unit, and the jump is counted. A
-/// plausible move is not, nor is an MMSI's jump, which splits off a track of its own instead.
+/// plausible move is not, nor a short fast one (a fused track's sensors disagree by up to a
+/// gate), nor an MMSI's jump, which splits off a track of its own instead.
 #[test]
 fn teleports_of_tracks_without_an_mmsi_are_counted_and_survive_a_snapshot() {
     let geo = crate::geography();
@@ -190,6 +191,7 @@ fn teleports_of_tracks_without_an_mmsi_are_counted_and_survive_a_snapshot() {
         at(&unit, 10, 0.0001), // ten metres: a walk
         at(&unit, 20, 5.0),    // 470 km in ten seconds
         at(&unit, 30, 5.0001), // and on from there
+        at(&unit, 31, 5.0301), // 2.8 km a second later: two sensors' disagreement, not judged
         vessel.clone(),
         at(&vessel, 10, 5.0), // an MMSI's jump: split off, not counted here
     ];
@@ -199,7 +201,7 @@ fn teleports_of_tracks_without_an_mmsi_are_counted_and_survive_a_snapshot() {
     assert_eq!(engine.teleports(), 1);
     assert_eq!(engine.track_count(), 3, "the unit, the vessel and the vessel's split");
     let unit_track = engine.tracks().find(|t| t.identity.cot_uid.is_some()).expect("unit");
-    assert!((unit_track.position.lon - 18.0001).abs() < 1e-9, "{}", unit_track.position.lon);
+    assert!((unit_track.position.lon - 18.0301).abs() < 1e-9, "{}", unit_track.position.lon);
     let restored =
         Engine::restore(EngineConfig::default(), geo, &engine.snapshot()).expect("restore");
     assert_eq!(restored.teleports(), 1);
