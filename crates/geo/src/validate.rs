@@ -113,17 +113,22 @@ fn check_polygon(zone: &str, rings: &[Vec<[f64; 2]>]) -> Result<(), GeoError> {
     }
 }
 
+/// Points of a hole closer to its shell than this (in degrees, about 0.1 mm) are taken to lie
+/// on it: whether such a point falls inside is decided by rounding, while a point this far off
+/// is judged exactly enough by the even-odd test.
+const ON_SHELL_DEG: f64 = 1e-9;
+
 /// Whether the ring `hole`, which crosses no edge of `shell` (checked), lies inside it: as its
 /// first point, vertex or edge midpoint, that is not on the shell does. A hole all of whose
 /// points lie on the shell is the shell again, and would leave the zone holding nothing.
 fn lies_inside(hole: &[[f64; 2]], shell: &[[f64; 2]]) -> bool {
-    let on_shell = |p: [f64; 2]| {
-        shell.windows(2).any(|e| orient(e[0], e[1], p) == 0.0 && within_box(e[0], e[1], p))
+    let off_shell = |p: &[f64; 2]| {
+        shell.windows(2).all(|e| distance2_to_segment(*p, e[0], e[1]) > ON_SHELL_DEG * ON_SHELL_DEG)
     };
     let points = hole
         .windows(2)
         .flat_map(|e| [e[0], [(e[0][0] + e[1][0]) / 2.0, (e[0][1] + e[1][1]) / 2.0]]);
-    let Some(p) = points.into_iter().find(|p| !on_shell(*p)) else { return false };
+    let Some(p) = points.into_iter().find(off_shell) else { return false };
     let mut inside = false;
     for e in shell.windows(2) {
         let (a, b) = (e[0], e[1]);
@@ -134,6 +139,19 @@ fn lies_inside(hole: &[[f64; 2]], shell: &[[f64; 2]]) -> bool {
         }
     }
     inside
+}
+
+/// The squared planar distance, in square degrees, from `p` to the segment `ab`.
+fn distance2_to_segment(p: [f64; 2], a: [f64; 2], b: [f64; 2]) -> f64 {
+    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+    let length2 = dx * dx + dy * dy;
+    let t = if length2 > 0.0 {
+        (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / length2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let (ex, ey) = (p[0] - (a[0] + t * dx), p[1] - (a[1] + t * dy));
+    ex * ex + ey * ey
 }
 
 /// Twice the signed planar area of a closed ring, in square degrees.
