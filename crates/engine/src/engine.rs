@@ -47,6 +47,8 @@ pub struct Engine {
     /// Per-zone rule overrides, resolved once.
     #[serde(skip)]
     zone_rules: BTreeMap<String, RulesConfig>,
+    /// [`FOLD_VERSION`], in the snapshot: a snapshot written by another fold is not restored.
+    fold: u32,
     /// Events folded so far (the next expected sequence number).
     folded: u64,
     /// The newest event time folded.
@@ -87,6 +89,9 @@ pub struct Engine {
 /// The serialized part of [`Engine`], field for field.
 #[derive(Deserialize)]
 struct Stored {
+    /// Absent from snapshots older than the version stamp: version 0.
+    #[serde(default)]
+    fold: u32,
     folded: u64,
     now: Time,
     directory: crate::Directory,
@@ -109,7 +114,18 @@ struct Stored {
 pub enum RestoreError {
     #[error("snapshot cannot be decoded: {0}")]
     Decode(String),
+    #[error("snapshot written by fold version {found}, this is version {expected}")]
+    Version { found: u32, expected: u32 },
 }
+
+/// The version of what the fold computes from the log. A snapshot records the version that
+/// wrote it and is restored only by the same one: state a changed fold would not have
+/// reached (a duplicate counted as late, an override chosen another way) must not carry
+/// over, or the state would no longer equal a replay of the log. A centre whose snapshot is
+/// of another version replays its whole log. Raise it with every change to what the fold
+/// computes; changes only to how fast it computes it leave it (`bench/picture.sh
+/// --state-hash` tells which is which).
+pub const FOLD_VERSION: u32 = 1;
 
 impl Engine {
     /// An empty state. Per-zone rule overrides that do not resolve are ignored here; callers
@@ -120,6 +136,7 @@ impl Engine {
             config,
             geo,
             zone_rules,
+            fold: FOLD_VERSION,
             folded: 0,
             now: Time(i64::MIN),
             directory: crate::Directory::default(),
@@ -144,6 +161,9 @@ impl Engine {
     ) -> Result<Engine, RestoreError> {
         let stored: Stored =
             serde_json::from_slice(bytes).map_err(|e| RestoreError::Decode(e.to_string()))?;
+        if stored.fold != FOLD_VERSION {
+            return Err(RestoreError::Version { found: stored.fold, expected: FOLD_VERSION });
+        }
         let mut engine = Engine::new(config, geo);
         engine.folded = stored.folded;
         engine.now = stored.now;
@@ -643,6 +663,27 @@ mod tests {
         assert_eq!(engine.track_count(), 2);
         let held = engine.deadlines.len();
         assert!(held <= 2 * 2 + 1_024 + 1, "{held} deadlines held for two tracks");
+    }
+
+    /// A snapshot is restored only by the fold version that wrote it: one from another version,
+    /// or from before snapshots carried one, is refused, and the centre replays its log.
+    #[test]
+    fn a_snapshot_of_another_fold_version_is_refused() {
+        let geo = Arc::new(geo::Geography::libya().expect("geography"));
+        let mut engine = Engine::new(EngineConfig::default(), geo.clone());
+        engine.apply(0, &fix(642_000_001, 1_764_400_000_000));
+        let bytes = engine.snapshot();
+        let restored = Engine::restore(EngineConfig::default(), geo.clone(), &bytes);
+        assert_eq!(restored.expect("same version").snapshot(), bytes);
+        let text = String::from_utf8(bytes).expect("json");
+        let stamp = format!("\"fold\":{}", super::FOLD_VERSION);
+        assert!(text.contains(&stamp), "{stamp} not in the snapshot");
+        let other = text.replace(&stamp, &format!("\"fold\":{}", super::FOLD_VERSION + 1));
+        let older = text.replace(&format!("{stamp},"), "");
+        for bytes in [other, older] {
+            let err = Engine::restore(EngineConfig::default(), geo.clone(), bytes.as_bytes());
+            assert!(matches!(err, Err(super::RestoreError::Version { .. })), "{err:?}");
+        }
     }
 
     /// Fixes stamped at the end of time (the edge refuses them; the fold must survive any

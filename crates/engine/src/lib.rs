@@ -30,7 +30,7 @@ mod tracks;
 pub use alerts::AlertEntry;
 pub use config::{EngineConfig, KindTimeouts};
 pub use directory::{Directory, DirectoryChange, Session};
-pub use engine::{Change, ChangeOp, Engine, RestoreError, TELEPORT_MPS};
+pub use engine::{Change, ChangeOp, Engine, FOLD_VERSION, RestoreError, TELEPORT_MPS};
 pub use fusion::FusionConfig;
 pub use geo;
 pub use incident;

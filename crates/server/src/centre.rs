@@ -241,8 +241,13 @@ fn rebuild(
     let mut engine = match snapshots.latest()? {
         Some((seq, bytes)) => match Engine::restore(config.clone(), Arc::clone(geo), &bytes) {
             Ok(engine) if engine.folded() == seq => engine,
-            Ok(_) | Err(_) => {
-                tracing::warn!(seq, "snapshot unusable; replaying the whole log");
+            Ok(engine) => {
+                let folded = engine.folded();
+                tracing::warn!(seq, folded, "snapshot unusable; replaying the whole log");
+                Engine::new(config.clone(), Arc::clone(geo))
+            }
+            Err(error) => {
+                tracing::warn!(seq, %error, "snapshot unusable; replaying the whole log");
                 Engine::new(config.clone(), Arc::clone(geo))
             }
         },
