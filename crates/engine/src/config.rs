@@ -71,10 +71,18 @@ impl EngineConfig {
     pub fn check(&self, geo: &geo::Geography) -> Result<(), crate::rules::OverrideError> {
         // An override for a zone the geography does not have (a typo, a zone since removed)
         // would never apply, silently: an error naming it instead.
-        if let Some(zone) = self.rules.zones.keys().find(|z| geo.zone(z).is_none()) {
+        for zone in self.rules.zones.keys() {
+            let message = match geo.zone(zone).map(|z| &z.geometry) {
+                None => "no zone of the geography has this id",
+                // Overrides apply to fixes inside a zone, and a line holds none.
+                Some(model::ZoneGeometry::LineString { .. }) => {
+                    "a line zone contains no fix; overrides apply inside polygons and circles"
+                }
+                Some(_) => continue,
+            };
             return Err(crate::rules::OverrideError {
                 zone: zone.clone(),
-                message: "no zone of the geography has this id".into(),
+                message: message.into(),
             });
         }
         self.rules.resolve_all().map(|_| ())

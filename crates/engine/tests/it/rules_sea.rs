@@ -326,4 +326,9 @@ fn an_override_for_an_unknown_zone_is_an_error_naming_it() {
     config.rules.zones.insert("port.zawiyaa".into(), serde_json::json!({ "zone": {} }));
     let err = config.check(&geo).expect_err("no such zone").to_string();
     assert!(err.contains("port.zawiyaa") && err.contains("no zone"), "{err}");
+    // A line (the coast) holds no fix: an override on it would never apply either.
+    config.rules.zones.remove("port.zawiyaa");
+    config.rules.zones.insert(geo::COAST_ID.into(), serde_json::json!({ "zone": {} }));
+    let err = config.check(&geo).expect_err("a line").to_string();
+    assert!(err.contains(geo::COAST_ID) && err.contains("line zone"), "{err}");
 }
