@@ -130,14 +130,22 @@ pub(crate) fn derive(
     let mut rank = 0u32;
     let mut derived = Vec::new();
     for alert in triggers {
-        // Correlation partners share a track with the alert; other alerts cannot match.
-        let recent: Vec<Alert> = alerts
+        // Correlation partners share a track with the alert; other alerts cannot match. Only
+        // a rule that correlates looks for one: the others (a beacon, a crossing) need no scan
+        // of every alert kept.
+        let correlates = config
+            .correlate
             .iter()
-            .filter(|e| {
-                e.alert.id != alert.id && e.alert.tracks.iter().any(|t| alert.tracks.contains(t))
-            })
-            .map(|e| e.alert.clone())
-            .collect();
+            .any(|r| r.first.iter().chain(&r.second).any(|x| *x == alert.rule));
+        let recent: Vec<&Alert> = if correlates {
+            alerts
+                .iter()
+                .map(|e| &e.alert)
+                .filter(|a| a.id != alert.id && a.tracks.iter().any(|t| alert.tracks.contains(t)))
+                .collect()
+        } else {
+            Vec::new()
+        };
         for event in incident::auto_incident(config, incidents, alert, &recent) {
             if matches!(event, IncidentEvent::Opened(_)) {
                 while incidents.get(&Incidents::id_for_rank(seq, rank)).is_some() {

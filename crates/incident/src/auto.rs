@@ -202,7 +202,7 @@ pub fn auto_incident(
     config: &AutoConfig,
     state: &Incidents,
     alert: &Alert,
-    recent: &[Alert],
+    recent: &[&Alert],
 ) -> Vec<IncidentEvent> {
     if !config.enabled || state.iter().any(|r| r.alerts.contains(&alert.id)) {
         return Vec::new();
@@ -230,7 +230,7 @@ pub fn auto_incident(
             return vec![link(record, alert)];
         }
         let window = i64::from(rule.window_hours) * model::Time::MS_PER_HOUR;
-        let partner = recent.iter().find(|other| {
+        let partner = recent.iter().copied().find(|other| {
             other.id != alert.id
                 && other.exercise == alert.exercise
                 && ((in_first && rule.second.contains(&other.rule))

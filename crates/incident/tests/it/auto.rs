@@ -87,7 +87,7 @@ fn an_encounter_and_an_ais_gap_on_one_vessel_make_one_fuel_smuggling_suspicion()
     assert!(auto_incident(&config, &log.state, &gap, &[]).is_empty());
     // An encounter between the tanker and another vessel, two hours later: the pair opens it.
     let encounter = alert("a11", "encounter", &["tanker", "dark"], at(7200), at(10_800));
-    let events = auto_incident(&config, &log.state, &encounter, std::slice::from_ref(&gap));
+    let events = auto_incident(&config, &log.state, &encounter, &[&gap]);
     let [IncidentEvent::Opened(opened)] = events.as_slice() else { panic!("{events:?}") };
     assert_eq!(opened.category, "smuggling.fuel");
     assert_eq!(opened.alerts, ["a11", "a10"]);
@@ -95,7 +95,7 @@ fn an_encounter_and_an_ais_gap_on_one_vessel_make_one_fuel_smuggling_suspicion()
     fold(&mut log, at(10_801), events);
     // A suspected disabling of the other vessel attaches to the same suspicion.
     let disabling = alert("a12", "ais.disabling", &["dark"], at(20_000), at(20_000));
-    let events = auto_incident(&config, &log.state, &disabling, &[gap.clone(), encounter.clone()]);
+    let events = auto_incident(&config, &log.state, &disabling, &[&gap, &encounter]);
     assert!(
         matches!(events.as_slice(), [IncidentEvent::AlertLinked { alert, .. }] if alert == "a12")
     );
@@ -109,12 +109,9 @@ fn correlation_needs_the_same_vessel_within_the_window() {
     let config = AutoConfig::default();
     let gap = alert("a10", "ais.gap", &["someone_else"], at(0), at(0));
     let encounter = alert("a11", "encounter", &["tanker", "dark"], at(7200), at(10_800));
-    assert!(
-        auto_incident(&config, &Incidents::new(), &encounter, std::slice::from_ref(&gap))
-            .is_empty()
-    );
+    assert!(auto_incident(&config, &Incidents::new(), &encounter, &[&gap]).is_empty());
     let old_gap = alert("a9", "ais.gap", &["tanker"], at(-3 * 86_400), at(-3 * 86_400));
-    assert!(auto_incident(&config, &Incidents::new(), &encounter, &[old_gap]).is_empty());
+    assert!(auto_incident(&config, &Incidents::new(), &encounter, &[&old_gap]).is_empty());
 }
 
 #[test]
