@@ -169,6 +169,54 @@ fn convoy(n: usize, spacing: f64, until: i64, last: i64) -> Feed {
     f
 }
 
+/// Three vehicles abreast 200 m apart, north at 40 km/h for five minutes, the third reporting
+/// a course `course_off` degrees and a speed `kmh_off` km/h off the others'.
+fn convoy_off(course_off: f64, kmh_off: f64) -> Feed {
+    let mut f = Feed::default_rules();
+    let speed = 40.0 / 3.6;
+    let lon_step = 200.0 / (M_PER_DEG * DESERT.1.to_radians().cos());
+    for t in (0..=300 * SECOND).step_by(20 * SECOND as usize) {
+        for v in 0..3 {
+            let lat = DESERT.1 + dlat(speed * t as f64 / 1_000.0);
+            let lon = DESERT.0 + lon_step * v as f64;
+            let (course, reported) =
+                if v == 2 { (course_off, speed + kmh_off / 3.6) } else { (0.0, speed) };
+            f.push(vehicle(&format!("LY-{v}"), T0 + t + v as i64, lon, lat, reported, course));
+        }
+    }
+    f
+}
+
+#[test]
+fn a_convoy_keeps_within_20_degrees_and_10_kmh() {
+    assert_eq!(convoy_off(19.0, 0.0).alerts("convoy").len(), 1);
+    assert!(convoy_off(21.0, 0.0).alerts("convoy").is_empty(), "the third heads off");
+    assert_eq!(convoy_off(0.0, 9.0).alerts("convoy").len(), 1);
+    assert!(convoy_off(0.0, 11.0).alerts("convoy").is_empty(), "the third is faster");
+}
+
+/// Three vehicles abreast `spacing` metres apart, north at 1.2 m/s for five minutes, each
+/// reporting every 20 s: slow, so that a neighbour's fix from the round before lies within a
+/// metre of where it would be now.
+fn abreast(spacing: f64) -> Feed {
+    let mut f = Feed::default_rules();
+    let lon_step = spacing / (M_PER_DEG * DESERT.1.to_radians().cos());
+    for t in (0..=300 * SECOND).step_by(20 * SECOND as usize) {
+        for v in 0..3 {
+            let lat = DESERT.1 + dlat(1.2 * t as f64 / 1_000.0);
+            let lon = DESERT.0 + lon_step * v as f64;
+            f.push(vehicle(&format!("LY-{v}"), T0 + t + v as i64, lon, lat, 1.2, 0.0));
+        }
+    }
+    f
+}
+
+#[test]
+fn convoy_spacing_is_500_metres() {
+    assert_eq!(abreast(499.0).alerts("convoy").len(), 1);
+    assert!(abreast(501.0).alerts("convoy").is_empty());
+}
+
 #[test]
 fn convoy_of_three_after_three_minutes() {
     assert!(convoy(3, 200.0, 160 * SECOND, 179 * SECOND).alerts("convoy").is_empty(), "2 min 59");

@@ -1,6 +1,7 @@
 //! Rendezvous, loitering, port visits and suspected AIS disabling, each just before and just
 //! past its threshold.
 
+use engine::rules::NM;
 use model::{AlertState, ZoneGeometry};
 
 use crate::support::*;
@@ -44,6 +45,39 @@ fn drift(knots: f64, last: i64) -> Feed {
     f
 }
 
+/// A vessel stopped `metres` from the coast, a fix every 10 min for 4 h 10.
+fn stopped_at(metres: f64) -> Feed {
+    let at = offshore(13.3, metres);
+    let mut f = Feed::default_rules();
+    for m in (0..=250).step_by(10) {
+        f.push(ais(642_500_013, T0 + m * MINUTE, at.0, at.1, 0.0));
+    }
+    f
+}
+
+#[test]
+fn loitering_only_beyond_twenty_nautical_miles() {
+    assert!(stopped_at(20.0 * NM - 50.0).alerts("loitering").is_empty(), "19.97 nm");
+    assert_eq!(stopped_at(20.0 * NM + 50.0).alerts("loitering").len(), 1, "20.03 nm");
+}
+
+/// Twelve hours and a minute dark between a fix `from` metres off the coast and one `to`.
+fn dark_between(from: f64, to: f64) -> Feed {
+    let (a, b) = (offshore(13.3, from), offshore(13.35, to));
+    let mut f = Feed::default_rules();
+    f.push(ais(642_500_014, T0, a.0, a.1, 8.0));
+    f.push(ais(642_500_014, T0 + 12 * HOUR + MINUTE, b.0, b.1, 8.0));
+    f
+}
+
+#[test]
+fn ais_disabling_needs_both_ends_beyond_fifty_nautical_miles() {
+    let (inside, beyond) = (50.0 * NM - 50.0, 50.0 * NM + 50.0);
+    assert_eq!(dark_between(beyond, beyond).alerts("ais.disabling").len(), 1);
+    assert!(dark_between(inside, beyond).alerts("ais.disabling").is_empty(), "went dark inside");
+    assert!(dark_between(beyond, inside).alerts("ais.disabling").is_empty(), "came back inside");
+}
+
 #[test]
 fn loitering_below_two_knots_for_four_hours_offshore() {
     assert!(drift(1.0, 239 * MINUTE).alerts("loitering").is_empty(), "3 h 59");
@@ -73,6 +107,18 @@ fn a_port_visit_is_a_stop_in_the_anchorage_closed_beyond_four_km() {
     assert_eq!(f.alerts("port.visit")[0].state, AlertState::Open, "3.9 km: still in port");
     f.push(ais(642_500_004, T0 + 20 * MINUTE, port[0], port[1] + dlat(4_100.0), 3.0));
     assert_eq!(f.alerts("port.visit")[0].state, AlertState::Closed, "4.1 km: left");
+}
+
+#[test]
+fn a_port_visit_begins_within_three_km() {
+    let port = zawiya();
+    let visits = |metres: f64| {
+        let mut f = Feed::default_rules();
+        f.push(ais(642_500_015, T0, port[0], port[1] + dlat(metres), 0.1));
+        f.alerts("port.visit").len()
+    };
+    assert_eq!(visits(2_950.0), 1);
+    assert_eq!(visits(3_050.0), 0);
 }
 
 fn silence(gap: i64, at: (f64, f64)) -> Feed {

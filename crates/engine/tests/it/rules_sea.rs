@@ -1,6 +1,7 @@
 //! Sea rules, each just before and just past its threshold.
 
 use engine::geo::sphere::haversine_m;
+use engine::rules::NM;
 use model::{AlertState, Severity};
 
 use crate::support::*;
@@ -199,6 +200,78 @@ fn encounter(metres: f64, last: i64) -> Feed {
         f.push(ais(642_200_002, T0 + t, other.0, other.1, 1.0));
     }
     f
+}
+
+/// [`encounter`] at `knots`, and `from_port` metres north of Zawiya's port.
+fn encounter_at(knots: f64, at: (f64, f64)) -> Feed {
+    let mut f = Feed::default_rules();
+    let other = (at.0, at.1 + dlat(300.0));
+    for m in (0..=125).step_by(5) {
+        f.push(ais(642_200_011, T0 + m * MINUTE, at.0, at.1, knots));
+        f.push(ais(642_200_012, T0 + m * MINUTE, other.0, other.1, knots));
+    }
+    f
+}
+
+#[test]
+fn an_encounter_needs_both_below_two_knots() {
+    assert_eq!(encounter_at(1.9, SEA).alerts("encounter").len(), 1);
+    assert!(encounter_at(2.1, SEA).alerts("encounter").is_empty());
+}
+
+#[test]
+fn an_encounter_needs_ten_km_from_the_nearest_port() {
+    let geo = crate::geography();
+    let port = geo.zone("port.zawiya").expect("port");
+    let model::ZoneGeometry::Circle { center, .. } = port.geometry else { panic!("circle") };
+    // Due north of the port, where its centre is the nearest port's.
+    let near = |metres: f64| {
+        let at = (center[0], center[1] + dlat(metres));
+        let (nearest, m) = geo.nearest_port(at.0, at.1).expect("a port");
+        assert_eq!(nearest.id.as_str(), "port.zawiya");
+        assert!((m - metres).abs() < 1.0, "{m} m from the port, not {metres}");
+        encounter_at(1.0, at).alerts("encounter").len()
+    };
+    assert_eq!(near(9_950.0), 0, "the nearer vessel 9.95 km from the port");
+    assert_eq!(near(10_050.0), 1);
+}
+
+/// A vessel stopped `metres` from the coast, heard twice, then silent while another vessel
+/// reports 6 h 01 later.
+fn silent_at(metres: f64) -> Feed {
+    let at = offshore(13.3, metres);
+    let mut f = Feed::default_rules();
+    f.push(ais(642_100_011, T0, at.0, at.1, 5.0));
+    f.push(ais(642_100_011, T0 + 10 * SECOND, at.0, at.1, 5.0));
+    f.push(ais(642_100_012, T0 + 10 * SECOND + 6 * HOUR + MINUTE, 15.0, 34.5, 5.0));
+    f
+}
+
+#[test]
+fn an_ais_gap_only_of_a_vessel_within_24_nautical_miles() {
+    assert_eq!(silent_at(24.0 * NM - 50.0).alerts("ais.gap").len(), 1);
+    assert!(silent_at(24.0 * NM + 50.0).alerts("ais.gap").is_empty());
+}
+
+/// A radar-only contact starting `from` metres off the coast north of Tripoli, moving at
+/// 4 kn on `course` (0: north, seaward; 180: south, to the coast), a fix every 30 s for 6 min.
+fn contact_from(from: f64, course: f64) -> Feed {
+    let start = offshore(13.3, from);
+    let mut f = Feed::default_rules();
+    let north = if course == 0.0 { 1.0 } else { -1.0 };
+    for s in (0..=360).step_by(30) {
+        let lat = start.1 + north * dlat(4.0 * KNOT * s as f64);
+        f.push(radar("31", T0 + s * SECOND, start.0, lat, Some(4.0 * KNOT)));
+    }
+    f
+}
+
+#[test]
+fn an_unidentified_departure_is_seaward_and_inside_twelve_nautical_miles() {
+    // 6 min at 4 kn is 740 m: from 11 nm the contact stays inside the band.
+    assert_eq!(contact_from(11.0 * NM, 0.0).alerts("coast.unidentified_departure").len(), 1);
+    assert!(contact_from(12.0 * NM + 50.0, 0.0).alerts("coast.unidentified_departure").is_empty());
+    assert!(contact_from(11.0 * NM, 180.0).alerts("coast.unidentified_departure").is_empty());
 }
 
 #[test]

@@ -21,6 +21,22 @@ pub fn dlat(metres: f64) -> f64 {
     metres / M_PER_DEG
 }
 
+/// The point `metres` from Libya's coastline due north of the coast on meridian `lon`, found
+/// by bisection on the geography's own distance: a threshold "from the coast" is then tested
+/// on both sides by a few metres, not by whole degrees.
+pub fn offshore(lon: f64, metres: f64) -> (f64, f64) {
+    let geo = crate::geography();
+    let distance = |lat: f64| geo.distance_to_coast_m(lon, lat).expect("a distance");
+    // North of Tripoli the coast lies near 32.9°N; 36°N is beyond any threshold tested.
+    let (mut lo, mut hi) = (32.95, 36.0);
+    assert!(distance(lo) < metres && distance(hi) > metres, "{metres} m not bracketed");
+    for _ in 0..60 {
+        let mid = (lo + hi) / 2.0;
+        if distance(mid) < metres { lo = mid } else { hi = mid }
+    }
+    (lon, hi)
+}
+
 /// An observation of `kind` from `source_kind`, identified by `identity`.
 pub fn obs(
     identity: Identity,
