@@ -201,7 +201,10 @@ mod tests {
             assert_eq!(info.rule as usize, i);
             let name = serde_json::to_value(info.rule).unwrap();
             assert_eq!(name, serde_json::json!(info.id));
-            assert!(!info.title_ar.is_empty() && info.title_ar.is_char_boundary(0));
+            // Arabic script, not an English title copied over.
+            let arabic = info.title_ar.chars().filter(|c| ('\u{0600}'..='\u{06FF}').contains(c));
+            assert!(arabic.count() >= 3, "{}: {:?}", info.id, info.title_ar);
+            assert!(!info.title.is_empty() && info.title.is_ascii(), "{}", info.id);
         }
     }
 }

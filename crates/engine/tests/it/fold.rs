@@ -206,3 +206,23 @@ fn teleports_of_tracks_without_an_mmsi_are_counted_and_survive_a_snapshot() {
         Engine::restore(EngineConfig::default(), geo, &engine.snapshot()).expect("restore");
     assert_eq!(restored.teleports(), 1);
 }
+
+/// A position the edge would refuse (NaN, out of range) that reaches the fold anyway, from a
+/// log written by another tool say: counted, skipped, no track, and the fold goes on.
+#[test]
+fn impossible_positions_are_counted_and_skipped() {
+    let geo = crate::geography();
+    let mut engine = Engine::new(EngineConfig::default(), geo);
+    let base = events(1, 7).remove(0);
+    let model::EventKind::Observation(good) = &base.kind else { panic!("observation") };
+    let bad =
+        [(f64::NAN, 33.0), (13.0, f64::NAN), (181.0, 33.0), (13.0, -90.5), (f64::INFINITY, 0.0)];
+    for (seq, (lon, lat)) in bad.into_iter().enumerate() {
+        let mut o = good.clone();
+        (o.position.lon, o.position.lat) = (lon, lat);
+        assert!(engine.apply(seq as u64, &Event::observation(o.time, o)).is_empty());
+    }
+    assert_eq!((engine.refused(), engine.track_count()), (5, 0));
+    engine.apply(5, &base);
+    assert_eq!((engine.refused(), engine.track_count(), engine.folded()), (5, 1, 6));
+}

@@ -100,3 +100,35 @@ fn history_is_bounded_and_keeps_the_newest_points() {
     assert!(history.len() <= 10);
     assert_eq!(history.last().map(|p| p.time.0), Some(T0 + 99_000));
 }
+
+/// Every kind coasts and is lost after its own timeouts, each just before and just past: a
+/// track of the kind, then time passing through a vessel's reports elsewhere.
+#[test]
+fn each_kind_coasts_and_is_lost_after_its_own_timeouts() {
+    let config = EngineConfig::default();
+    for kind in [ObjectKind::Vehicle, ObjectKind::Aircraft, ObjectKind::Person, ObjectKind::Unknown]
+    {
+        let timeouts = config.timeouts(kind);
+        for (after, expected) in [
+            (timeouts.coast_after_ms - 1_000, TrackState::Confirmed),
+            (timeouts.coast_after_ms + 1_000, TrackState::Coasting),
+            (timeouts.lost_after_ms - 1_000, TrackState::Coasting),
+            (timeouts.lost_after_ms + 1_000, TrackState::Lost),
+        ] {
+            let mut engine = Engine::new(config.clone(), crate::geography());
+            let plate = Identity { plate: Some("LY-7".into()), ..Identity::default() };
+            for (seq, t) in [T0, T0 + 10_000].into_iter().enumerate() {
+                let Event { kind: model::EventKind::Observation(mut o), .. } =
+                    vessel(642_000_009, t, 14.0, false)
+                else {
+                    unreachable!()
+                };
+                (o.kind, o.source_kind, o.identity) = (kind, SourceKind::Sensor, plate.clone());
+                engine.apply(seq as u64, &Event::observation(Time(t), o));
+            }
+            engine.apply(2, &vessel(642_000_010, T0 + 10_000 + after, 13.0, false));
+            let state = engine.tracks().find(|t| t.kind == kind).map(|t| t.state);
+            assert_eq!(state, Some(expected), "{kind:?} {after} ms after its last fix");
+        }
+    }
+}

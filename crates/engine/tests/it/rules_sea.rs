@@ -23,6 +23,18 @@ fn a_sart_mmsi_raises_one_critical_alert_however_many_fixes() {
     assert!(sar[0].evidence.len() >= 2);
 }
 
+/// Every distress transmitter's MMSI range: 970 (AIS-SART), 972 (MOB), 974 (EPIRB-AIS); a
+/// ship's MMSI beside it is none.
+#[test]
+fn every_beacon_range_raises_sar() {
+    for (mmsi, beacons) in [(970_000_001, 1), (972_000_001, 1), (974_000_001, 1), (642_000_001, 0)]
+    {
+        let mut f = Feed::default_rules();
+        f.push(ais(mmsi, T0, SEA.0, SEA.1, 0.5));
+        assert_eq!(f.alerts("sar.beacon").len(), beacons, "{mmsi}");
+    }
+}
+
 #[test]
 fn navigational_status_14_is_a_distress_beacon_too() {
     let mut f = Feed::default_rules();
@@ -62,6 +74,10 @@ fn invalid_and_default_mmsis_are_flagged_once_per_track() {
     f.push(ais(642_123_456, T0, SEA.0 + 0.4, SEA.1, 1.0));
     assert_eq!(f.alerts("mmsi.invalid").len(), 1);
     assert_eq!(f.alerts("identity.conflict").len(), 1);
+    // The other default a transponder ships with.
+    let mut f = Feed::default_rules();
+    f.push(ais(123_456_789, T0, SEA.0, SEA.1, 1.0));
+    assert_eq!(f.alerts("identity.conflict").len(), 1, "123456789");
 }
 
 /// Two fixes of one MMSI 10 minutes apart at an implied speed of `knots`.
