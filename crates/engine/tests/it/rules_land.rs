@@ -134,6 +134,27 @@ fn outside_bcp_just_past_and_just_before_the_distance() {
     assert_eq!(outside.alerts("crossing.outside_bcp").len(), 1);
 }
 
+/// A vehicle that drives up to 200 m short of the Niger border and back never crosses it: no
+/// crossing alert of either kind, however near the line it came.
+#[test]
+fn driving_up_to_the_line_and_back_is_no_crossing() {
+    let (point, _) = niger_border_point(40.0);
+    let geo = crate::geography();
+    let path = [point[1] - 0.01, point[1] - 0.0018, point[1] - 0.01];
+    for w in path.windows(2) {
+        let step = ([point[0], w[0]], [point[0], w[1]]);
+        assert!(geo.border_crossing(step.0, step.1).is_none(), "a step crosses the line");
+    }
+    let short = geo.nearest_border(point[0], point[1] - 0.0018).expect("border").at.metres;
+    assert!((100.0..300.0).contains(&short), "{short} m short of the line");
+    let mut f = Feed::new(EngineConfig::default());
+    for (i, lat) in path.iter().enumerate() {
+        f.push(vehicle("NE-9", T0 + i as i64 * 3 * MINUTE, point[0], *lat, 5.0, 0.0));
+    }
+    assert!(f.alerts("crossing.border").is_empty());
+    assert!(f.alerts("crossing.outside_bcp").is_empty());
+}
+
 #[test]
 fn pre_alert_within_the_distance_of_the_line() {
     let (point, _) = niger_border_point(40.0);

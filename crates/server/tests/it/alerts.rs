@@ -220,3 +220,52 @@ async fn the_stream_forwards_alerts_only_to_those_who_may_see_them() {
     );
     server.abort();
 }
+
+/// A user zone from the config is served by GET /api/v1/zones beside the shipped ones; a
+/// vessel that enters and leaves it leaves a closed `zone.entry` that `?state=closed` lists.
+#[tokio::test]
+async fn a_user_zone_is_served_and_its_closed_entry_is_listed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let zones = dir.path().join("zones.toml");
+    let text = "[[zone]]\nid = \"aoi.test\"\nname = \"Test area\"\n\
+                circle = { center = [13.3, 33.3], radius_m = 5000.0 }\n";
+    std::fs::write(&zones, text).expect("zones file");
+    let mut config =
+        server::config::Config { data_dir: dir.path().join("data"), ..Default::default() };
+    config.log.max_batch_delay_ms = 2;
+    config.geography.zones = vec![zones];
+    let c = TestCentre::with_config(config, Some(dir)).await;
+
+    let (status, body) = c.get("/api/v1/zones").await;
+    assert_eq!(status, 200);
+    let features = body["features"].as_array().expect("features");
+    let zone = features.iter().find(|f| f["id"] == "aoi.test").expect("the user zone");
+    assert_eq!(zone["properties"]["kind"], "user", "{zone}");
+    assert_eq!(zone["properties"]["radius_m"], 5000.0, "{zone}");
+
+    // Outside, inside twice (the entry's debounce), outside twice; ten minutes apart, at a
+    // plausible speed (a faster move would be a position jump).
+    let t = now_ms() - 60 * 60_000;
+    let lats = [33.355, 33.33, 33.32, 33.355, 33.36];
+    let batch: Vec<Value> = lats
+        .iter()
+        .enumerate()
+        .map(|(i, lat)| {
+            let mut o = crate::observation(642_777_001, 13.3, *lat);
+            o["time"] = json!(t + i as i64 * 10 * 60_000);
+            o
+        })
+        .collect();
+    let (status, body) = c.post("/api/v1/observations", &Value::Array(batch)).await;
+    assert_eq!(status, 200, "{body}");
+    c.folded(lats.len() as u64).await;
+    let (status, closed) = c.get("/api/v1/alerts?state=closed").await;
+    assert_eq!(status, 200, "{closed}");
+    let entries = alerts_of(&closed, "zone.entry");
+    assert_eq!(entries.len(), 1, "{closed}");
+    assert_eq!(entries[0]["zone"], "aoi.test");
+    let all = closed["alerts"].as_array().expect("alerts");
+    assert!(all.iter().all(|a| a["state"] == "closed"), "{closed}");
+    let (_, open) = c.get("/api/v1/alerts?state=open").await;
+    assert!(alerts_of(&open, "zone.entry").is_empty(), "{open}");
+}
