@@ -78,6 +78,46 @@ fn sentinels_are_none_in_the_typed_api() {
     assert_eq!(p.speed_knots(), Some(0.0));
 }
 
+/// Every "not available" value of a position report reads as none, and the value next to
+/// each as itself: speed 1023 (102.3 kn), course 3600, longitude 181° and latitude 91° (in
+/// 1/10,000 minute), heading 511, turn -128.
+#[test]
+fn every_sentinel_of_a_position_report_is_none_and_its_neighbour_is_not() {
+    let min = 600_000;
+    let unavailable = ais::messages::PositionReport {
+        speed: 1023,
+        course: 3600,
+        lon: 181 * min,
+        lat: 91 * min,
+        heading: 511,
+        turn: -128,
+        ..ais::messages::PositionReport::default()
+    };
+    assert_eq!(unavailable.speed_knots(), None);
+    assert_eq!(unavailable.course_degrees(), None);
+    assert_eq!(unavailable.position(), None);
+    assert_eq!(unavailable.heading_degrees(), None);
+    assert_eq!(unavailable.turn_raw(), None);
+    let lat_only = ais::messages::PositionReport { lon: 13 * min, lat: 91 * min, ..unavailable };
+    assert_eq!(lat_only.position(), None, "latitude 91 alone");
+    let lon_only = ais::messages::PositionReport { lon: 181 * min, lat: 33 * min, ..unavailable };
+    assert_eq!(lon_only.position(), None, "longitude 181 alone");
+    let available = ais::messages::PositionReport {
+        speed: 1022,
+        course: 3599,
+        lon: 180 * min,
+        lat: 90 * min,
+        heading: 359,
+        turn: 127,
+        ..ais::messages::PositionReport::default()
+    };
+    assert_eq!(available.speed_knots(), Some(102.2));
+    assert_eq!(available.course_degrees(), Some(359.9));
+    assert_eq!(available.position(), Some((180.0, 90.0)));
+    assert_eq!(available.heading_degrees(), Some(359));
+    assert_eq!(available.turn_raw(), Some(127));
+}
+
 #[test]
 fn invalid_sixbit_character_is_counted() {
     let line = with_checksum("AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208C|,0");
