@@ -258,16 +258,29 @@ fn convoy_of_three_after_three_minutes() {
 /// A vehicle crossing the test zone northward at `speed`, a fix a minute for 22 minutes, with
 /// a 1-2 m/s band set on the zone.
 fn through_zone(speed: f64) -> Feed {
+    through_zone_for(speed, 22)
+}
+
+/// [`through_zone`] for `minutes` minutes.
+fn through_zone_for(speed: f64, minutes: i64) -> Feed {
     let mut config = EngineConfig::default();
     let band =
         serde_json::json!({ "speed_range": { "enabled": true, "min_mps": 1.0, "max_mps": 2.0 } });
     config.rules.zones.insert("aoi.test".into(), band);
     let mut f = Feed::with_geography(config, with_zone());
-    for m in 0..=22 {
+    for m in 0..=minutes {
         let lat = 26.5 - dlat(3_000.0) + dlat(speed * 60.0 * m as f64);
         f.push(vehicle("LY-9", T0 + m * MINUTE, 14.5, lat, speed, 0.0));
     }
     f
+}
+
+/// The average is over a window of 20 minutes inside the zone: out of the band for 19 minutes
+/// is not yet judged (the first fix inside opens the window, the second confirms the entry).
+#[test]
+fn speed_range_waits_for_a_whole_window() {
+    assert!(through_zone_for(3.0, 19).alerts("speed.range").is_empty(), "19 min");
+    assert_eq!(through_zone_for(3.0, 21).alerts("speed.range").len(), 1, "21 min");
 }
 
 #[test]
