@@ -67,7 +67,7 @@ impl Default for EngineConfig {
 
 impl EngineConfig {
     /// Checks what serde cannot: every per-zone rules override names a zone of `geo` and
-    /// resolves.
+    /// resolves, and every speed band enabled is at least 1 kn wide over at least 20 minutes.
     pub fn check(&self, geo: &geo::Geography) -> Result<(), crate::rules::OverrideError> {
         // An override for a zone the geography does not have (a typo, a zone since removed)
         // would never apply, silently: an error naming it instead.
@@ -85,7 +85,26 @@ impl EngineConfig {
                 message: message.into(),
             });
         }
-        self.rules.resolve_all().map(|_| ())
+        let resolved = self.rules.resolve_all()?;
+        // A speed band is judged over a window long enough and wide enough not to fire on
+        // noise (DOMAIN.md: at least 1 kn wide, averaged over at least 20 minutes).
+        let every = std::iter::once(("(every zone)", &self.rules))
+            .chain(resolved.iter().map(|(zone, rules)| (zone.as_str(), rules)));
+        for (zone, rules) in every {
+            let band = &rules.speed_range;
+            let width = band.max_mps - band.min_mps;
+            let message = if !band.enabled {
+                continue;
+            } else if width.is_nan() || width < crate::rules::KN {
+                "speed_range: the band must be at least 1 kn (0.514 m/s) wide"
+            } else if band.window_ms < 20 * Time::MS_PER_MINUTE {
+                "speed_range: speeds are averaged over at least 20 minutes (window_ms)"
+            } else {
+                continue;
+            };
+            return Err(crate::rules::OverrideError { zone: zone.into(), message: message.into() });
+        }
+        Ok(())
     }
 
     pub fn timeouts(&self, kind: ObjectKind) -> KindTimeouts {

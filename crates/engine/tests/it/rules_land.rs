@@ -291,3 +291,23 @@ fn speed_range_in_a_zone_averaged_over_twenty_minutes() {
     let f = patrol(EngineConfig::default(), &[(0, true), (MINUTE, true), (30 * MINUTE, true)]);
     assert!(f.alerts("speed.range").is_empty(), "no band, no rule");
 }
+
+/// A speed band narrower than 1 kn, or averaged over less than 20 minutes, is a configuration
+/// error naming the zone; the band of the tests above passes.
+#[test]
+fn a_speed_band_too_narrow_or_too_short_is_refused() {
+    let geo = with_zone();
+    let check = |band: serde_json::Value| {
+        let mut config = EngineConfig::default();
+        config.rules.zones.insert("aoi.test".into(), serde_json::json!({ "speed_range": band }));
+        config.check(&geo).map_err(|e| e.to_string())
+    };
+    let band = |min: f64, max: f64, window_ms: i64| serde_json::json!({ "enabled": true, "min_mps": min, "max_mps": max, "window_ms": window_ms });
+    assert!(check(band(1.0, 2.0, 20 * MINUTE)).is_ok());
+    assert!(check(band(1.0, 1.0 + 0.52, 20 * MINUTE)).is_ok(), "just over 1 kn");
+    let err = check(band(1.0, 1.0 + 0.51, 20 * MINUTE)).expect_err("just under 1 kn");
+    assert!(err.contains("aoi.test") && err.contains("1 kn"), "{err}");
+    let err = check(band(1.0, 2.0, 19 * MINUTE)).expect_err("19 minutes");
+    assert!(err.contains("aoi.test") && err.contains("20 minutes"), "{err}");
+    assert!(check(serde_json::json!({ "enabled": false, "window_ms": 60_000 })).is_ok(), "off");
+}
