@@ -21,6 +21,12 @@ fn a_sart_mmsi_raises_one_critical_alert_however_many_fixes() {
     assert_eq!(sar[0].severity, Severity::Critical);
     assert_eq!(sar[0].last_time.0, T0 + 40 * SECOND);
     assert!(sar[0].evidence.len() >= 2);
+    // The evidence is the beacon's own fixes: where it was, when.
+    for p in &sar[0].evidence {
+        assert_eq!((p.lon, p.lat), SEA, "{p:?}");
+        assert!((T0..=T0 + 40 * SECOND).contains(&p.time.0), "{p:?}");
+    }
+    assert_eq!(sar[0].evidence.last().map(|p| p.time.0), Some(T0 + 40 * SECOND));
 }
 
 /// Every distress transmitter's MMSI range: 970 (AIS-SART), 972 (MOB), 974 (EPIRB-AIS); a
@@ -297,6 +303,11 @@ fn encounter_at_500_metres_for_two_hours() {
     let alerts = past.alerts("encounter");
     assert_eq!(alerts.len(), 1, "2 h 01");
     assert_eq!(alerts[0].tracks.len(), 2);
+    // The evidence: both vessels, where they lay, at the fix that made it fire.
+    let at: Vec<(i64, f64)> = alerts[0].evidence.iter().map(|p| (p.time.0, p.lat)).collect();
+    for lat in [SEA.1, SEA.1 + dlat(400.0)] {
+        assert!(at.contains(&(T0 + 121 * MINUTE, lat)), "{lat} at 2 h 01 not in {at:?}");
+    }
     assert_eq!(encounter(499.0, 121 * MINUTE).alerts("encounter").len(), 1);
     assert!(encounter(501.0, 121 * MINUTE).alerts("encounter").is_empty());
 }
