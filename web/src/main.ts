@@ -220,6 +220,11 @@ async function showShell(session: Session): Promise<void> {
     const [agencyList, zones] = await Promise.all([api<{ agencies: Agency[] }>('/api/v1/agencies'), zoneList]);
     agencies = agencyList.agencies;
     liveMap.setZones(zones);
+    // A section's impact level set by the joint centre comes on the stream: redraw with it.
+    picture.onZone((zone) => {
+      zones.features = zones.features.map((f) => (f.id === zone.id ? zone : f));
+      liveMap.setZones(zones);
+    });
     renderHeader();
   } catch (error) {
     console.warn('tansiq: initial load failed', error);

@@ -30,6 +30,7 @@ export class Picture {
   /** Incident and unit upserts, handed on to the workspace panels (incidents.ts, units.ts). */
   private caseListeners: Array<(kind: 'incident' | 'unit', data: { id: string }, op: 'upsert' | 'remove') => void> =
     [];
+  private zoneListeners: Array<(zone: GeoJSON.Feature) => void> = [];
   /** Ids seen since the stream (re)connected; on `sync` everything else is dropped. */
   private resync: { tracks: Set<string>; alerts: Set<string> } | null = null;
   /** Cells of tracks left out of the view (viewport streams only). */
@@ -53,6 +54,11 @@ export class Picture {
 
   onCase(listener: (kind: 'incident' | 'unit', data: { id: string }, op: 'upsert' | 'remove') => void): void {
     this.caseListeners.push(listener);
+  }
+
+  /** A zone changed (a border section's impact level): the new feature, as /api/v1/zones has it. */
+  onZone(listener: (zone: GeoJSON.Feature) => void): void {
+    this.zoneListeners.push(listener);
   }
 
   onView(listener: Listener): void {
@@ -141,6 +147,12 @@ export class Picture {
         this.alerts.delete(data.id);
       } else return false;
       this.emitAlerts();
+      return true;
+    }
+    if (kind === 'zone') {
+      const zone = data as GeoJSON.Feature | null;
+      if (op !== 'upsert' || !hasId(data) || zone?.type !== 'Feature') return false;
+      for (const l of this.zoneListeners) l(zone);
       return true;
     }
     if (kind === 'incident' || kind === 'unit') {

@@ -74,6 +74,7 @@ impl Directory {
             | EventKind::LoginFailed { .. }
             | EventKind::Accessed { .. }
             | EventKind::AlertAcknowledged { .. }
+            | EventKind::ZoneImpactSet { .. }
             | EventKind::Incident(_) => None,
             EventKind::AgencyRegistered(agency) => {
                 self.agencies.insert(agency.id.clone(), agency.clone());

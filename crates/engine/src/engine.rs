@@ -29,10 +29,27 @@ pub enum ChangeOp {
 /// Something subscribers should hear about after an event was folded.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Change {
-    Track { id: TrackId, op: ChangeOp },
-    Alert { id: String, op: ChangeOp },
-    Incident { id: String, op: ChangeOp },
-    Unit { id: String, op: ChangeOp },
+    Track {
+        id: TrackId,
+        op: ChangeOp,
+    },
+    Alert {
+        id: String,
+        op: ChangeOp,
+    },
+    Incident {
+        id: String,
+        op: ChangeOp,
+    },
+    Unit {
+        id: String,
+        op: ChangeOp,
+    },
+    /// A zone's properties changed (a border section's impact level).
+    Zone {
+        id: String,
+        op: ChangeOp,
+    },
     Directory(crate::DirectoryChange),
 }
 
@@ -44,6 +61,10 @@ pub struct Engine {
     config: EngineConfig,
     #[serde(skip)]
     geo: Arc<Geography>,
+    /// The geography as configured, before any impact level the log set ([`Engine::impacts`]):
+    /// what a fold from the log's start begins with.
+    #[serde(skip)]
+    configured: Arc<Geography>,
     /// Per-zone rule overrides, resolved once.
     #[serde(skip)]
     zone_rules: BTreeMap<String, RulesConfig>,
@@ -72,6 +93,10 @@ pub struct Engine {
     /// An MMSI's impossible jumps split off into tracks of their own instead.
     #[serde(default)]
     teleports: u64,
+    /// Border sections' impact levels as the joint centre set them, over the configured ones:
+    /// state, so in the snapshot, and laid over the geography on restore.
+    #[serde(default)]
+    impacts: BTreeMap<String, model::Severity>,
     /// Incidents and units (issue 7), with the automatic incidents derived from alerts.
     incidents: incident::Incidents,
     /// Association key → track number. Derived: rebuilt on restore, never iterated.
@@ -107,6 +132,8 @@ struct Stored {
     #[serde(default)]
     teleports: u64,
     #[serde(default)]
+    impacts: BTreeMap<String, model::Severity>,
+    #[serde(default)]
     incidents: incident::Incidents,
 }
 
@@ -134,6 +161,7 @@ impl Engine {
         let zone_rules = config.rules.resolve_all().unwrap_or_default();
         Engine {
             config,
+            configured: Arc::clone(&geo),
             geo,
             zone_rules,
             fold: FOLD_VERSION,
@@ -147,6 +175,7 @@ impl Engine {
             late: 0,
             duplicates: 0,
             teleports: 0,
+            impacts: BTreeMap::new(),
             incidents: incident::Incidents::new(),
             keys: Keys::default(),
             deadlines: Deadlines::default(),
@@ -176,6 +205,9 @@ impl Engine {
         engine.late = stored.late;
         engine.duplicates = stored.duplicates;
         engine.teleports = stored.teleports;
+        for (zone, impact) in stored.impacts {
+            engine.set_impact(&zone, impact, &mut Vec::new());
+        }
         engine.incidents = stored.incidents;
         let config = &engine.config;
         for (_, entry) in engine.tracks.iter_mut_unordered() {
@@ -210,8 +242,14 @@ impl Engine {
         &self.config
     }
 
+    /// The geography as it stands, with the impact levels the log set.
     pub fn geography(&self) -> &Arc<Geography> {
         &self.geo
+    }
+
+    /// The geography as configured: for a fold of the log from its start (replay).
+    pub fn configured_geography(&self) -> &Arc<Geography> {
+        &self.configured
     }
 
     /// Agencies, users, sessions and sharing agreements.
@@ -317,6 +355,9 @@ impl Engine {
             EventKind::Incident(e) => {
                 crate::incidents::apply_logged(&mut self.incidents, seq, event.time, e, changes);
             }
+            EventKind::ZoneImpactSet { zone, impact, .. } => {
+                self.set_impact(zone, *impact, changes);
+            }
             other => {
                 if let Some(change) = self.directory.apply(event.time, other) {
                     changes.push(Change::Directory(change));
@@ -338,6 +379,28 @@ impl Engine {
             event.time,
             changes,
         );
+    }
+
+    /// Sets a border section's impact level, as [`EventKind::ZoneImpactSet`] says. The edge
+    /// checks the zone and the level first; one the geography refuses (an unknown zone, not a
+    /// section, `info`) changes nothing here either.
+    fn set_impact(&mut self, zone: &str, impact: model::Severity, changes: &mut Vec<Change>) {
+        let current = self.geo.zone(zone).and_then(|z| z.impact);
+        if current == Some(impact) {
+            self.impacts.insert(zone.to_string(), impact);
+            return;
+        }
+        let mut geo = (*self.geo).clone();
+        if geo.set_impact(zone, impact).is_ok() {
+            self.geo = Arc::new(geo);
+            self.impacts.insert(zone.to_string(), impact);
+            changes.push(Change::Zone { id: zone.to_string(), op: ChangeOp::Upsert });
+        }
+    }
+
+    /// Border sections' impact levels set since the start (see [`EventKind::ZoneImpactSet`]).
+    pub fn impacts(&self) -> &BTreeMap<String, model::Severity> {
+        &self.impacts
     }
 
     /// The state as bytes, for a snapshot. Deterministic: equal states give equal bytes.
@@ -684,6 +747,37 @@ mod tests {
             let err = Engine::restore(EngineConfig::default(), geo.clone(), bytes.as_bytes());
             assert!(matches!(err, Err(super::RestoreError::Version { .. })), "{err:?}");
         }
+    }
+
+    /// A section's impact level set in the log changes the engine's geography, is reported as
+    /// a zone change, and survives a snapshot; the configured geography keeps the old level,
+    /// and a zone the geography refuses (a port has no impact level) changes nothing.
+    #[test]
+    fn a_section_s_impact_set_in_the_log_is_state() {
+        use model::{EventKind, Severity};
+        let geo = Arc::new(geo::Geography::libya().expect("geography"));
+        let mut engine = Engine::new(EngineConfig::default(), geo.clone());
+        let set = |zone: &str, impact| {
+            let kind =
+                EventKind::ZoneImpactSet { zone: zone.into(), impact, actor: "joc.duty".into() };
+            Event { time: Time(1_764_400_000_000), kind }
+        };
+        let id = "section.coast.zuwara";
+        let before = geo.zone(id).and_then(|z| z.impact);
+        assert_ne!(before, Some(Severity::Critical));
+        let changes = engine.apply(0, &set(id, Severity::Critical));
+        assert_eq!(
+            changes,
+            vec![super::Change::Zone { id: id.into(), op: super::ChangeOp::Upsert }]
+        );
+        assert_eq!(engine.geography().zone(id).and_then(|z| z.impact), Some(Severity::Critical));
+        assert_eq!(engine.configured_geography().zone(id).and_then(|z| z.impact), before);
+        assert!(engine.apply(1, &set("port.zuwara", Severity::High)).is_empty());
+        assert!(engine.apply(2, &set(id, Severity::Info)).is_empty());
+        let restored =
+            Engine::restore(EngineConfig::default(), geo, &engine.snapshot()).expect("restore");
+        assert_eq!(restored.geography().zone(id).and_then(|z| z.impact), Some(Severity::Critical));
+        assert_eq!(restored.snapshot(), engine.snapshot());
     }
 
     /// Fixes stamped at the end of time (the edge refuses them; the fold must survive any

@@ -76,6 +76,13 @@ pub enum EventKind {
     },
     /// An incident or unit decision (issue 7); see [`IncidentEvent`].
     Incident(IncidentEvent),
+    /// The joint centre set a border section's impact level (raised to critical for a while,
+    /// say, then lowered again). The geography's configured level holds until then.
+    ZoneImpactSet {
+        zone: String,
+        impact: crate::Severity,
+        actor: String,
+    },
 }
 
 /// A user as the log knows them. The password is an Argon2id PHC string, never the password.
@@ -106,6 +113,7 @@ impl EventKind {
             EventKind::Accessed { .. } => "accessed",
             EventKind::AlertAcknowledged { .. } => "alert_acknowledged",
             EventKind::Incident(event) => event.name(),
+            EventKind::ZoneImpactSet { .. } => "zone_impact_set",
         }
     }
 
@@ -123,7 +131,8 @@ impl EventKind {
             | EventKind::AgreementSet { .. }
             | EventKind::AgreementRevoked { .. }
             | EventKind::Accessed { .. }
-            | EventKind::AlertAcknowledged { .. } => true,
+            | EventKind::AlertAcknowledged { .. }
+            | EventKind::ZoneImpactSet { .. } => true,
             EventKind::Incident(event) => event.is_audit(),
         }
     }

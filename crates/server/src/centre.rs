@@ -304,6 +304,7 @@ struct Changed {
     alerts: Vec<(String, ChangeOp)>,
     incidents: Vec<String>,
     units: Vec<String>,
+    zones: Vec<String>,
 }
 
 struct Folder {
@@ -330,6 +331,7 @@ impl Folder {
                         Change::Alert { id, op } => changed.alerts.push((id, op)),
                         Change::Incident { id, .. } => changed.incidents.push(id),
                         Change::Unit { id, .. } => changed.units.push(id),
+                        Change::Zone { id, .. } => changed.zones.push(id),
                         Change::Directory(what) => {
                             let update = Update {
                                 kind: "directory",
@@ -366,7 +368,8 @@ impl Folder {
             || (changed.tracks.is_empty()
                 && changed.alerts.is_empty()
                 && changed.incidents.is_empty()
-                && changed.units.is_empty())
+                && changed.units.is_empty()
+                && changed.zones.is_empty())
         {
             return;
         }
@@ -406,6 +409,15 @@ impl Folder {
             updates.push(update);
         }
         crate::api::incidents::updates(&engine, changed.incidents, changed.units, &mut updates);
+        changed.zones.sort();
+        changed.zones.dedup();
+        for id in changed.zones {
+            // Zones are reference data every signed-in user sees, as GET /api/v1/zones.
+            if let Some(zone) = engine.geography().zone(&id) {
+                let data = crate::api::zones::zone_feature(zone);
+                updates.push(Update { kind: "zone", op: ChangeOp::Upsert, data });
+            }
+        }
         drop(engine);
         for update in updates {
             if self.updates.send(Arc::new(update)).is_err() {

@@ -96,6 +96,10 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             r("get", "/api/v1/zones", "the geography's zones, as GeoJSON", false),
             get(api::zones::list_zones),
         ),
+        (
+            r("put", "/api/v1/zones/{id}/impact", "set a border section's impact level", false),
+            put(api::zones::set_impact),
+        ),
         (r("get", "/api/v1/agencies", "the agencies", false), get(api::access::list_agencies)),
         (
             r(

@@ -350,7 +350,7 @@ pub async fn replay(
     let answer = tokio::task::spawn_blocking(move || {
         let (config, geo, agreements) = centre.read(|e| {
             let agreements: Vec<model::Agreement> = e.directory().agreements().cloned().collect();
-            (e.config().clone(), Arc::clone(e.geography()), agreements)
+            (e.config().clone(), Arc::clone(e.configured_geography()), agreements)
         });
         let (engine, stats) = cache.fold_to(&centre, &config, &geo, at, window.0)?;
         let now = now();
@@ -423,7 +423,8 @@ pub async fn replay_window(
         let warm = Arc::clone(&cache);
         tokio::task::spawn_blocking(move || {
             let started = Instant::now();
-            let (config, geo) = centre.read(|e| (e.config().clone(), Arc::clone(e.geography())));
+            let (config, geo) =
+                centre.read(|e| (e.config().clone(), Arc::clone(e.configured_geography())));
             match warm.fold_to(&centre, &config, &geo, to, from) {
                 Ok((_, stats)) => {
                     let (kept, spacing, bytes) = warm.stats();

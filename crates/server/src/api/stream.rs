@@ -607,6 +607,11 @@ async fn serve(
                             None => Vec::new(),
                         }
                     }
+                    // Reference data every signed-in user sees (GET /api/v1/zones): sent as it
+                    // comes, batched or not; zones change rarely.
+                    Ok(update) if update.kind == "zone" => {
+                        vec![message("zone", "upsert", update.data.clone())]
+                    }
                     Ok(update) if update.kind == "incident" || update.kind == "unit" => {
                         match update.data["id"].as_str() {
                             Some(id) if batched => { pending.cases.insert((update.kind, id.to_string())); Vec::new() }

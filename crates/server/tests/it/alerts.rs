@@ -269,3 +269,61 @@ async fn a_user_zone_is_served_and_its_closed_entry_is_listed() {
     let (_, open) = c.get("/api/v1/alerts?state=open").await;
     assert!(alerts_of(&open, "zone.entry").is_empty(), "{open}");
 }
+
+/// The joint centre raises a border section to critical: the zone as GET /api/v1/zones shows
+/// it, a zone change to live subscribers, an audit event; others may not, and only sections
+/// have an impact level.
+#[tokio::test]
+async fn a_section_raised_to_critical_is_served_published_and_audited() {
+    let c = TestCentre::new().await;
+    let id = "section.coast.zuwara";
+    let uri = format!("/api/v1/zones/{id}/impact");
+    let body = json!({ "impact": "critical" }).to_string();
+    for user in ["cgw.watch", "cgw.duty"] {
+        let token = c.login(user).await;
+        let (status, answer) = c.call_as(Some(&token), "PUT", &uri, body.clone()).await;
+        assert_eq!(status, 403, "{user}: {answer}");
+    }
+    let joc = c.login("joc.duty").await;
+    // Another agency's operator watching the stream hears of it too: zones are reference data.
+    let (mut ars, _server) = stream_of(&c, "ars.watch").await;
+    read_until(&mut ars, |m| m["kind"] == "sync").await;
+    let mut updates = c.centre.subscribe();
+    let (status, zone) = c.call_as(Some(&joc), "PUT", &uri, body.clone()).await;
+    assert_eq!(status, 200, "{zone}");
+    assert_eq!(zone["properties"]["impact"], "critical", "{zone}");
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let update = tokio::time::timeout_at(deadline, updates.recv())
+            .await
+            .expect("a zone update in time")
+            .expect("update");
+        if update.kind == "zone" {
+            assert_eq!(update.data["id"], id);
+            assert_eq!(update.data["properties"]["impact"], "critical");
+            break;
+        }
+    }
+    let heard = read_until(&mut ars, |m| m["kind"] == "zone").await;
+    let zone_message = heard.last().expect("a zone message");
+    assert_eq!(zone_message["op"], "upsert");
+    assert_eq!(zone_message["data"]["properties"]["impact"], "critical", "{zone_message}");
+    let (_, zones) = c.get("/api/v1/zones").await;
+    let features = zones["features"].as_array().expect("features");
+    let served = features.iter().find(|f| f["id"] == id).expect("the section");
+    assert_eq!(served["properties"]["impact"], "critical");
+    let audited = c.audit_events("zone_impact_set").await;
+    assert_eq!(audited.len(), 1, "{audited:?}");
+    assert_eq!(audited[0]["detail"]["actor"], "joc.duty", "{audited:?}");
+
+    for (uri, body, status) in [
+        ("/api/v1/zones/port.zuwara/impact", json!({ "impact": "high" }), 400),
+        (uri.as_str(), json!({ "impact": "info" }), 400),
+        (uri.as_str(), json!({ "impact": "extreme" }), 400),
+        (uri.as_str(), json!({ "impact": "high", "colour": "red" }), 400),
+        ("/api/v1/zones/section.nowhere/impact", json!({ "impact": "high" }), 404),
+    ] {
+        let (got, answer) = c.call_as(Some(&joc), "PUT", uri, body.to_string()).await;
+        assert_eq!(got, status, "{uri} {body}: {answer}");
+    }
+}
