@@ -54,7 +54,8 @@ pub enum Change {
 }
 
 /// The folded state. Everything in it is derived from the log; see the crate docs. The
-/// geography and the configuration are inputs, not state: they stay out of the snapshot.
+/// geography and the configuration are inputs, not state: they stay out of the snapshot, but
+/// for the sections' impact levels the log set (`impacts`), laid over the geography.
 #[derive(Debug, Serialize)]
 pub struct Engine {
     #[serde(skip)]
