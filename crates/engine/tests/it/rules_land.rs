@@ -155,6 +155,90 @@ fn driving_up_to_the_line_and_back_is_no_crossing() {
     assert!(f.alerts("crossing.outside_bcp").is_empty());
 }
 
+/// At the default distance itself (2 km, DOMAIN.md): crossings of the Niger border found by
+/// bisection along the segment of the line where the distance to Tummo passes 2 km, 1 m
+/// either side of it.
+#[test]
+fn outside_bcp_at_the_default_two_km() {
+    assert_eq!(EngineConfig::default().rules.crossing.outside_bcp_m, 2_000.0);
+    let geo = crate::geography();
+    let ZoneGeometry::LineString { points } = &geo.zone("border.ner").expect("border").geometry
+    else {
+        panic!("line")
+    };
+    // The crossing of a short north-south step through `p`, and its distance to the nearest
+    // crossing point.
+    let crossing = |p: [f64; 2]| {
+        let c = geo.border_crossing([p[0], p[1] - 0.001], [p[0], p[1] + 0.001])?;
+        Some(c.nearest_bcp?.1)
+    };
+    let at =
+        |a: [f64; 2], b: [f64; 2], t: f64| [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t];
+    let find = |metres: f64| {
+        for w in points.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            let (Some(da), Some(db)) = (crossing(at(a, b, 0.01)), crossing(at(a, b, 0.99))) else {
+                continue;
+            };
+            if (da < metres) == (db < metres) {
+                continue;
+            }
+            let (mut lo, mut hi) = if da < metres { (0.01, 0.99) } else { (0.99, 0.01) };
+            for _ in 0..60 {
+                let mid = (lo + hi) / 2.0;
+                match crossing(at(a, b, mid)) {
+                    Some(d) if d < metres => lo = mid,
+                    _ => hi = mid,
+                }
+            }
+            let p = at(a, b, (lo + hi) / 2.0);
+            let d = crossing(p).expect("a crossing");
+            assert!((d - metres).abs() < 0.5, "{d} m, not {metres}");
+            return p;
+        }
+        panic!("no stretch of the border passes {metres} m from a crossing point")
+    };
+    let step = |p: [f64; 2]| {
+        let mut f = Feed::new(EngineConfig::default());
+        f.push(vehicle("NE-5", T0, p[0], p[1] - 0.001, 2.0, 0.0));
+        f.push(vehicle("NE-5", T0 + MINUTE, p[0], p[1] + 0.001, 2.0, 0.0));
+        f
+    };
+    let inside = step(find(1_999.0));
+    assert_eq!(inside.alerts("crossing.border").len(), 1, "1,999 m from the crossing point");
+    assert!(inside.alerts("crossing.outside_bcp").is_empty());
+    let outside = step(find(2_001.0));
+    assert_eq!(outside.alerts("crossing.outside_bcp").len(), 1, "2,001 m");
+}
+
+/// At the default pre-alert distance itself (1 km, DOMAIN.md): a vehicle 999 m from the line
+/// is pre-alerted, one 1,001 m away is not; the distances found by bisection northward.
+#[test]
+fn pre_alert_at_the_default_one_km() {
+    assert_eq!(EngineConfig::default().rules.crossing.pre_alert_m, 1_000.0);
+    let (point, _) = niger_border_point(40.0);
+    let geo = crate::geography();
+    let from_line =
+        |dlat: f64| geo.nearest_border(point[0], point[1] + dlat).expect("border").at.metres;
+    let north_of = |metres: f64| {
+        let (mut lo, mut hi) = (0.0, 0.05);
+        for _ in 0..60 {
+            let mid = (lo + hi) / 2.0;
+            if from_line(mid) < metres { lo = mid } else { hi = mid }
+        }
+        let dlat = (lo + hi) / 2.0;
+        assert!((from_line(dlat) - metres).abs() < 0.5, "{} m", from_line(dlat));
+        point[1] + dlat
+    };
+    let run = |metres: f64| {
+        let mut f = Feed::new(EngineConfig::default());
+        f.push(vehicle("NE-6", T0, point[0], north_of(metres), 5.0, 0.0));
+        f.alerts("crossing.pre_alert").len()
+    };
+    assert_eq!(run(999.0), 1);
+    assert_eq!(run(1_001.0), 0);
+}
+
 #[test]
 fn pre_alert_within_the_distance_of_the_line() {
     let (point, _) = niger_border_point(40.0);
