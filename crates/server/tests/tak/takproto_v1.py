@@ -1,7 +1,8 @@
 """TAK protocol version 1 over a raw socket with takproto: read the server's t-x-takp-v offer,
-ask for version 1 (t-x-takp-q), read the t-x-takp-r answer, then send an SA as a v1 stream
-frame and decode v1 frames from the server until a peer's SA (--expect-uid) arrives. Prints
-one JSON line per step; exits 0 on success, 1 otherwise."""
+ask for version 1 (t-x-takp-q), read the t-x-takp-r answer, then decode v1 frames from the
+server until a peer's SA (--expect-uid) arrives, answer it with an SA of its own as a v1 stream
+frame, and wait for the peer to leave. Prints one JSON line per step; exits 0 on success, 1
+otherwise."""
 
 import argparse
 import json
@@ -91,17 +92,31 @@ def main() -> int:
           f'start="{now()}" stale="{now(120)}"><point lat="32.8" lon="13.1" hae="12" ce="5" '
           f'le="9999999.0"/><detail><contact callsign="PROTO-1"/><track course="90" '
           f'speed="4.5"/></detail></event>')
+    # The peer sends its SA until it hears ours, then leaves. So ours goes out only once the
+    # peer's has come as a v1 frame: sent at once, it could satisfy the peer while this client
+    # was still negotiating, and the peer's SAs before the switch came as XML and are skipped
+    # above, which left nothing to read here (a race seen in CI).
     deadline = time.time() + args.timeout
+    sent = False
     while time.time() < deadline:
-        sock.sendall(bytes(takproto.xml2proto(sa, TAKProtoVer.STREAM)))
-        frame = read_frame(sock, buf)
+        try:
+            frame = read_frame(sock, buf)
+        except TimeoutError:
+            # After ours went out: the peer had what it wanted and nothing more came.
+            return 0 if sent else 1
         message = takproto.parse_proto(bytearray(frame))
         cot = message.cotEvent
         print(json.dumps({"uid": cot.uid, "type": cot.type, "lat": cot.lat,
                           "callsign": cot.detail.contact.callsign}), flush=True)
         if cot.uid == args.uid:
             return 1
-        if cot.uid == args.expect_uid:
+        if cot.uid == args.expect_uid and not sent:
+            sock.sendall(bytes(takproto.xml2proto(sa, TAKProtoVer.STREAM)))
+            sent = True
+            # Long enough for the server to pass ours on before this client closes.
+            sock.settimeout(3.0)
+        elif sent and cot.type == "t-x-d-d":
+            # The server's word that a client left: the peer, satisfied, is gone.
             return 0
     return 1
 
