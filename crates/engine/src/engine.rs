@@ -668,10 +668,17 @@ const TELEPORT_MIN_M: f64 = 10_000.0;
 /// radar fix of a track fused with an AIS vessel may lie up to the gate from the vessel's
 /// report of the same millisecond.
 fn teleported(prev: &model::TrackPoint, obs: &Observation, fusion: &fusion::FusionConfig) -> bool {
+    let least = TELEPORT_MIN_M.max(2.0 * fusion.max_gate_m);
+    // Along the meridian, then the parallel, is never shorter than the great circle: a move
+    // this bound keeps under the least judged (nearly every one) needs no trigonometry.
+    let (dlon, dlat) = (obs.position.lon - prev.lon, obs.position.lat - prev.lat);
+    if (dlon.abs() + dlat.abs()) * geo::sphere::M_PER_DEG <= least {
+        return false;
+    }
     let metres =
         geo::sphere::haversine_m([prev.lon, prev.lat], [obs.position.lon, obs.position.lat]);
     // NaN (never from positions the fold admits) is no teleport.
-    if metres.is_nan() || metres <= TELEPORT_MIN_M.max(2.0 * fusion.max_gate_m) {
+    if metres.is_nan() || metres <= least {
         return false;
     }
     let seconds = obs.time.since(prev.time) as f64 / 1_000.0;
