@@ -4,8 +4,9 @@
 //! inside the gate of an identified track is merged into it, which then has both sources.
 //!
 //! Gating looks only at the 3 × 3 cells of a grid of live tracks around the observation (cells
-//! as wide as the largest gate), and picks the nearest candidate relative to its gate, ties to
-//! the oldest track, so the choice never depends on the order tracks were filed in.
+//! as wide as the largest gate, each track filed under every cell its prediction can reach:
+//! see [`FusionGrid`]), and picks the nearest candidate relative to its gate, ties to the
+//! oldest track, so the choice never depends on the order tracks were filed in.
 
 use geo::sphere::{M_PER_DEG, haversine_m};
 use model::{Observation, Time, TrackPoint, TrackState};
@@ -15,7 +16,7 @@ use rustc_hash::FxHashMap;
 
 use crate::TrackEntry;
 use crate::list::List;
-use crate::rules::proximity::Cell;
+use crate::rules::proximity::{Cell, cell_deg, cell_in};
 
 /// How positions associate observations to tracks.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -77,10 +78,29 @@ impl Kinematics {
 
     /// Where the object should be at `t` (extrapolated at most an hour).
     pub fn predict(&self, t: Time) -> [f64; 2] {
-        let dt = (t.since(self.time) as f64 / 1_000.0).clamp(0.0, 3_600.0);
+        let dt = self.step(t);
         let lat = self.lat + self.north * dt / M_PER_DEG;
         let lon = self.lon + self.east * dt / (M_PER_DEG * self.lat.to_radians().cos().max(1e-6));
         [lon, lat]
+    }
+
+    /// [`Kinematics::predict`] at two times, exactly, with one cosine.
+    pub fn predict_both(&self, ts: [Time; 2]) -> [[f64; 2]; 2] {
+        let scale = M_PER_DEG * self.lat.to_radians().cos().max(1e-6);
+        ts.map(|t| {
+            let dt = self.step(t);
+            [self.lon + self.east * dt / scale, self.lat + self.north * dt / M_PER_DEG]
+        })
+    }
+
+    /// The latitude of [`Kinematics::predict`], exactly, without its trigonometry.
+    pub fn predict_lat(&self, t: Time) -> f64 {
+        self.lat + self.north * self.step(t) / M_PER_DEG
+    }
+
+    /// Seconds to extrapolate to `t`.
+    fn step(&self, t: Time) -> f64 {
+        (t.since(self.time) as f64 / 1_000.0).clamp(0.0, 3_600.0)
     }
 
     /// Folds a new fix into the filter.
@@ -138,14 +158,22 @@ impl Probe {
     }
 }
 
-/// Live tracks by grid cell (cells as wide as the largest gate), for gating: identified tracks
-/// and unidentified ones apart. An unidentified radar track is gated against identified tracks
-/// only, on every fix; with both kinds in one list it paid a cache miss for every radar contact
-/// around it as well.
+/// Live tracks by grid cell, for gating: identified tracks and unidentified ones apart. An
+/// unidentified radar track is gated against identified tracks only, on every fix; with both
+/// kinds in one list it paid a cache miss for every radar contact around it as well.
+///
+/// A track is filed so that a fix in its gate finds it wherever it is predicted while it may
+/// still be gated: the positions its filter predicts from `max_age_ms` before its last fix to
+/// as long after, a segment along its course (see [`reach`]). Filed at its last fix only, a
+/// 30 kn boat unheard for four minutes was kilometres past its cell, and a plot on it started
+/// a new track. Cells are as wide as the largest gate, and most tracks need one; a track that
+/// would need more than [`SPAN`] along an axis (a fast one) is filed at the first coarser
+/// level, of cells 2, 4, 8 … times as wide, where it needs no more, and gating looks at every
+/// level that holds a track.
 ///
 /// A cell holds track numbers only; the gate reads what it needs (the filter's state, the
-/// last fix) from the tracks themselves. A track is filed again only when it changes cell or
-/// kind, not on every fix: a copy of its filter in the cell cost 64 bytes a track and a
+/// last fix) from the tracks themselves. A track is filed again only when its cells or its
+/// kind change, not on every fix: a copy of its filter in the cell cost 64 bytes a track and a
 /// write on every fix.
 #[derive(Debug, Default)]
 pub(crate) struct FusionGrid {
@@ -161,37 +189,90 @@ pub(crate) enum Among {
     All,
 }
 
-/// Where a track is filed in the fusion grid. Kept in its entry, so that re-filing a track on
-/// every fix needs no look-up of where it was: a map from track to cell cost a cache miss per
-/// fix and some 27 bytes per track. Derived: rebuilt on restore.
+/// Levels of cells: level `k`'s are `2^k` times as wide as the largest gate. The last is wider
+/// than the Earth at any speed the edge admits.
+const LEVELS: usize = 17;
+
+/// The most cells along an axis a track is filed under at one level.
+const SPAN: i64 = 3;
+
+/// Which half of the grid a track is filed in.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) enum FusedAt {
+pub(crate) enum Which {
     #[default]
     Nowhere,
-    Identified(Cell),
-    Unidentified(Cell),
+    Identified,
+    Unidentified,
+}
+
+/// Where a track is filed in the fusion grid: `w` × `h` cells from `lo` at level `level`.
+/// Kept in its entry, so that re-filing a track on every fix needs no look-up of where it was:
+/// a map from track to cell cost a cache miss per fix and some 27 bytes per track. Twelve
+/// bytes. Derived: rebuilt on restore.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct FusedAt {
+    which: Which,
+    level: u8,
+    w: u8,
+    h: u8,
+    lo: Cell,
+}
+
+impl FusedAt {
+    fn cells(self) -> impl Iterator<Item = Cell> {
+        let (x, y) = self.lo;
+        (0..i32::from(self.w)).flat_map(move |dx| {
+            (0..i32::from(self.h)).map(move |dy| (x.saturating_add(dx), y.saturating_add(dy)))
+        })
+    }
 }
 
 #[derive(Debug, Default)]
-struct Cells(FxHashMap<Cell, List<u64>>);
+struct Cells([FxHashMap<Cell, List<u64>>; LEVELS]);
 
 impl Cells {
-    fn put(&mut self, n: u64, cell: Cell) {
-        self.0.entry(cell).or_default().push(n);
+    fn put(&mut self, n: u64, at: FusedAt) {
+        let level = &mut self.0[usize::from(at.level)];
+        for cell in at.cells() {
+            level.entry(cell).or_default().push(n);
+        }
     }
 
-    fn remove(&mut self, n: u64, cell: Cell) {
-        if let Some(list) = self.0.get_mut(&cell) {
-            list.remove(n);
-            if list.is_empty() {
-                self.0.remove(&cell);
+    fn remove(&mut self, n: u64, at: FusedAt) {
+        let level = &mut self.0[usize::from(at.level)];
+        for cell in at.cells() {
+            if let Some(list) = level.get_mut(&cell) {
+                list.remove(n);
+                if list.is_empty() {
+                    level.remove(&cell);
+                }
             }
         }
     }
 
-    fn at(&self, cell: Cell) -> &[u64] {
-        self.0.get(&cell).map_or(&[], List::as_slice)
+    /// The levels that hold a track, with the width of their cells in degrees.
+    fn levels(
+        &self,
+        cfg: &FusionConfig,
+    ) -> impl Iterator<Item = (f64, &FxHashMap<Cell, List<u64>>)> {
+        let base = cell_deg(cfg.max_gate_m);
+        self.0
+            .iter()
+            .enumerate()
+            .filter(|(_, cells)| !cells.is_empty())
+            .map(move |(k, cells)| (level_deg(base, k), cells))
     }
+}
+
+/// The width of level `k`'s cells, from level 0's: exact, a power of two.
+fn level_deg(base: f64, k: usize) -> f64 {
+    base * f64::from(1u32 << k)
+}
+
+/// The cells around `at` that gating looks at, at a level of cells `deg` wide.
+fn around(at: [f64; 2], deg: f64) -> impl Iterator<Item = Cell> {
+    let cell = cell_in(at[0], at[1], deg);
+    NEIGHBOURS.iter().map(move |(dx, dy)| (cell.0.saturating_add(*dx), cell.1.saturating_add(*dy)))
 }
 
 impl FusionGrid {
@@ -203,13 +284,13 @@ impl FusionGrid {
         at: [f64; 2],
         cfg: &FusionConfig,
     ) -> u64 {
-        let cell = crate::rules::proximity::cell_of(at[0], at[1], cfg.max_gate_m);
         let mut sum = 0u64;
-        for (dx, dy) in NEIGHBOURS {
-            let c = (cell.0.saturating_add(dx), cell.1.saturating_add(dy));
-            for n in self.identified.at(c) {
-                let kin = tracks.get(n).and_then(|e| e.rules.kin.get());
-                sum = sum.wrapping_add(kin.map_or(0, |k| k.time.0 as u64));
+        for (deg, cells) in self.identified.levels(cfg) {
+            for c in around(at, deg) {
+                for n in cells.get(&c).map_or(&[][..], List::as_slice) {
+                    let kin = tracks.get(n).and_then(|e| e.rules.kin.get());
+                    sum = sum.wrapping_add(kin.map_or(0, |k| k.time.0 as u64));
+                }
             }
         }
         sum
@@ -217,10 +298,11 @@ impl FusionGrid {
 
     /// Takes track `n` out of the grid, wherever `at` says it is filed.
     pub fn remove(&mut self, n: u64, at: &mut FusedAt) {
-        match std::mem::take(at) {
-            FusedAt::Nowhere => {}
-            FusedAt::Identified(cell) => self.identified.remove(n, cell),
-            FusedAt::Unidentified(cell) => self.unidentified.remove(n, cell),
+        let was = std::mem::take(at);
+        match was.which {
+            Which::Nowhere => {}
+            Which::Identified => self.identified.remove(n, was),
+            Which::Unidentified => self.unidentified.remove(n, was),
         }
     }
 }
@@ -241,47 +323,53 @@ pub(crate) fn gate(
 ) -> Option<u64> {
     let Probe { at, accuracy_m: accuracy, .. } = probe;
     let obs = probe;
-    let cell = crate::rules::proximity::cell_of(at[0], at[1], cfg.max_gate_m);
     let mut best: Option<(f64, u64)> = None;
     // Metres per degree of longitude a little under the least within the largest gate (a
     // great circle is shorter than its parallel only to second order at these distances):
     // with the latitude difference, a lower bound that rejects most candidates before any
     // trigonometry.
     let far_lat = (at[1].abs() + cfg.max_gate_m / M_PER_DEG).min(90.0);
-    let lon_m = M_PER_DEG * far_lat.to_radians().cos() * 0.99;
+    let lon_m = lon_metres(far_lat.to_radians().cos());
     let grids: &[&Cells] = match among {
         Among::Identified => &[&grid.identified],
         Among::All => &[&grid.identified, &grid.unidentified],
     };
     for cells in grids {
-        for (dx, dy) in NEIGHBOURS {
-            let c = (cell.0.saturating_add(dx), cell.1.saturating_add(dy));
-            for &n in cells.at(c) {
-                if n == exclude {
-                    continue;
-                }
-                let Some(e) = tracks.get(&n) else { continue };
-                let last = e.track.last_time;
-                let age = obs.time.since(last).saturating_abs();
-                if e.track.exercise != obs.exercise || age > cfg.max_age_ms {
-                    continue;
-                }
-                let predicted = predictor(e).predict(obs.time);
-                let gate = (cfg.gate_m + cfg.gate_growth_mps * age as f64 / 1_000.0 + accuracy)
-                    .min(cfg.max_gate_m);
-                if (predicted[1] - at[1]).abs() * M_PER_DEG > gate
-                    || (predicted[0] - at[0]).abs() * lon_m > gate
-                {
-                    continue;
-                }
-                let score = haversine_m(predicted, at) / gate;
-                // The order cells and lists are visited in cannot change the choice: the
-                // smallest (score, track number) wins.
-                if score > 1.0 || best.is_some_and(|(s, b)| score > s || (score == s && n > b)) {
-                    continue;
-                }
-                if e.track.state != TrackState::Lost && want(e) {
-                    best = Some((score, n));
+        for (deg, level) in cells.levels(cfg) {
+            for c in around(at, deg) {
+                for &n in level.get(&c).map_or(&[][..], List::as_slice) {
+                    if n == exclude {
+                        continue;
+                    }
+                    let Some(e) = tracks.get(&n) else { continue };
+                    let last = e.track.last_time;
+                    let age = obs.time.since(last).saturating_abs();
+                    if e.track.exercise != obs.exercise || age > cfg.max_age_ms {
+                        continue;
+                    }
+                    let gate = (cfg.gate_m + cfg.gate_growth_mps * age as f64 / 1_000.0 + accuracy)
+                        .min(cfg.max_gate_m);
+                    // The latitude first: it needs no trigonometry, and rejects most.
+                    let predictor = predictor(e);
+                    let lat = predictor.predict_lat(obs.time);
+                    if (lat - at[1]).abs() * M_PER_DEG > gate {
+                        continue;
+                    }
+                    let predicted = predictor.predict(obs.time);
+                    if (predicted[0] - at[0]).abs() * lon_m > gate {
+                        continue;
+                    }
+                    let score = haversine_m(predicted, at) / gate;
+                    // The order cells and lists are visited in cannot change the choice: the
+                    // smallest (score, track number) wins. A track filed in two of the cells
+                    // comes twice, with one score.
+                    if score > 1.0 || best.is_some_and(|(s, b)| score > s || (score == s && n > b))
+                    {
+                        continue;
+                    }
+                    if e.track.state != TrackState::Lost && want(e) {
+                        best = Some((score, n));
+                    }
                 }
             }
         }
@@ -305,28 +393,266 @@ fn predictor(entry: &TrackEntry) -> Kinematics {
     entry.rules.kin.get().unwrap_or(still)
 }
 
-/// Files a track in the fusion grid under its position, or takes it out once lost. Costs
-/// nothing while the track stays in its cell and kind.
+/// Files a track in the fusion grid under the cells its prediction can reach (see
+/// [`FusionGrid`]), or takes it out once lost. Costs nothing while those cells and its kind
+/// stay the same.
 pub(crate) fn file(grid: &mut FusionGrid, cfg: &FusionConfig, n: u64, entry: &mut TrackEntry) {
     if !cfg.enabled || entry.track.state == TrackState::Lost {
         grid.remove(n, &mut entry.fused_at);
         return;
     }
-    let p = &entry.track.position;
-    let cell = crate::rules::proximity::cell_of(p.lon, p.lat, cfg.max_gate_m);
-    let at = if crate::rules::is_unidentified(&entry.track) {
-        FusedAt::Unidentified(cell)
+    let which = if crate::rules::is_unidentified(&entry.track) {
+        Which::Unidentified
     } else {
-        FusedAt::Identified(cell)
+        Which::Identified
     };
+    let at = FusedAt { which, ..reach(entry, cfg) };
     if entry.fused_at == at {
         return;
     }
     grid.remove(n, &mut entry.fused_at);
-    match at {
-        FusedAt::Identified(cell) => grid.identified.put(n, cell),
-        FusedAt::Unidentified(cell) => grid.unidentified.put(n, cell),
-        FusedAt::Nowhere => {}
+    match which {
+        Which::Identified => grid.identified.put(n, at),
+        Which::Unidentified => grid.unidentified.put(n, at),
+        Which::Nowhere => {}
     }
     entry.fused_at = at;
+}
+
+/// The cells a track is filed under (see [`FusionGrid`]): at the finest level where they
+/// span at most [`SPAN`] cells along each axis.
+///
+/// The gate accepts a track only for a fix at most `max_age_ms` from its last, and predicts
+/// it at the fix's time. The prediction moves along a straight line in longitude and latitude
+/// as time passes (and stops at its clamps), every step rounded the same way up or down, so it
+/// lies between the predictions at the two ends of that window. A fix the gate accepts lies
+/// within a gate of the prediction along each axis (its own bounds say so), and the 3 × 3
+/// cells around the fix hold every point within a cell's width of it. So the track needs
+/// filing only under cells within a cell's width less a gate of every point of the window's
+/// segment: along each axis, the segment's extent cut by that much at both ends, or its
+/// middle when that leaves nothing. Most tracks need one cell; a fast one, a line of them.
+/// Where a cell is narrower than a gate (past 60°), the extent grows instead of shrinking.
+fn reach(entry: &TrackEntry, cfg: &FusionConfig) -> FusedAt {
+    let last = entry.track.last_time;
+    let window = cfg.max_age_ms.max(0);
+    let ends = [Time(last.0.saturating_sub(window)), Time(last.0.saturating_add(window))];
+    let [a, b] = predictor(entry).predict_both(ends);
+    let (lon_lo, lon_hi) = (a[0].min(b[0]), a[0].max(b[0]));
+    let (lat_lo, lat_hi) = (a[1].min(b[1]), a[1].max(b[1]));
+    // How far from the prediction, in degrees, a fix the gate accepts can lie: in latitude,
+    // a gate; in longitude, a gate over the gate's own metres per degree at the fix (within
+    // a gate of the segment), taken at a latitude past the fix's, rounded up to a degree.
+    let gate_lat = cfg.max_gate_m / M_PER_DEG;
+    let far = lat_lo.abs().max(lat_hi.abs()) + 2.0 * gate_lat;
+    let gate_lon = cfg.max_gate_m / lon_metres(cos_at_or_past(far));
+    let base = cell_deg(cfg.max_gate_m);
+    let mut at = FusedAt::default();
+    for level in 0..LEVELS {
+        let deg = level_deg(base, level);
+        // A ten-thousandth of a millimetre spare, for rounding.
+        let (x0, x1) = cut(lon_lo, lon_hi, deg - gate_lon - 1e-9);
+        let (y0, y1) = cut(lat_lo, lat_hi, deg - gate_lat - 1e-9);
+        let (lo, hi) = (cell_in(x0, y0, deg), cell_in(x1, y1, deg));
+        let w = i64::from(hi.0) - i64::from(lo.0) + 1;
+        let h = i64::from(hi.1) - i64::from(lo.1) + 1;
+        // Past the last level only a prediction off the Earth (a filter fed speeds no sensor
+        // reports) is cut to what the level holds.
+        at = FusedAt {
+            which: Which::Nowhere,
+            level: level as u8,
+            w: w.clamp(1, SPAN) as u8,
+            h: h.clamp(1, SPAN) as u8,
+            lo,
+        };
+        if w <= SPAN && h <= SPAN {
+            break;
+        }
+    }
+    at
+}
+
+/// `[lo, hi]` cut by `margin` at both ends (grown, for a negative one): every point of
+/// `[lo, hi]` lies within `margin` of the result. Its middle when the cut leaves nothing.
+fn cut(lo: f64, hi: f64, margin: f64) -> (f64, f64) {
+    if hi - lo <= 2.0 * margin {
+        let mid = lo + (hi - lo) / 2.0;
+        (mid, mid)
+    } else {
+        (lo + margin, hi - margin)
+    }
+}
+
+/// Metres per degree of longitude the gate takes, from the cosine of a latitude a gate past
+/// the fix's: a little under the least within a gate of the fix (a great circle is shorter
+/// than its parallel only to second order at these distances).
+fn lon_metres(cos_far: f64) -> f64 {
+    M_PER_DEG * cos_far * 0.99
+}
+
+/// The cosine of `lat` degrees (its absolute value up to 90), or of a latitude a little past
+/// it: of the next whole degree, from a table, where filing needs only a bound and a cosine
+/// per fix would cost more than the rest of the filing.
+fn cos_at_or_past(lat: f64) -> f64 {
+    static TABLE: std::sync::LazyLock<[f64; 91]> =
+        std::sync::LazyLock::new(|| std::array::from_fn(|d| (d as f64).to_radians().cos()));
+    // The next whole degree without `ceil`, a call into the math library on this target.
+    // `as` saturates: beyond 90 takes the last entry (NaN, which the fold never admits, the
+    // first).
+    let (abs, whole) = (lat.abs(), lat.abs() as usize);
+    TABLE[whole.saturating_add(usize::from((whole as f64) < abs)).min(90)]
+}
+
+#[cfg(test)]
+mod tests {
+    use model::{Time, TrackState};
+    use proptest::prelude::*;
+
+    use super::{Among, FusionConfig, FusionGrid, Kinematics, Probe, file, gate, predictor};
+    use crate::tracks::{KeyRef, Tracks, current, new_entry};
+    use geo::sphere::haversine_m;
+
+    const T0: i64 = 1_700_000_000_000;
+
+    /// A track heard `age_s` before `T0` at a point, moving at `speed` m/s on `course` (or with
+    /// no velocity at all, filter not started).
+    fn entry(
+        n: u64,
+        lon: f64,
+        lat: f64,
+        age_s: i64,
+        velocity: Option<(f64, f64)>,
+    ) -> crate::TrackEntry {
+        let obs = model::Observation {
+            source: "ais".into(),
+            source_kind: model::SourceKind::Ais,
+            agency: model::AgencyId::new("CGW"),
+            marking: model::Marking::default(),
+            time: Time(T0 - age_s * 1_000),
+            position: model::Position { lon, lat, alt_m: None, accuracy_m: None },
+            speed_mps: velocity.map(|v| v.0),
+            course_deg: velocity.map(|v| v.1),
+            heading_deg: None,
+            identity: model::Identity { mmsi: Some(201_000_000 + n as u32), ..Default::default() },
+            kind: model::ObjectKind::Vessel,
+            exercise: false,
+        };
+        let id = model::TrackId(format!("t{n}").into());
+        let mut e = new_entry(id, KeyRef::Single { seq: n }.owned(), &obs);
+        if velocity.is_some() {
+            let mut kin = None;
+            Kinematics::update(&mut kin, &current(&e.track), &FusionConfig::default());
+            e.rules.kin.set(kin);
+        }
+        e.track.state = TrackState::Confirmed;
+        e
+    }
+
+    /// The point `metres` from `from` on `bearing` (degrees from north), on the sphere the
+    /// haversine measures on.
+    fn destination(from: [f64; 2], bearing: f64, metres: f64) -> [f64; 2] {
+        let r = geo::sphere::M_PER_DEG.to_degrees();
+        let (d, theta) = (metres / r, bearing.to_radians());
+        let (lambda, phi) = (from[0].to_radians(), from[1].to_radians());
+        let phi2 = (phi.sin() * d.cos() + phi.cos() * d.sin() * theta.cos()).asin();
+        let lambda2 =
+            lambda + (theta.sin() * d.sin() * phi.cos()).atan2(d.cos() - phi.sin() * phi2.sin());
+        [lambda2.to_degrees(), phi2.to_degrees()]
+    }
+
+    /// Every track, one by one: what the grid must find.
+    fn every_track(tracks: &Tracks, cfg: &FusionConfig, probe: Probe) -> Option<u64> {
+        let mut best: Option<(f64, u64)> = None;
+        for (&n, e) in tracks.iter() {
+            let age = probe.time.since(e.track.last_time).saturating_abs();
+            if age > cfg.max_age_ms {
+                continue;
+            }
+            let gate =
+                (cfg.gate_m + cfg.gate_growth_mps * age as f64 / 1_000.0).min(cfg.max_gate_m);
+            let score = haversine_m(predictor(e).predict(probe.time), probe.at) / gate;
+            if score <= 1.0 && best.is_none_or(|(s, b)| score < s || (score == s && n < b)) {
+                best = Some((score, n));
+            }
+        }
+        best.map(|(_, n)| n)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1_024))]
+
+        /// A fix within a track's gate of where the track is predicted finds it, at any time
+        /// the gate looks at it, however fast it goes, at any latitude up to 70°, and for fixes
+        /// at the edge of the gate in any direction.
+        #[test]
+        fn a_fix_in_the_gate_finds_its_track(
+            lon in -179.0..179.0f64,
+            lat in -70.0..70.0f64,
+            speed in prop_oneof![0.0..30.0f64, 0.0..1_000.0f64],
+            course in 0.0..360.0f64,
+            age_s in 0..300i64,
+            edge in 0.9..0.999f64,
+            bearing in 0.0..360.0f64,
+        ) {
+            let cfg = FusionConfig::default();
+            let (mut grid, mut all) = (FusionGrid::default(), Tracks::default());
+            let mut e = Box::new(entry(7, lon, lat, age_s, Some((speed, course))));
+            file(&mut grid, &cfg, 7, &mut e);
+            all.insert(7, e);
+            let track = all.get(&7).expect("the track");
+            let predicted = predictor(track).predict(Time(T0));
+            let gate_m = (cfg.gate_m + cfg.gate_growth_mps * age_s as f64).min(cfg.max_gate_m);
+            let at = destination(predicted, bearing, gate_m * edge);
+            let probe = Probe { at, time: Time(T0), accuracy_m: 0.0, exercise: false };
+            prop_assume!(haversine_m(predicted, at) < gate_m);
+            let found = gate(&all, &grid, &cfg, probe, u64::MAX, Among::All, |_| true);
+            prop_assert_eq!(found, Some(7));
+        }
+
+        /// Gating through the grid picks what a look at every track picks, for tracks of any
+        /// speed (up to what the edge admits) heard up to past the gate's age limit, and fixes
+        /// anywhere around their predictions.
+        #[test]
+        fn the_grid_finds_what_a_full_scan_finds(
+            tracks in proptest::collection::vec(
+                (
+                    12.0..14.0f64,
+                    prop_oneof![32.0..34.0f64, -70.0..70.0f64],
+                    0..400i64,
+                    proptest::option::of((prop_oneof![0.0..30.0f64, 0.0..1_000.0f64], 0.0..360.0f64)),
+                ),
+                1..40,
+            ),
+            pick in any::<prop::sample::Index>(),
+            offset in (-3_000.0..3_000.0f64, -3_000.0..3_000.0f64),
+            moved in proptest::collection::vec((any::<prop::sample::Index>(), 0..300i64, 0.0..60.0f64, 0.0..360.0f64), 0..10),
+        ) {
+            let cfg = FusionConfig::default();
+            let (mut grid, mut all) = (FusionGrid::default(), Tracks::default());
+            for (n, &(lon, lat, age, velocity)) in tracks.iter().enumerate() {
+                let mut e = Box::new(entry(n as u64, lon, lat, age, velocity));
+                file(&mut grid, &cfg, n as u64, &mut e);
+                all.insert(n as u64, e);
+            }
+            // Some tracks heard again, elsewhere, faster or slower: filed again.
+            for (i, age, speed, course) in moved {
+                let n = i.index(tracks.len()) as u64;
+                let (lon, lat) = (tracks[n as usize].0 + 0.01, tracks[n as usize].1);
+                let mut e = Box::new(entry(n, lon, lat, age, Some((speed, course))));
+                if let Some(old) = all.get_mut(&n) {
+                    e.fused_at = old.fused_at;
+                }
+                file(&mut grid, &cfg, n, &mut e);
+                all.insert(n, e);
+            }
+            let target = all.get(&(pick.index(tracks.len()) as u64)).expect("a track");
+            let at = predictor(target).predict(Time(T0));
+            let at = [
+                at[0] + offset.0 / (geo::sphere::M_PER_DEG * at[1].to_radians().cos()),
+                at[1] + offset.1 / geo::sphere::M_PER_DEG,
+            ];
+            let probe = Probe { at, time: Time(T0), accuracy_m: 0.0, exercise: false };
+            let found = gate(&all, &grid, &cfg, probe, u64::MAX, Among::All, |_| true);
+            prop_assert_eq!(found, every_track(&all, &cfg, probe));
+        }
+    }
 }

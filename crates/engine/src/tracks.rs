@@ -474,7 +474,7 @@ pub(crate) fn new_entry(id: TrackId, key: AssocKey, obs: &Observation) -> TrackE
         aliases: Aliases::default(),
         rules: TrackRules::default(),
         filed: Time(i64::MIN),
-        fused_at: crate::fusion::FusedAt::Nowhere,
+        fused_at: crate::fusion::FusedAt::default(),
         in_grids: crate::rules::proximity::InGrids::default(),
     }
 }

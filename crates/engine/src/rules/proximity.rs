@@ -51,9 +51,25 @@ pub(crate) struct Grid {
 }
 
 pub(crate) fn cell_of(lon: f64, lat: f64, metres: f64) -> Cell {
-    let deg = (metres / LON_METRES_AT_60).max(1e-4);
-    // `as` saturates (NaN → 0): a bad position files somewhere harmless, never panics.
-    ((lon / deg).floor() as i32, (lat / deg).floor() as i32)
+    cell_in(lon, lat, cell_deg(metres))
+}
+
+/// The width in degrees of cells at least `metres` wide (up to 60° N or S).
+pub(crate) fn cell_deg(metres: f64) -> f64 {
+    (metres / LON_METRES_AT_60).max(1e-4)
+}
+
+/// The cell of a grid of cells `deg` wide that holds a point.
+pub(crate) fn cell_in(lon: f64, lat: f64, deg: f64) -> Cell {
+    (floor_i32(lon / deg), floor_i32(lat / deg))
+}
+
+/// `x.floor() as i32`, exactly, for every `x`: saturating, and NaN to 0, so a bad position
+/// files somewhere harmless and never panics. Without SSE4.1 in the target, `floor` is a call
+/// into the math library, made several times on every fix.
+fn floor_i32(x: f64) -> i32 {
+    let i = x as i32;
+    if f64::from(i) > x { i.saturating_sub(1) } else { i }
 }
 
 impl Grid {
@@ -462,6 +478,47 @@ impl Proximity {
         let Some(founder) = left.alert else { return };
         if !self.convoy.values().any(|c| c.alert == Some(founder)) {
             ctx.clear(&EpisodeKey::track(Rule::Convoy, founder, None), time);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::floor_i32;
+
+    #[test]
+    fn floor_i32_is_floor_as_i32_at_the_edges() {
+        let edges = [
+            0.0,
+            -0.0,
+            0.5,
+            -0.5,
+            -1.0,
+            1.0 - f64::EPSILON,
+            -1e-300,
+            2_147_483_647.0,
+            2_147_483_647.5,
+            2_147_483_648.0,
+            -2_147_483_648.0,
+            -2_147_483_648.5,
+            -2_147_483_649.0,
+            1e300,
+            -1e300,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+        ];
+        for x in edges {
+            assert_eq!(floor_i32(x), x.floor() as i32, "{x}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn floor_i32_is_floor_as_i32(x in any::<f64>()) {
+            prop_assert_eq!(floor_i32(x), x.floor() as i32);
         }
     }
 }

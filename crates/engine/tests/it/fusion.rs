@@ -99,3 +99,48 @@ fn two_tracks_of_one_radar_side_by_side_stay_two() {
     }
     assert_eq!(f.engine.track_count(), 2);
 }
+
+/// A fast boat not heard from for minutes lies kilometres past its last fix, and a radar plot
+/// on it must still find it: the gate looks where the track is predicted to be, wherever the
+/// track was last filed. Over every course, speeds up to 50 kn and ages up to the gate's limit
+/// (5 minutes), the plot joins the boat's track.
+#[test]
+fn a_plot_on_a_fast_boat_long_unheard_joins_its_track() {
+    for speed_kn in [15.0, 30.0, 50.0] {
+        for course in [0.0_f64, 45.0, 90.0, 135.0, 180.0, 225.0, 270.0, 315.0] {
+            for age_s in [60, 150, 240, 295] {
+                let mut f = Feed::default_rules();
+                let v = speed_kn * KNOT;
+                let (east, north) = (v * course.to_radians().sin(), v * course.to_radians().cos());
+                let at = |s: f64| {
+                    let lat = SEA.1 + dlat(north * s);
+                    (SEA.0 + dlat(east * s) / SEA.1.to_radians().cos(), lat)
+                };
+                for (i, s) in [0.0, 10.0].into_iter().enumerate() {
+                    let (lon, lat) = at(s);
+                    let identity = Identity { mmsi: Some(642_400_100), ..Identity::default() };
+                    let (t, speed) = (T0 + i as i64 * 10 * SECOND, Some(v));
+                    let o = obs(
+                        identity,
+                        ObjectKind::Vessel,
+                        SourceKind::Ais,
+                        (t, lon, lat),
+                        speed,
+                        Some(course),
+                    );
+                    f.push(o);
+                }
+                // 300 m off the predicted position, across the course.
+                let s = 10.0 + age_s as f64;
+                let (lon, lat) = at(s);
+                let lon = lon + dlat(300.0) / SEA.1.to_radians().cos();
+                f.push(plot(T0 + (s * 1_000.0) as i64, lon, lat));
+                assert_eq!(
+                    f.engine.track_count(),
+                    1,
+                    "{speed_kn} kn on {course}°, plot {age_s} s after the last report"
+                );
+            }
+        }
+    }
+}
