@@ -669,14 +669,12 @@ const TELEPORT_MIN_M: f64 = 10_000.0;
 /// report of the same millisecond.
 fn teleported(prev: &model::TrackPoint, obs: &Observation, fusion: &fusion::FusionConfig) -> bool {
     let least = TELEPORT_MIN_M.max(2.0 * fusion.max_gate_m);
-    // Along the meridian, then the parallel, is never shorter than the great circle: a move
-    // this bound keeps under the least judged (nearly every one) needs no trigonometry.
-    let (dlon, dlat) = (obs.position.lon - prev.lon, obs.position.lat - prev.lat);
-    if (dlon.abs() + dlat.abs()) * geo::sphere::M_PER_DEG <= least {
+    // A move this bound keeps under the least judged (nearly every one) needs no trigonometry.
+    let (from, to) = ([prev.lon, prev.lat], [obs.position.lon, obs.position.lat]);
+    if geo::sphere::at_least_haversine_m(from, to) <= least {
         return false;
     }
-    let metres =
-        geo::sphere::haversine_m([prev.lon, prev.lat], [obs.position.lon, obs.position.lat]);
+    let metres = geo::sphere::haversine_m(from, to);
     // NaN (never from positions the fold admits) is no teleport.
     if metres.is_nan() || metres <= least {
         return false;

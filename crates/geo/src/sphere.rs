@@ -26,6 +26,15 @@ pub fn haversine_m(a: [f64; 2], b: [f64; 2]) -> f64 {
     2.0 * EARTH_RADIUS_M * h.sqrt().min(1.0).asin()
 }
 
+/// A distance never less than [`haversine_m`] between the same points, without trigonometry:
+/// along the meridian and then along a parallel is never shorter than the great circle, and
+/// a parallel's degree is never longer than a meridian's. The margin covers rounding. For the
+/// questions most moves answer at once ("moved less than 1 km?"): the exact distance only when
+/// this bound does not settle them. NaN for a NaN coordinate.
+pub fn at_least_haversine_m(a: [f64; 2], b: [f64; 2]) -> f64 {
+    ((b[0] - a[0]).abs() + (b[1] - a[1]).abs()) * M_PER_DEG * (1.0 + 1e-9)
+}
+
 /// Whether a `[lon, lat]` pair is finite and within the WGS84 ranges.
 pub fn valid_lonlat(p: [f64; 2]) -> bool {
     p[0].is_finite()
@@ -73,7 +82,20 @@ pub fn circle_box(center: [f64; 2], radius_m: f64) -> ([f64; 2], [f64; 2]) {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::prop_oneof;
+
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn the_bound_is_never_under_the_haversine(
+            a in (-180.0..180.0f64, -90.0..90.0f64),
+            d in (prop_oneof![-1e-6..1e-6f64, -0.1..0.1f64, -360.0..360.0f64], prop_oneof![-1e-6..1e-6f64, -0.1..0.1f64, -180.0..180.0f64]),
+        ) {
+            let (a, b) = ([a.0, a.1], [a.0 + d.0, (a.1 + d.1).clamp(-90.0, 90.0)]);
+            proptest::prop_assert!(at_least_haversine_m(a, b) >= haversine_m(a, b));
+        }
+    }
 
     #[test]
     fn one_degree_of_latitude_is_about_111_km() {

@@ -63,6 +63,10 @@ pub(crate) fn consistent(entry: &TrackEntry, obs: &Observation, rules: &RulesCon
         return true;
     }
     let to = [obs.position.lon, obs.position.lat];
+    // Most fixes are a short move on, settled by a bound with no trigonometry.
+    if geo::sphere::at_least_haversine_m(from, to) <= jump.min_distance_m {
+        return true;
+    }
     let metres = haversine_m(from, to);
     if metres.is_nan() || metres <= jump.min_distance_m {
         return true;

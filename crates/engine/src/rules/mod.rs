@@ -124,6 +124,15 @@ pub(crate) fn near_coast(
     metres: f64,
 ) -> bool {
     if let Some((at, d)) = memo.get() {
+        // Most moves settle it by a bound, with no trigonometry; the tests below then give
+        // what they give with the exact distance.
+        let most = geo::sphere::at_least_haversine_m(at, p);
+        if d - most > metres {
+            return false;
+        }
+        if d + most <= metres {
+            return true;
+        }
         let moved = geo::sphere::haversine_m(at, p);
         if d - moved > metres {
             return false;
