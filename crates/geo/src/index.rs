@@ -102,13 +102,51 @@ pub struct Geography {
     /// Per line zone index: its sections as `(start_km, end_km, zone index)`, sorted.
     sections: BTreeMap<usize, Vec<(f64, f64, usize)>>,
     coast: usize,
-    /// Every circle zone's kind, centre and index, for nearest-of-kind scans: a scan reads
-    /// this one array, not every zone and its shape.
-    circles: Vec<(ZoneKind, [f64; 2], usize)>,
+    /// Every circle zone's centre and index, by kind, each kind's sorted by latitude, for
+    /// nearest-of-kind searches: a search reads only the centres of its kind around its
+    /// latitude, not every zone and its shape.
+    circles: Vec<(ZoneKind, Vec<([f64; 2], usize)>)>,
     /// Every coastline of the data, for distance from any coast.
     shores: LineShape,
     libya: PolygonShape,
     land: Vec<PolygonShape>,
+    /// The other countries' polygons whose box meets each whole-degree cell of [`REGION`],
+    /// row by row: a point is tested against the few there, not against every island.
+    land_cells: Vec<Box<[u16]>>,
+}
+
+/// The width in degrees of a [`Geography::land_cells`] cell.
+const LAND_CELL_DEG: f64 = 1.0;
+
+/// Cells of [`LAND_CELL_DEG`] across [`REGION`], west to east and south to north.
+fn land_grid_size() -> (usize, usize) {
+    let (lo, hi) = REGION;
+    let n = |a: f64, b: f64| ((b - a) / LAND_CELL_DEG).ceil() as usize;
+    (n(lo[0], hi[0]), n(lo[1], hi[1]))
+}
+
+/// The land cell of a point of [`REGION`] (clamped to it), as (column, row).
+fn land_cell(p: [f64; 2]) -> (usize, usize) {
+    let ((lo, _), (nx, ny)) = (REGION, land_grid_size());
+    // `as` saturates: west or south of the region is column or row 0.
+    let at = |v: f64, o: f64, n: usize| (((v - o) / LAND_CELL_DEG) as usize).min(n - 1);
+    (at(p[0], lo[0], nx), at(p[1], lo[1], ny))
+}
+
+/// For each land cell, the polygons of `land` whose box meets it.
+fn land_cells(land: &[PolygonShape]) -> Vec<Box<[u16]>> {
+    let (nx, ny) = land_grid_size();
+    let mut cells = vec![Vec::new(); nx * ny];
+    for (i, shape) in land.iter().enumerate() {
+        let (lo, hi) = (land_cell(shape.min), land_cell(shape.max));
+        for y in lo.1..=hi.1 {
+            for x in lo.0..=hi.0 {
+                // Fewer than 65 536 polygons in the shipped countries (tested).
+                cells[y * nx + x].push(u16::try_from(i).unwrap_or(u16::MAX));
+            }
+        }
+    }
+    cells.into_iter().map(Vec::into_boxed_slice).collect()
 }
 
 /// Collects the inputs of a [`Geography`].
@@ -236,12 +274,18 @@ impl Geography {
             zones.iter().enumerate().filter(move |(_, z)| z.kind == k).map(|(i, _)| i)
         };
         let borders: Vec<usize> = of_kind(ZoneKind::LandBorder).collect();
-        let circles = (0..zones.len())
-            .filter_map(|i| match &shapes[i] {
-                Compiled::Circle { center, .. } => Some((zones[i].kind, *center, i)),
-                _ => None,
-            })
-            .collect();
+        let mut circles: Vec<(ZoneKind, Vec<([f64; 2], usize)>)> = Vec::new();
+        for (i, shape) in shapes.iter().enumerate() {
+            let Compiled::Circle { center, .. } = shape else { continue };
+            let kind = zones[i].kind;
+            match circles.iter_mut().find(|(k, _)| *k == kind) {
+                Some((_, list)) => list.push((*center, i)),
+                None => circles.push((kind, vec![(*center, i)])),
+            }
+        }
+        for (_, list) in &mut circles {
+            list.sort_by(|a, b| a.0[1].total_cmp(&b.0[1]).then(a.1.cmp(&b.1)));
+        }
         let shores = LineShape::from_parts(&builtin::coastlines()?);
         let mut sections: BTreeMap<usize, Vec<(f64, f64, usize)>> = BTreeMap::new();
         for (i, z) in zones.iter().enumerate() {
@@ -299,6 +343,7 @@ impl Geography {
             circles,
             shores,
             libya,
+            land_cells: land_cells(&land),
             land,
         })
     }
@@ -447,6 +492,15 @@ impl Geography {
         }
     }
 
+    /// The other countries' polygons that may hold `p`, a point of [`REGION`]: those whose
+    /// box meets its land cell (a point in a polygon is in its box, and its box meets the
+    /// point's cell).
+    fn land_at(&self, p: [f64; 2]) -> impl Iterator<Item = &PolygonShape> {
+        let (x, y) = land_cell(p);
+        let cell = self.land_cells.get(y * land_grid_size().0 + x).map_or(&[][..], |c| &c[..]);
+        cell.iter().filter_map(|&i| self.land.get(usize::from(i)))
+    }
+
     /// Land (Libya's or another country's) or sea, from the shipped country polygons.
     pub fn surface(&self, lon: f64, lat: f64) -> Surface {
         let p = [lon, lat];
@@ -456,7 +510,7 @@ impl Geography {
         }
         if self.libya.contains(p) {
             Surface::Libya
-        } else if self.land.iter().any(|s| s.contains(p)) {
+        } else if self.land_at(p).any(|s| s.contains(p)) {
             Surface::OtherLand
         } else {
             Surface::Sea
@@ -481,6 +535,8 @@ mod tests {
         })
     }
 
+    use proptest::strategy::Strategy;
+
     proptest::proptest! {
         #[test]
         fn grid_agrees_with_the_r_tree(
@@ -504,5 +560,30 @@ mod tests {
             slow.sort();
             proptest::prop_assert_eq!(fast, slow);
         }
+
+        /// Land found through the land cells is land found by testing every polygon, over
+        /// the region and past its edges, and on the cells' edges.
+        #[test]
+        fn land_cells_find_what_every_polygon_finds(
+            (lon, lat) in proptest::prop_oneof![
+                (4.0..31.0f64, 14.0..39.5f64),
+                (9.0..12.0f64, 30.0..38.0f64),
+                (5i32..=30, 15i32..=38).prop_map(|(x, y)| (f64::from(x), f64::from(y))),
+            ]
+        ) {
+            let g = geography();
+            let p = [lon, lat];
+            let every = g.land.iter().any(|s| s.contains(p));
+            let (lo, hi) = REGION;
+            let in_region = p[0] >= lo[0] && p[0] <= hi[0] && p[1] >= lo[1] && p[1] <= hi[1];
+            if in_region {
+                proptest::prop_assert_eq!(g.land_at(p).any(|s| s.contains(p)), every);
+            }
+        }
+    }
+
+    #[test]
+    fn land_polygons_are_numbered_in_sixteen_bits() {
+        assert!(geography().land.len() < usize::from(u16::MAX));
     }
 }

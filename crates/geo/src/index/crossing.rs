@@ -65,22 +65,35 @@ impl Geography {
         if !valid_lonlat(p) {
             return None;
         }
-        // The first nearest, in zone order. A centre farther in latitude alone than the best
-        // so far cannot be nearer (a great circle is at least as long as its latitude
-        // difference; the margin covers rounding), and costs no trigonometry.
+        let Some((_, centres)) = self.circles.iter().find(|(k, _)| *k == kind) else {
+            return None;
+        };
+        // The first nearest, in zone order, from the centres nearest in latitude outwards,
+        // south and north. A centre farther in latitude alone than the best so far cannot be
+        // nearer (a great circle is at least as long as its latitude difference; the margin
+        // covers rounding), nor can any past it: the search stops there, with no trigonometry.
+        let start = centres.partition_point(|(c, _)| c[1] < lat);
         let mut best: Option<(usize, f64)> = None;
-        for &(k, center, i) in &self.circles {
-            if k != kind {
-                continue;
-            }
-            if let Some((_, b)) = best
-                && (center[1] - lat).abs().to_radians() * EARTH_RADIUS_M * (1.0 - 1e-9) > b
-            {
-                continue;
+        let mut consider = |&(center, i): &([f64; 2], usize)| {
+            let far = (center[1] - lat).abs().to_radians() * EARTH_RADIUS_M * (1.0 - 1e-9);
+            if best.is_some_and(|(_, b)| far > b) {
+                return false;
             }
             let d = haversine_m(center, p);
-            if best.is_none_or(|(_, b)| d < b) {
+            if best.is_none_or(|(bi, b)| d < b || (d == b && i < bi)) {
                 best = Some((i, d));
+            }
+            true
+        };
+        let (south, north) = centres.split_at(start);
+        let (mut south, mut north) = (south.iter().rev(), north.iter());
+        let (mut s_open, mut n_open) = (true, true);
+        while s_open || n_open {
+            if n_open {
+                n_open = north.next().is_some_and(&mut consider);
+            }
+            if s_open {
+                s_open = south.next().is_some_and(&mut consider);
             }
         }
         best.map(|(i, d)| (&self.zones[i], d))
