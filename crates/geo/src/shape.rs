@@ -212,6 +212,11 @@ impl LineShape {
         if !(crate::sphere::valid_lonlat(p) && crate::sphere::valid_lonlat(q)) {
             return None;
         }
+        // A step whose box misses the line's misses the line: most steps, far from it.
+        let apart = |k: usize| p[k].max(q[k]) < self.min[k] || p[k].min(q[k]) > self.max[k];
+        if apart(0) || apart(1) {
+            return None;
+        }
         let env = rstar::AABB::from_corners([p[0] * self.kx, p[1]], [q[0] * self.kx, q[1]]);
         let mut best: Option<(f64, [f64; 2], usize)> = None;
         for item in self.tree.locate_in_envelope_intersecting(&env) {
@@ -266,6 +271,22 @@ impl LineShape {
         (max_lat.to_radians().cos() / self.kx).min(1.0) * M_PER_DEG
     }
 
+    /// Whether `p` is farther than `metres` from the line's box by a bound with no
+    /// trigonometry, never above [`Self::lower_bound_m`]: the latitude gap alone (a great
+    /// circle is never shorter), or the longitude gap scaled as `lower_bound_m` scales it but
+    /// by `1 − θ²/2 ≤ cos θ` for the largest latitude θ in play, which is at most `kx`. Most
+    /// points are far from most lines; this answers for them before any cosine or root.
+    fn far_beyond(&self, p: [f64; 2], metres: f64) -> bool {
+        let dy = (self.min[1] - p[1]).max(p[1] - self.max[1]);
+        if dy * M_PER_DEG * (1.0 - 1e-9) > metres {
+            return true;
+        }
+        let dx = (self.min[0] - p[0]).max(p[0] - self.max[0]);
+        let theta = p[1].abs().max(self.min[1].abs()).max(self.max[1].abs()).to_radians();
+        let cos_at_least = 1.0 - theta * theta / 2.0;
+        cos_at_least > 0.0 && dx * cos_at_least * 0.9 * M_PER_DEG * (1.0 - 1e-9) > metres
+    }
+
     /// A lower bound of the distance in metres from `p` to any point of the line.
     pub fn lower_bound_m(&self, p: [f64; 2]) -> f64 {
         let dx = (self.min[0] - p[0]).max(p[0] - self.max[0]).max(0.0) * self.kx;
@@ -318,7 +339,10 @@ impl LineShape {
 
     /// Whether any point of the line is within `metres` of `p`; stops at the first one.
     pub fn within(&self, p: [f64; 2], metres: f64) -> bool {
-        if !crate::sphere::valid_lonlat(p) || metres.is_nan() || self.lower_bound_m(p) > metres {
+        if !crate::sphere::valid_lonlat(p) || metres.is_nan() || self.far_beyond(p, metres) {
+            return false;
+        }
+        if self.lower_bound_m(p) > metres {
             return false;
         }
         // Every segment within `metres` is within `metres / floor` in tree units, so the
@@ -492,6 +516,7 @@ mod tests {
             let want = nearest_by_scan(&l, p);
             proptest::prop_assert!((got - want).abs() <= 1e-6 * want.max(1.0), "{got} vs {want}");
             proptest::prop_assert!(l.lower_bound_m(p) <= want + 1e-6);
+            proptest::prop_assert!(!l.far_beyond(p, want));
             proptest::prop_assert!(l.within(p, want * 1.001 + 1e-3));
             proptest::prop_assert!(!l.within(p, want * 0.999 - 1e-3));
         }
@@ -514,6 +539,7 @@ mod tests {
             let got = l.locate(p).map(|d| d.metres).unwrap_or(f64::NAN);
             let want = nearest_by_scan(&l, p);
             proptest::prop_assert_eq!(got, want);
+            proptest::prop_assert!(!l.far_beyond(p, want));
             proptest::prop_assert!(l.within(p, want * 1.000_001 + 1e-3));
             proptest::prop_assert!(!l.within(p, want * 0.999_999 - 1e-3));
         }
