@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use geo::sphere::haversine_m;
-use model::{ObjectKind, SourceKind, Time, Track, TrackPoint, TrackState};
+use model::{ObjectKind, SourceKind, Time, Track, TrackPoint, TrackState, ZoneKind};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
@@ -166,10 +166,12 @@ fn encounter_candidate(ctx: &Ctx<'_>, track: &Track, paired: bool) -> bool {
         && at_sea
         && track.state != TrackState::Lost
         && track.speed_mps.is_some_and(|s| s < cfg.max_speed_mps * if paired { 2.0 } else { 1.0 })
-        && ctx
-            .geo
-            .nearest_port(track.position.lon, track.position.lat)
-            .is_none_or(|(_, m)| m >= cfg.min_port_distance_m)
+        && !ctx.geo.any_of_kind_nearer(
+            ZoneKind::Port,
+            track.position.lon,
+            track.position.lat,
+            cfg.min_port_distance_m,
+        )
 }
 
 fn convoy_candidate(ctx: &Ctx<'_>, track: &Track) -> bool {

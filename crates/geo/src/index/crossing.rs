@@ -99,6 +99,27 @@ impl Geography {
         best.map(|(i, d)| (&self.zones[i], d))
     }
 
+    /// Whether a circle zone of a kind has its centre nearer than `metres` to the point:
+    /// exactly whether [`Geography::nearest_of_kind`] finds one nearer, but only the centres
+    /// within `metres` in latitude are measured. False for an invalid point.
+    pub fn any_of_kind_nearer(&self, kind: ZoneKind, lon: f64, lat: f64, metres: f64) -> bool {
+        let p = [lon, lat];
+        if !valid_lonlat(p) {
+            return false;
+        }
+        let Some((_, centres)) = self.circles.iter().find(|(k, _)| *k == kind) else {
+            return false;
+        };
+        // Every centre farther in latitude alone is at least as far (the margin covers
+        // rounding): the window is a little wider than `metres`.
+        let reach = (metres / EARTH_RADIUS_M).to_degrees() * (1.0 + 1e-9);
+        let from = centres.partition_point(|(c, _)| c[1] < lat - reach);
+        centres[from..]
+            .iter()
+            .take_while(|(c, _)| c[1] <= lat + reach)
+            .any(|&(center, _)| haversine_m(center, p) < metres)
+    }
+
     /// The nearest port or oil terminal (`port.*`) and the distance to it in metres.
     pub fn nearest_port(&self, lon: f64, lat: f64) -> Option<(&Zone, f64)> {
         self.nearest_of_kind(ZoneKind::Port, lon, lat)

@@ -91,6 +91,25 @@ proptest! {
         }
     }
 
+    /// Whether a port or crossing point lies nearer than a distance is what the nearest one
+    /// says, at any distance and at the nearest one's own distance, each side of it.
+    #[test]
+    fn any_nearer_agrees_with_the_nearest(
+        lon in 8.0..27.0f64,
+        lat in 18.0..36.0f64,
+        metres in 0.0..200_000.0f64,
+    ) {
+        let g = libya();
+        for kind in [ZoneKind::Port, ZoneKind::CrossingPoint] {
+            let nearest = g.nearest_of_kind(kind, lon, lat).map(|(_, d)| d);
+            let at = nearest.unwrap_or(1.0);
+            for m in [metres, at, at * (1.0 + 1e-12), at * (1.0 - 1e-12), at + 1.0, at - 1.0] {
+                let want = nearest.is_some_and(|d| d < m);
+                prop_assert_eq!(g.any_of_kind_nearer(kind, lon, lat, m), want, "{} m", m);
+            }
+        }
+    }
+
     #[test]
     fn a_crossing_point_lies_on_the_border(
         (a, b) in ((9.0..26.0f64, 19.0..34.0f64), (-0.3..0.3f64, -0.3..0.3f64)),
