@@ -149,6 +149,16 @@ fn main() {
             let mut h = DefaultHasher::new();
             bytes.hash(&mut h);
             println!("run {run}: state snapshot {} bytes, hash {:016x}", bytes.len(), h.finish());
+            // What users see of it: the tracks and the alerts, whatever the fold remembers
+            // beside them (a change to a memo changes the snapshot, not these).
+            let mut h = DefaultHasher::new();
+            for track in engine.tracks() {
+                serde_json::to_vec(track).unwrap().hash(&mut h);
+            }
+            for alert in engine.alerts() {
+                serde_json::to_vec(&alert.alert).unwrap().hash(&mut h);
+            }
+            println!("run {run}: tracks and alerts hash {:016x}", h.finish());
         }
         drop(engine);
 

@@ -153,7 +153,10 @@ pub enum RestoreError {
 /// of another version replays its whole log. Raise it with every change to what the fold
 /// computes; changes only to how fast it computes it leave it (`bench/picture.sh
 /// --state-hash` tells which is which).
-pub const FOLD_VERSION: u32 = 1;
+///
+/// 2: the near-coast memo of a track starts from its cell's measurement
+/// (`geo::Geography::coast_at_cell`) and counts a 0.1 % slack; alerts and tracks are as in 1.
+pub const FOLD_VERSION: u32 = 2;
 
 impl Engine {
     /// An empty state. Per-zone rule overrides that do not resolve are ignored here; callers

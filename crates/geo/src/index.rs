@@ -1,6 +1,7 @@
 //! `Geography`: every zone, compiled, behind one R-tree, and the queries the rules ask.
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
 
 use model::{AgencyId, Zone, ZoneGeometry, ZoneKind};
 use rstar::{
@@ -113,6 +114,21 @@ pub struct Geography {
     /// The other countries' polygons whose box meets each whole-degree cell of [`REGION`],
     /// row by row: a point is tested against the few there, not against every island.
     land_cells: Vec<Box<[u16]>>,
+    /// The exact distance to Libya's coast at the centre of each [`COAST_CELL_DEG`] cell of
+    /// [`REGION`], measured the first time a point of the cell asks (NaN: none), and shared
+    /// by clones: see [`Geography::coast_at_cell`].
+    coast_cells: Arc<[OnceLock<f64>]>,
+}
+
+/// The width in degrees of a [`Geography::coast_at_cell`] cell: its centre lies within 8 km
+/// of any of its points.
+const COAST_CELL_DEG: f64 = 0.1;
+
+/// Cells of [`COAST_CELL_DEG`] across [`REGION`], west to east and south to north.
+fn coast_grid_size() -> (usize, usize) {
+    let (lo, hi) = REGION;
+    let n = |a: f64, b: f64| ((b - a) / COAST_CELL_DEG).ceil() as usize;
+    (n(lo[0], hi[0]), n(lo[1], hi[1]))
 }
 
 /// The width in degrees of a [`Geography::land_cells`] cell.
@@ -345,6 +361,10 @@ impl Geography {
             libya,
             land_cells: land_cells(&land),
             land,
+            coast_cells: {
+                let (nx, ny) = coast_grid_size();
+                (0..nx * ny).map(|_| OnceLock::new()).collect()
+            },
         })
     }
 
@@ -482,6 +502,33 @@ impl Geography {
             Compiled::Line(l) => l.locate([lon, lat]).map(|d| d.metres),
             _ => None,
         }
+    }
+
+    /// The centre of the point's cell of a grid over [`REGION`] and the exact distance from it
+    /// to Libya's coast (as [`Geography::distance_to_coast_m`] gives it), measured once for
+    /// all the points of the cell; `None` outside the region. The distance changes no faster
+    /// than the point moves, so it bounds the point's own distance within the point's distance
+    /// from the centre, and most questions of "how near the coast" need no more: for tracks
+    /// heard for the first time, most of a picture's, a coast measurement apiece was the
+    /// costliest step of their first fix. Results never depend on what was measured before.
+    pub fn coast_at_cell(&self, lon: f64, lat: f64) -> Option<([f64; 2], f64)> {
+        let ((lo, hi), (nx, ny)) = (REGION, coast_grid_size());
+        if !(valid_lonlat([lon, lat])
+            && lon >= lo[0]
+            && lon <= hi[0]
+            && lat >= lo[1]
+            && lat <= hi[1])
+        {
+            return None;
+        }
+        let at = |v: f64, o: f64, n: usize| (((v - o) / COAST_CELL_DEG) as usize).min(n - 1);
+        let (x, y) = (at(lon, lo[0], nx), at(lat, lo[1], ny));
+        let centre =
+            [lo[0] + (x as f64 + 0.5) * COAST_CELL_DEG, lo[1] + (y as f64 + 0.5) * COAST_CELL_DEG];
+        let cell = self.coast_cells.get(y * nx + x)?;
+        let d = *cell
+            .get_or_init(|| self.distance_to_coast_m(centre[0], centre[1]).unwrap_or(f64::NAN));
+        d.is_finite().then_some((centre, d))
     }
 
     /// Whether the point is at most `metres` from Libya's coastline.

@@ -45,7 +45,7 @@ fn departure(
     }
     let geo = ctx.geo;
     let in_band = geo.surface(p.lon, p.lat) == geo::Surface::Sea
-        && geo.near_coast(p.lon, p.lat, cfg.within_m);
+        && super::near_coast(geo, &mut entry.rules.coast, [p.lon, p.lat], cfg.within_m);
     let distance = if in_band { geo.distance_to_coast_m(p.lon, p.lat) } else { None };
     let distance = distance.filter(|d| d.is_finite());
     let before = entry.rules.coast_m.get();

@@ -113,27 +113,33 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// Whether the point `p` of a track is within `metres` of Libya's coast. Answered from the
-/// track's last exact measurement while it has not moved far enough to change the answer
-/// (the distance changes at most by the distance moved); measured again otherwise. Several
-/// rules ask this on every fix of every vessel, and most vessels are far from every threshold.
+/// Whether the point `p` of a track is within `metres` of Libya's coast. Answered from an
+/// exact measurement at a point near it while the distance between them is too small to
+/// change the answer (the distance to the coast changes no faster than the point moves; the
+/// 0.1 % covers how the measure rounds, see `geo::Geography::coast_at_cell`); measured again
+/// at `p` otherwise. The first measurement is the centre of `p`'s grid cell, measured once
+/// for every track there; after that, the track's last exact measurement. Several rules ask
+/// this on every fix of every vessel, and most vessels are far from every threshold.
 pub(crate) fn near_coast(
     geo: &Geography,
     memo: &mut state::Slim<([f64; 2], f64)>,
     p: [f64; 2],
     metres: f64,
 ) -> bool {
+    if memo.get().is_none() {
+        memo.set(geo.coast_at_cell(p[0], p[1]));
+    }
     if let Some((at, d)) = memo.get() {
         // Most moves settle it by a bound, with no trigonometry; the tests below then give
         // what they give with the exact distance.
-        let most = geo::sphere::at_least_haversine_m(at, p);
+        let most = geo::sphere::at_least_haversine_m(at, p) * SLACK;
         if d - most > metres {
             return false;
         }
         if d + most <= metres {
             return true;
         }
-        let moved = geo::sphere::haversine_m(at, p);
+        let moved = geo::sphere::haversine_m(at, p) * SLACK;
         if d - moved > metres {
             return false;
         }
@@ -152,6 +158,10 @@ pub(crate) fn near_coast(
         }
     }
 }
+
+/// How much farther than the move a measured distance to the coast may change (see
+/// [`near_coast`]).
+const SLACK: f64 = 1.001;
 
 /// Whether nothing but radar has seen the track and nothing identifies it: "unidentified".
 pub fn is_unidentified(track: &Track) -> bool {
