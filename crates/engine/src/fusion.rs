@@ -84,13 +84,23 @@ impl Kinematics {
         [lon, lat]
     }
 
-    /// [`Kinematics::predict`] at two times, exactly, with one cosine.
-    pub fn predict_both(&self, ts: [Time; 2]) -> [[f64; 2]; 2] {
-        let scale = M_PER_DEG * self.lat.to_radians().cos().max(1e-6);
-        ts.map(|t| {
-            let dt = self.step(t);
-            [self.lon + self.east * dt / scale, self.lat + self.north * dt / M_PER_DEG]
-        })
+    /// Two corners of a box around [`Kinematics::predict`] at every time from `ts[0]` to
+    /// `ts[1]`: the latitudes exact, the longitudes as far out as a cosine from a table (at or
+    /// past the latitude, so never larger) makes them. A prediction moves along a straight
+    /// line in longitude and latitude as time passes, each step rounded the same way, so it
+    /// lies between its ends, and the ends' longitudes lie within these.
+    pub fn reach(&self, ts: [Time; 2]) -> [[f64; 2]; 2] {
+        let (d0, d1) = (self.step(ts[0]), self.step(ts[1]));
+        let lat = |dt: f64| self.lat + self.north * dt / M_PER_DEG;
+        // The far end farther out than `predict`'s longitude, by the smaller cosine; the near
+        // end nearer in, as if the cosine were 1; each with a margin for rounding. A filter
+        // not yet stepped at the near end (the usual case) is exactly where it is.
+        let near = M_PER_DEG * (1.0 + 1e-9);
+        let far = M_PER_DEG * cos_at_or_past(self.lat).max(1e-6) / (1.0 + 1e-9);
+        let lon = |dt: f64, scale: f64| {
+            if dt == 0.0 { self.lon } else { self.lon + self.east * dt / scale }
+        };
+        [[lon(d0, near), lat(d0)], [lon(d1, far), lat(d1)]]
     }
 
     /// The latitude of [`Kinematics::predict`], exactly, without its trigonometry.
@@ -436,7 +446,7 @@ fn reach(entry: &TrackEntry, cfg: &FusionConfig) -> FusedAt {
     let last = entry.track.last_time;
     let window = cfg.max_age_ms.max(0);
     let ends = [Time(last.0.saturating_sub(window)), Time(last.0.saturating_add(window))];
-    let [a, b] = predictor(entry).predict_both(ends);
+    let [a, b] = predictor(entry).reach(ends);
     let (lon_lo, lon_hi) = (a[0].min(b[0]), a[0].max(b[0]));
     let (lat_lo, lat_hi) = (a[1].min(b[1]), a[1].max(b[1]));
     // How far from the prediction, in degrees, a fix the gate accepts can lie: in latitude,
@@ -579,6 +589,28 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(1_024))]
+
+        /// The box [`Kinematics::reach`] gives holds every prediction between its two times,
+        /// whether the filter was last stepped inside that window or long before it.
+        #[test]
+        fn a_filter_s_reach_holds_its_predictions(
+            lon in -179.0..179.0f64,
+            lat in -85.0..85.0f64,
+            east in -1_000.0..1_000.0f64,
+            north in -1_000.0..1_000.0f64,
+            stepped_s in -4_000..400i64,
+            at in 0.0..=1.0f64,
+        ) {
+            let k = Kinematics { time: Time(T0 + stepped_s * 1_000), lon, lat, east, north };
+            let ends = [Time(T0 - 300_000), Time(T0 + 300_000)];
+            let [a, b] = k.reach(ends);
+            let t = Time(T0 - 300_000 + (600_000.0 * at) as i64);
+            let p = k.predict(t);
+            for axis in 0..2 {
+                let (lo, hi) = (a[axis].min(b[axis]), a[axis].max(b[axis]));
+                prop_assert!(lo <= p[axis] && p[axis] <= hi, "{:?} not in {:?}..{:?}", p, a, b);
+            }
+        }
 
         /// A fix within a track's gate of where the track is predicted finds it, at any time
         /// the gate looks at it, however fast it goes, at any latitude up to 70°, and for fixes
