@@ -154,8 +154,9 @@ pub enum RestoreError {
 /// computes; changes only to how fast it computes it leave it (`bench/picture.sh
 /// --state-hash` tells which is which).
 ///
-/// 2: the near-coast memo of a track starts from its cell's measurement
-/// (`geo::Geography::coast_at_cell`) and counts a 0.1 % slack; alerts and tracks are as in 1.
+/// 2: gating finds a track wherever it is predicted (a fast track long unheard was missed,
+/// and its plot started a track of its own), and the near-coast memo starts from its cell's
+/// measurement (`geo::Geography::coast_at_cell`) with a 0.1 % slack.
 pub const FOLD_VERSION: u32 = 2;
 
 impl Engine {

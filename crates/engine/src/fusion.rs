@@ -459,14 +459,18 @@ fn reach(entry: &TrackEntry, cfg: &FusionConfig) -> FusedAt {
     let mut at = FusedAt::default();
     for level in 0..LEVELS {
         let deg = level_deg(base, level);
-        // A ten-thousandth of a millimetre spare, for rounding.
+        // A ten-thousandth of a millimetre spare, for rounding. Every fix lies on the Earth,
+        // so what lies off it is brought back to its edge, which is nearer every fix: near a
+        // pole a gate spans every longitude, and the segment grown by that would otherwise
+        // saturate the cells and leave the track where no fix looks.
         let (x0, x1) = cut(lon_lo, lon_hi, deg - gate_lon - 1e-9);
         let (y0, y1) = cut(lat_lo, lat_hi, deg - gate_lat - 1e-9);
+        let (x0, x1) = (x0.clamp(-180.0, 180.0), x1.clamp(-180.0, 180.0));
+        let (y0, y1) = (y0.clamp(-90.0, 90.0), y1.clamp(-90.0, 90.0));
         let (lo, hi) = (cell_in(x0, y0, deg), cell_in(x1, y1, deg));
         let w = i64::from(hi.0) - i64::from(lo.0) + 1;
         let h = i64::from(hi.1) - i64::from(lo.1) + 1;
-        // Past the last level only a prediction off the Earth (a filter fed speeds no sensor
-        // reports) is cut to what the level holds.
+        // The last level's cells are wider than the Earth: it always fits.
         at = FusedAt {
             which: Which::Nowhere,
             level: level as u8,
@@ -587,6 +591,25 @@ mod tests {
         best.map(|(_, n)| n)
     }
 
+    /// Near a pole a gate spans every longitude: a track there is still filed where a fix on
+    /// it looks (it was filed at saturated cells no fix reaches), standing or going fast.
+    #[test]
+    fn a_track_near_a_pole_is_found() {
+        let cfg = FusionConfig::default();
+        for (lat, velocity) in
+            [(88.97, None), (89.9, Some((5.0, 0.0))), (86.3, Some((1_000.0, 0.0)))]
+        {
+            let (mut grid, mut all) = (FusionGrid::default(), Tracks::default());
+            let mut e = Box::new(entry(7, 10.0, lat, 0, velocity));
+            file(&mut grid, &cfg, 7, &mut e);
+            all.insert(7, e);
+            let at = predictor(all.get(&7).expect("the track")).predict(Time(T0));
+            let probe = Probe { at, time: Time(T0), accuracy_m: 0.0, exercise: false };
+            let found = gate(&all, &grid, &cfg, probe, u64::MAX, Among::All, |_| true);
+            assert_eq!(found, Some(7), "at {lat}°, {velocity:?}");
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(1_024))]
 
@@ -613,12 +636,12 @@ mod tests {
         }
 
         /// A fix within a track's gate of where the track is predicted finds it, at any time
-        /// the gate looks at it, however fast it goes, at any latitude up to 70°, and for fixes
-        /// at the edge of the gate in any direction.
+        /// the gate looks at it, however fast it goes, at any latitude (near a pole too), and
+        /// for fixes at the edge of the gate in any direction.
         #[test]
         fn a_fix_in_the_gate_finds_its_track(
             lon in -179.0..179.0f64,
-            lat in -70.0..70.0f64,
+            lat in prop_oneof![-70.0..70.0f64, -89.99..89.99f64],
             speed in prop_oneof![0.0..30.0f64, 0.0..1_000.0f64],
             course in 0.0..360.0f64,
             age_s in 0..300i64,

@@ -278,13 +278,13 @@ impl LineShape {
     /// points are far from most lines; this answers for them before any cosine or root.
     fn far_beyond(&self, p: [f64; 2], metres: f64) -> bool {
         let dy = (self.min[1] - p[1]).max(p[1] - self.max[1]);
-        if dy * M_PER_DEG * (1.0 - 1e-9) > metres {
+        if dy * M_PER_DEG * (1.0 - 1e-9) - 1e-6 > metres {
             return true;
         }
         let dx = (self.min[0] - p[0]).max(p[0] - self.max[0]);
         let theta = p[1].abs().max(self.min[1].abs()).max(self.max[1].abs()).to_radians();
         let cos_at_least = 1.0 - theta * theta / 2.0;
-        cos_at_least > 0.0 && dx * cos_at_least * 0.9 * M_PER_DEG * (1.0 - 1e-9) > metres
+        cos_at_least > 0.0 && dx * cos_at_least * 0.9 * M_PER_DEG * (1.0 - 1e-9) - 1e-6 > metres
     }
 
     /// A lower bound of the distance in metres from `p` to any point of the line.

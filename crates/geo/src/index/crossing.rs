@@ -75,7 +75,7 @@ impl Geography {
         let start = centres.partition_point(|(c, _)| c[1] < lat);
         let mut best: Option<(usize, f64)> = None;
         let mut consider = |&(center, i): &([f64; 2], usize)| {
-            let far = (center[1] - lat).abs().to_radians() * EARTH_RADIUS_M * (1.0 - 1e-9);
+            let far = (center[1] - lat).abs().to_radians() * EARTH_RADIUS_M * (1.0 - 1e-9) - 1e-6;
             if best.is_some_and(|(_, b)| far > b) {
                 return false;
             }
@@ -110,9 +110,9 @@ impl Geography {
         let Some((_, centres)) = self.circles.iter().find(|(k, _)| *k == kind) else {
             return false;
         };
-        // Every centre farther in latitude alone is at least as far (the margin covers
-        // rounding): the window is a little wider than `metres`.
-        let reach = (metres / EARTH_RADIUS_M).to_degrees() * (1.0 + 1e-9);
+        // Every centre farther in latitude alone is at least as far (the margins cover
+        // rounding, the haversine's a nanometre at most): the window is a little wider.
+        let reach = ((metres + 1e-6) / EARTH_RADIUS_M).to_degrees() * (1.0 + 1e-9);
         let from = centres.partition_point(|(c, _)| c[1] < lat - reach);
         centres[from..]
             .iter()
