@@ -649,7 +649,7 @@ const CENTI: f64 = 100.0;
 /// math library it costs on this target: four a fix.
 fn round(x: f64) -> f64 {
     // NaN, the infinities and every magnitude from 2^52 up are whole already.
-    if !(x.abs() < 4_503_599_627_370_496.0) {
+    if x.is_nan() || x.abs() >= 4_503_599_627_370_496.0 {
         return x;
     }
     // Exact: below 2^52 a float's whole part fits an i64, and taking it away loses nothing.

@@ -106,7 +106,7 @@ pub struct Geography {
     /// Every circle zone's centre and index, by kind, each kind's sorted by latitude, for
     /// nearest-of-kind searches: a search reads only the centres of its kind around its
     /// latitude, not every zone and its shape.
-    circles: Vec<(ZoneKind, Vec<([f64; 2], usize)>)>,
+    circles: Vec<(ZoneKind, Centres)>,
     /// Every coastline of the data, for distance from any coast.
     shores: LineShape,
     libya: PolygonShape,
@@ -164,6 +164,9 @@ fn land_cells(land: &[PolygonShape]) -> Vec<Box<[u16]>> {
     }
     cells.into_iter().map(Vec::into_boxed_slice).collect()
 }
+
+/// Circle zones' centres and indexes, sorted by latitude.
+type Centres = Vec<([f64; 2], usize)>;
 
 /// Collects the inputs of a [`Geography`].
 #[derive(Debug, Clone, Default)]
@@ -290,7 +293,7 @@ impl Geography {
             zones.iter().enumerate().filter(move |(_, z)| z.kind == k).map(|(i, _)| i)
         };
         let borders: Vec<usize> = of_kind(ZoneKind::LandBorder).collect();
-        let mut circles: Vec<(ZoneKind, Vec<([f64; 2], usize)>)> = Vec::new();
+        let mut circles: Vec<(ZoneKind, Centres)> = Vec::new();
         for (i, shape) in shapes.iter().enumerate() {
             let Compiled::Circle { center, .. } = shape else { continue };
             let kind = zones[i].kind;

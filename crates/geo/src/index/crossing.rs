@@ -65,9 +65,7 @@ impl Geography {
         if !valid_lonlat(p) {
             return None;
         }
-        let Some((_, centres)) = self.circles.iter().find(|(k, _)| *k == kind) else {
-            return None;
-        };
+        let (_, centres) = self.circles.iter().find(|(k, _)| *k == kind)?;
         // The first nearest, in zone order, from the centres nearest in latitude outwards,
         // south and north. A centre farther in latitude alone than the best so far cannot be
         // nearer (a great circle is at least as long as its latitude difference; the margin
