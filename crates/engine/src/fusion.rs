@@ -658,6 +658,12 @@ mod tests {
             let gate_m = (cfg.gate_m + cfg.gate_growth_mps * age_s as f64).min(cfg.max_gate_m);
             let at = destination(predicted, bearing, gate_m * edge);
             let probe = Probe { at, time: Time(T0), accuracy_m: 0.0, exercise: false };
+            // The fold admits fixes on the Earth only. The filter extrapolates in straight
+            // lines of longitude and latitude, so near a pole a fast prediction runs off the
+            // Earth (past 90°, or round it in longitude), and so does a point beside it; the
+            // gate's own bounds then refuse what the haversine would accept. Out of scope.
+            prop_assume!(geo::sphere::valid_lonlat(predicted));
+            prop_assume!(geo::sphere::valid_lonlat(at));
             prop_assume!(haversine_m(predicted, at) < gate_m);
             let found = gate(&all, &grid, &cfg, probe, u64::MAX, Among::All, |_| true);
             prop_assert_eq!(found, Some(7));
