@@ -199,8 +199,9 @@ pub(crate) enum Among {
     All,
 }
 
-/// Levels of cells: level `k`'s are `2^k` times as wide as the largest gate. The last is wider
-/// than the Earth at any speed the edge admits.
+/// Levels of cells: level `k`'s are `2^k` times as wide as the largest gate. Filing brings what
+/// lies off the Earth back to its edge, so by level 13 (cells of 294° for a 2 km gate) every
+/// track fits; the rest are there for smaller gates.
 const LEVELS: usize = 17;
 
 /// The most cells along an axis a track is filed under at one level.
@@ -441,7 +442,10 @@ pub(crate) fn file(grid: &mut FusionGrid, cfg: &FusionConfig, n: u64, entry: &mu
 /// filing only under cells within a cell's width less a gate of every point of the window's
 /// segment: along each axis, the segment's extent cut by that much at both ends, or its
 /// middle when that leaves nothing. Most tracks need one cell; a fast one, a line of them.
-/// Where a cell is narrower than a gate (past 60°), the extent grows instead of shrinking.
+/// Where a cell is narrower than a gate (from about 59°, the latitude taken two gates past the
+/// segment's and rounded up a degree), the extent grows instead of shrinking. The gate compares
+/// longitudes as they are, so a fix across the ±180° line from a prediction is refused by the
+/// gate itself, filed or not.
 fn reach(entry: &TrackEntry, cfg: &FusionConfig) -> FusedAt {
     let last = entry.track.last_time;
     let window = cfg.max_age_ms.max(0);
@@ -660,8 +664,9 @@ mod tests {
             let probe = Probe { at, time: Time(T0), accuracy_m: 0.0, exercise: false };
             // The fold admits fixes on the Earth only. The filter extrapolates in straight
             // lines of longitude and latitude, so near a pole a fast prediction runs off the
-            // Earth (past 90°, or round it in longitude), and so does a point beside it; the
-            // gate's own bounds then refuse what the haversine would accept. Out of scope.
+            // Earth (past 90°, or round it in longitude), and so does a point beside it; and a
+            // point across the ±180° line from the prediction has a longitude far from it.
+            // The gate's own bounds refuse both where the haversine would accept: out of scope.
             prop_assume!(geo::sphere::valid_lonlat(predicted));
             prop_assume!(geo::sphere::valid_lonlat(at));
             prop_assume!(haversine_m(predicted, at) < gate_m);

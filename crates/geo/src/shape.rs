@@ -272,10 +272,11 @@ impl LineShape {
     }
 
     /// Whether `p` is farther than `metres` from the line's box by a bound with no
-    /// trigonometry, never above [`Self::lower_bound_m`]: the latitude gap alone (a great
-    /// circle is never shorter), or the longitude gap scaled as `lower_bound_m` scales it but
-    /// by `1 − θ²/2 ≤ cos θ` for the largest latitude θ in play, which is at most `kx`. Most
-    /// points are far from most lines; this answers for them before any cosine or root.
+    /// trigonometry: the latitude gap alone (a great circle is never shorter), or the
+    /// longitude gap scaled as [`Self::lower_bound_m`] scales it but by `1 − θ²/2 ≤ cos θ`
+    /// for the largest latitude θ in play, which is at most `kx`, so never above that bound
+    /// (which, like this, holds for longitude gaps up to some 50°, not across continents).
+    /// Most points are far from most lines; this answers for them before any cosine or root.
     fn far_beyond(&self, p: [f64; 2], metres: f64) -> bool {
         let dy = (self.min[1] - p[1]).max(p[1] - self.max[1]);
         if dy * M_PER_DEG * (1.0 - 1e-9) - 1e-6 > metres {

@@ -109,7 +109,8 @@ impl Geography {
             return false;
         };
         // Every centre farther in latitude alone is at least as far (the margins cover
-        // rounding, the haversine's a nanometre at most): the window is a little wider.
+        // rounding, the haversine's a nanometre at these distances): the window is a little
+        // wider.
         let reach = ((metres + 1e-6) / EARTH_RADIUS_M).to_degrees() * (1.0 + 1e-9);
         let from = centres.partition_point(|(c, _)| c[1] < lat - reach);
         centres[from..]
