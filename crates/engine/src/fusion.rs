@@ -353,6 +353,16 @@ pub(crate) fn gate(
                         continue;
                     }
                     let Some(e) = tracks.get(&n) else { continue };
+                    // The latitude first: it needs no trigonometry, and rejects most. First
+                    // against the largest gate, which needs only the filter's state: most
+                    // candidates are rejected on the one cache line `warm_gate` read, before
+                    // the track's time, kind and state, lines apart in the entry, are read.
+                    let predictor = predictor(e);
+                    let lat = predictor.predict_lat(obs.time);
+                    let off_m = (lat - at[1]).abs() * M_PER_DEG;
+                    if off_m > cfg.max_gate_m {
+                        continue;
+                    }
                     let last = e.track.last_time;
                     let age = obs.time.since(last).saturating_abs();
                     if e.track.exercise != obs.exercise || age > cfg.max_age_ms {
@@ -360,10 +370,7 @@ pub(crate) fn gate(
                     }
                     let gate = (cfg.gate_m + cfg.gate_growth_mps * age as f64 / 1_000.0 + accuracy)
                         .min(cfg.max_gate_m);
-                    // The latitude first: it needs no trigonometry, and rejects most.
-                    let predictor = predictor(e);
-                    let lat = predictor.predict_lat(obs.time);
-                    if (lat - at[1]).abs() * M_PER_DEG > gate {
+                    if off_m > gate {
                         continue;
                     }
                     let predicted = predictor.predict(obs.time);
