@@ -287,24 +287,33 @@ fn around(at: [f64; 2], deg: f64) -> impl Iterator<Item = Cell> {
 }
 
 impl FusionGrid {
-    /// Reads the identified tracks that gating a fix at `at` looks at: the 3 × 3 cells around
-    /// it and each track filed there (see `Engine::warm`).
+    /// Reads the tracks that gating a fix at `at` among `among` looks at: the 3 × 3 cells
+    /// around it and each track filed there (see `Engine::warm`).
     pub fn warm_gate(
         &self,
         tracks: &crate::tracks::Tracks,
         at: [f64; 2],
+        among: Among,
         cfg: &FusionConfig,
     ) -> u64 {
         let mut sum = 0u64;
-        for (deg, cells) in self.identified.levels(cfg) {
-            for c in around(at, deg) {
-                for n in cells.get(&c).map_or(&[][..], List::as_slice) {
-                    let kin = tracks.get(n).and_then(|e| e.rules.kin.get());
-                    sum = sum.wrapping_add(kin.map_or(0, |k| k.time.0 as u64));
+        for cells in self.among(among) {
+            for (deg, level) in cells.levels(cfg) {
+                for c in around(at, deg) {
+                    for n in level.get(&c).map_or(&[][..], List::as_slice) {
+                        let kin = tracks.get(n).and_then(|e| e.rules.kin.get());
+                        sum = sum.wrapping_add(kin.map_or(0, |k| k.time.0 as u64));
+                    }
                 }
             }
         }
         sum
+    }
+
+    /// The halves of the grid a gate among `among` looks at.
+    fn among(&self, among: Among) -> impl Iterator<Item = &Cells> {
+        let all = among == Among::All;
+        std::iter::once(&self.identified).chain(all.then_some(&self.unidentified))
     }
 
     /// Takes track `n` out of the grid, wherever `at` says it is filed.
@@ -341,11 +350,7 @@ pub(crate) fn gate(
     // trigonometry.
     let far_lat = (at[1].abs() + cfg.max_gate_m / M_PER_DEG).min(90.0);
     let lon_m = lon_metres(far_lat.to_radians().cos());
-    let grids: &[&Cells] = match among {
-        Among::Identified => &[&grid.identified],
-        Among::All => &[&grid.identified, &grid.unidentified],
-    };
-    for cells in grids {
+    for cells in grid.among(among) {
         for (deg, level) in cells.levels(cfg) {
             for c in around(at, deg) {
                 for &n in level.get(&c).map_or(&[][..], List::as_slice) {
@@ -404,11 +409,13 @@ pub(crate) fn within(entry: &TrackEntry, probe: Probe, metres: f64) -> bool {
 }
 
 /// What predicts a track's position: its filter's state, or its last fix standing still while
-/// the filter has not started.
+/// the filter has not started. The track's own fields are read only then: the gate reads the
+/// filter's line first and rejects most candidates on it.
 fn predictor(entry: &TrackEntry) -> Kinematics {
-    let (p, last) = (&entry.track.position, entry.track.last_time);
-    let still = Kinematics { time: last, lon: p.lon, lat: p.lat, east: 0.0, north: 0.0 };
-    entry.rules.kin.get().unwrap_or(still)
+    entry.rules.kin.get().unwrap_or_else(|| {
+        let (p, last) = (&entry.track.position, entry.track.last_time);
+        Kinematics { time: last, lon: p.lon, lat: p.lat, east: 0.0, north: 0.0 }
+    })
 }
 
 /// Files a track in the fusion grid under the cells its prediction can reach (see

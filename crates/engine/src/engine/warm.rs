@@ -13,9 +13,10 @@
 //! folded (an event of the group may create or merge the track a later one goes to), which
 //! costs at most a wasted read.
 
-use model::{Event, EventKind};
+use model::{Event, EventKind, SourceKind};
 
 use super::Engine;
+use crate::fusion::Among;
 use crate::tracks::KeyRef;
 
 /// Events read ahead at a time: enough misses to fill the processor's queue of them, few
@@ -74,11 +75,29 @@ impl Engine {
             }
             if self.config.fusion.enabled && crate::rules::is_unidentified(track) {
                 let p = &track.position;
-                add(self.fused.warm_gate(&self.tracks, [p.lon, p.lat], &self.config.fusion));
+                let (at, among) = ([p.lon, p.lat], Among::Identified);
+                add(self.fused.warm_gate(&self.tracks, at, among, &self.config.fusion));
             }
             add(self.alerts.warm(n) as u64);
             let at = [track.position.lon, track.position.lat];
             add(self.proximity.warm(n, e.in_grids, at, sizes));
+        }
+        // A fix of a key not seen before is gated among every track when it is a bare plot or
+        // a radar's new track (see `route_by_position`): the cells around it and their tracks.
+        if self.config.fusion.enabled {
+            let unknown = events.iter().enumerate().zip(&numbers).filter(|(_, n)| n.is_none());
+            for ((i, event), _) in unknown {
+                let EventKind::Observation(obs) = &event.kind else { continue };
+                let gated = match KeyRef::of(first_seq + i as u64, obs) {
+                    KeyRef::Single { .. } => true,
+                    KeyRef::SourceTrack { .. } => obs.source_kind == SourceKind::Radar,
+                    _ => false,
+                };
+                if gated {
+                    let at = [obs.position.lon, obs.position.lat];
+                    add(self.fused.warm_gate(&self.tracks, at, Among::All, &self.config.fusion));
+                }
+            }
         }
         sum
     }
