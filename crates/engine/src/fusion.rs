@@ -301,8 +301,10 @@ impl FusionGrid {
             for (deg, level) in cells.levels(cfg) {
                 for c in around(at, deg) {
                     for n in level.get(&c).map_or(&[][..], List::as_slice) {
+                        // Its first and last fields: the state may straddle two lines.
                         let kin = tracks.get(n).and_then(|e| e.rules.kin.get());
-                        sum = sum.wrapping_add(kin.map_or(0, |k| k.time.0 as u64));
+                        let read = kin.map_or(0, |k| (k.time.0 as u64) ^ k.north.to_bits());
+                        sum = sum.wrapping_add(read);
                     }
                 }
             }
@@ -360,8 +362,8 @@ pub(crate) fn gate(
                     let Some(e) = tracks.get(&n) else { continue };
                     // The latitude first: it needs no trigonometry, and rejects most. First
                     // against the largest gate, which needs only the filter's state: most
-                    // candidates are rejected on the one cache line `warm_gate` read, before
-                    // the track's time, kind and state, lines apart in the entry, are read.
+                    // candidates are rejected on what `warm_gate` read, before the track's
+                    // time, kind and state, lines apart in the entry, are read.
                     let predictor = predictor(e);
                     let lat = predictor.predict_lat(obs.time);
                     let off_m = (lat - at[1]).abs() * M_PER_DEG;

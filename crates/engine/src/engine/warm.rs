@@ -88,13 +88,17 @@ impl Engine {
             let unknown = events.iter().enumerate().zip(&numbers).filter(|(_, n)| n.is_none());
             for ((i, event), _) in unknown {
                 let EventKind::Observation(obs) = &event.kind else { continue };
+                let at = [obs.position.lon, obs.position.lat];
+                if !(at[0].is_finite() && at[1].is_finite()) {
+                    // Refused by the fold.
+                    continue;
+                }
                 let gated = match KeyRef::of(first_seq + i as u64, obs) {
                     KeyRef::Single { .. } => true,
                     KeyRef::SourceTrack { .. } => obs.source_kind == SourceKind::Radar,
                     _ => false,
                 };
                 if gated {
-                    let at = [obs.position.lon, obs.position.lat];
                     add(self.fused.warm_gate(&self.tracks, at, Among::All, &self.config.fusion));
                 }
             }
