@@ -114,51 +114,67 @@ pub struct Geography {
     /// The other countries' polygons whose box meets each whole-degree cell of [`REGION`],
     /// row by row: a point is tested against the few there, not against every island.
     land_cells: Vec<Box<[u16]>>,
-    /// The exact distance to Libya's coast at the centre of each [`COAST_CELL_DEG`] cell of
+    /// The exact distance to Libya's coast at the centre of each [`COAST_CELLS`] cell of
     /// [`REGION`], measured the first time a point of the cell asks (NaN: none), and shared
     /// by clones: see [`Geography::coast_at_cell`].
     coast_cells: Arc<[OnceLock<f64>]>,
 }
 
-/// The width in degrees of a [`Geography::coast_at_cell`] cell: its centre lies within 8 km
-/// of any of its points.
-const COAST_CELL_DEG: f64 = 0.1;
-
-/// Cells of [`COAST_CELL_DEG`] across [`REGION`], west to east and south to north.
-fn coast_grid_size() -> (usize, usize) {
+/// Whether a point is valid and inside [`REGION`], edges included.
+fn in_region(p: [f64; 2]) -> bool {
     let (lo, hi) = REGION;
-    let n = |a: f64, b: f64| ((b - a) / COAST_CELL_DEG).ceil() as usize;
-    (n(lo[0], hi[0]), n(lo[1], hi[1]))
+    valid_lonlat(p) && p[0] >= lo[0] && p[0] <= hi[0] && p[1] >= lo[1] && p[1] <= hi[1]
 }
 
-/// The width in degrees of a [`Geography::land_cells`] cell.
-const LAND_CELL_DEG: f64 = 1.0;
+/// Cells this many degrees wide across [`REGION`], west to east and south to north, numbered
+/// row by row.
+#[derive(Clone, Copy)]
+struct RegionCells(f64);
 
-/// Cells of [`LAND_CELL_DEG`] across [`REGION`], west to east and south to north.
-fn land_grid_size() -> (usize, usize) {
-    let (lo, hi) = REGION;
-    let n = |a: f64, b: f64| ((b - a) / LAND_CELL_DEG).ceil() as usize;
-    (n(lo[0], hi[0]), n(lo[1], hi[1]))
-}
+/// The cells of [`Geography::coast_at_cell`]: a centre lies within 8 km of any of its points.
+const COAST_CELLS: RegionCells = RegionCells(0.1);
 
-/// The land cell of a point of [`REGION`] (clamped to it), as (column, row).
-fn land_cell(p: [f64; 2]) -> (usize, usize) {
-    let ((lo, _), (nx, ny)) = (REGION, land_grid_size());
-    // `as` saturates: west or south of the region is column or row 0.
-    let at = |v: f64, o: f64, n: usize| (((v - o) / LAND_CELL_DEG) as usize).min(n - 1);
-    (at(p[0], lo[0], nx), at(p[1], lo[1], ny))
+/// The cells of [`Geography::land_cells`].
+const LAND_CELLS: RegionCells = RegionCells(1.0);
+
+impl RegionCells {
+    /// Columns and rows.
+    fn size(self) -> (usize, usize) {
+        let (lo, hi) = REGION;
+        let n = |a: f64, b: f64| ((b - a) / self.0).ceil() as usize;
+        (n(lo[0], hi[0]), n(lo[1], hi[1]))
+    }
+
+    /// The cell of a point of [`REGION`] (clamped to it), as (column, row).
+    fn cell(self, p: [f64; 2]) -> (usize, usize) {
+        let ((lo, _), (nx, ny)) = (REGION, self.size());
+        // `as` saturates: west or south of the region is column or row 0.
+        let at = |v: f64, o: f64, n: usize| (((v - o) / self.0) as usize).min(n - 1);
+        (at(p[0], lo[0], nx), at(p[1], lo[1], ny))
+    }
+
+    /// The cell's number.
+    fn index(self, (x, y): (usize, usize)) -> usize {
+        y * self.size().0 + x
+    }
+
+    /// The centre of a cell.
+    fn centre(self, (x, y): (usize, usize)) -> [f64; 2] {
+        let lo = REGION.0;
+        [lo[0] + (x as f64 + 0.5) * self.0, lo[1] + (y as f64 + 0.5) * self.0]
+    }
 }
 
 /// For each land cell, the polygons of `land` whose box meets it.
 fn land_cells(land: &[PolygonShape]) -> Vec<Box<[u16]>> {
-    let (nx, ny) = land_grid_size();
+    let (nx, ny) = LAND_CELLS.size();
     let mut cells = vec![Vec::new(); nx * ny];
     for (i, shape) in land.iter().enumerate() {
-        let (lo, hi) = (land_cell(shape.min), land_cell(shape.max));
+        let (lo, hi) = (LAND_CELLS.cell(shape.min), LAND_CELLS.cell(shape.max));
         for y in lo.1..=hi.1 {
             for x in lo.0..=hi.0 {
                 // Fewer than 65 536 polygons in the shipped countries (tested).
-                cells[y * nx + x].push(u16::try_from(i).unwrap_or(u16::MAX));
+                cells[LAND_CELLS.index((x, y))].push(u16::try_from(i).unwrap_or(u16::MAX));
             }
         }
     }
@@ -365,7 +381,7 @@ impl Geography {
             land_cells: land_cells(&land),
             land,
             coast_cells: {
-                let (nx, ny) = coast_grid_size();
+                let (nx, ny) = COAST_CELLS.size();
                 (0..nx * ny).map(|_| OnceLock::new()).collect()
             },
         })
@@ -515,20 +531,12 @@ impl Geography {
     /// heard for the first time, most of a picture's, a coast measurement apiece was the
     /// costliest step of their first fix. Results never depend on what was measured before.
     pub fn coast_at_cell(&self, lon: f64, lat: f64) -> Option<([f64; 2], f64)> {
-        let ((lo, hi), (nx, ny)) = (REGION, coast_grid_size());
-        if !(valid_lonlat([lon, lat])
-            && lon >= lo[0]
-            && lon <= hi[0]
-            && lat >= lo[1]
-            && lat <= hi[1])
-        {
+        if !in_region([lon, lat]) {
             return None;
         }
-        let at = |v: f64, o: f64, n: usize| (((v - o) / COAST_CELL_DEG) as usize).min(n - 1);
-        let (x, y) = (at(lon, lo[0], nx), at(lat, lo[1], ny));
-        let centre =
-            [lo[0] + (x as f64 + 0.5) * COAST_CELL_DEG, lo[1] + (y as f64 + 0.5) * COAST_CELL_DEG];
-        let cell = self.coast_cells.get(y * nx + x)?;
+        let cell = COAST_CELLS.cell([lon, lat]);
+        let centre = COAST_CELLS.centre(cell);
+        let cell = self.coast_cells.get(COAST_CELLS.index(cell))?;
         let d = *cell
             .get_or_init(|| self.distance_to_coast_m(centre[0], centre[1]).unwrap_or(f64::NAN));
         d.is_finite().then_some((centre, d))
@@ -546,16 +554,15 @@ impl Geography {
     /// box meets its land cell (a point in a polygon is in its box, and its box meets the
     /// point's cell).
     fn land_at(&self, p: [f64; 2]) -> impl Iterator<Item = &PolygonShape> {
-        let (x, y) = land_cell(p);
-        let cell = self.land_cells.get(y * land_grid_size().0 + x).map_or(&[][..], |c| &c[..]);
+        let cell = LAND_CELLS.index(LAND_CELLS.cell(p));
+        let cell = self.land_cells.get(cell).map_or(&[][..], |c| &c[..]);
         cell.iter().filter_map(|&i| self.land.get(usize::from(i)))
     }
 
     /// Land (Libya's or another country's) or sea, from the shipped country polygons.
     pub fn surface(&self, lon: f64, lat: f64) -> Surface {
         let p = [lon, lat];
-        let (lo, hi) = REGION;
-        if !(valid_lonlat(p) && p[0] >= lo[0] && p[0] <= hi[0] && p[1] >= lo[1] && p[1] <= hi[1]) {
+        if !in_region(p) {
             return Surface::Unknown;
         }
         if self.libya.contains(p) {
