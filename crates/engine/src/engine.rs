@@ -417,8 +417,7 @@ impl Engine {
         // The edge validates, but the fold must not trust the log: an impossible position is
         // counted and skipped, a non-finite speed or course is dropped.
         let p = &obs.position;
-        if !(p.lon.is_finite() && p.lat.is_finite() && p.lon.abs() <= 180.0 && p.lat.abs() <= 90.0)
-        {
+        if !geo::sphere::valid_lonlat([p.lon, p.lat]) {
             self.refused += 1;
             return;
         }
@@ -673,16 +672,10 @@ const TELEPORT_MIN_M: f64 = 10_000.0;
 /// report of the same millisecond.
 fn teleported(prev: &model::TrackPoint, obs: &Observation, fusion: &fusion::FusionConfig) -> bool {
     let least = TELEPORT_MIN_M.max(2.0 * fusion.max_gate_m);
-    // A move this bound keeps under the least judged (nearly every one) needs no trigonometry.
+    // Nearly every move is settled by a bound, with no trigonometry. NaN (never from
+    // positions the fold admits) is no teleport.
     let (from, to) = ([prev.lon, prev.lat], [obs.position.lon, obs.position.lat]);
-    if geo::sphere::at_least_haversine_m(from, to) <= least {
-        return false;
-    }
-    let metres = geo::sphere::haversine_m(from, to);
-    // NaN (never from positions the fold admits) is no teleport.
-    if metres.is_nan() || metres <= least {
-        return false;
-    }
+    let Some(metres) = geo::sphere::farther_than(from, to, least) else { return false };
     let seconds = obs.time.since(prev.time) as f64 / 1_000.0;
     metres > TELEPORT_MPS * seconds
 }

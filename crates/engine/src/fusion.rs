@@ -79,7 +79,7 @@ impl Kinematics {
     /// Where the object should be at `t` (extrapolated at most an hour).
     pub fn predict(&self, t: Time) -> [f64; 2] {
         let dt = self.step(t);
-        let lat = self.lat + self.north * dt / M_PER_DEG;
+        let lat = self.lat_after(dt);
         let lon = self.lon + self.east * dt / (M_PER_DEG * self.lat.to_radians().cos().max(1e-6));
         [lon, lat]
     }
@@ -91,7 +91,7 @@ impl Kinematics {
     /// lies between its ends, and the ends' longitudes lie within these.
     pub fn reach(&self, ts: [Time; 2]) -> [[f64; 2]; 2] {
         let (d0, d1) = (self.step(ts[0]), self.step(ts[1]));
-        let lat = |dt: f64| self.lat + self.north * dt / M_PER_DEG;
+        let lat = |dt: f64| self.lat_after(dt);
         // The far end farther out than `predict`'s longitude, by the smaller cosine; the near
         // end nearer in, as if the cosine were 1; each with a margin for rounding. A filter
         // not yet stepped at the near end (the usual case) is exactly where it is.
@@ -105,7 +105,12 @@ impl Kinematics {
 
     /// The latitude of [`Kinematics::predict`], exactly, without its trigonometry.
     pub fn predict_lat(&self, t: Time) -> f64 {
-        self.lat + self.north * self.step(t) / M_PER_DEG
+        self.lat_after(self.step(t))
+    }
+
+    /// The predicted latitude `dt` seconds on.
+    fn lat_after(&self, dt: f64) -> f64 {
+        self.lat + self.north * dt / M_PER_DEG
     }
 
     /// Seconds to extrapolate to `t`.

@@ -38,6 +38,17 @@ pub fn at_least_haversine_m(a: [f64; 2], b: [f64; 2]) -> f64 {
     ((b[0] - a[0]).abs() + (b[1] - a[1]).abs()) * M_PER_DEG * (1.0 + 1e-8) + 1e-6
 }
 
+/// The great-circle distance from `a` to `b` in metres when it is more than `metres`; `None`
+/// when it is not, or is NaN. [`at_least_haversine_m`] settles most short moves first, with
+/// no trigonometry.
+pub fn farther_than(a: [f64; 2], b: [f64; 2], metres: f64) -> Option<f64> {
+    if at_least_haversine_m(a, b) <= metres {
+        return None;
+    }
+    let d = haversine_m(a, b);
+    (d > metres).then_some(d)
+}
+
 /// Whether a `[lon, lat]` pair is finite and within the WGS84 ranges.
 pub fn valid_lonlat(p: [f64; 2]) -> bool {
     p[0].is_finite()
@@ -97,6 +108,17 @@ mod tests {
         ) {
             let (a, b) = ([a.0, a.1], [a.0 + d.0, (a.1 + d.1).clamp(-90.0, 90.0)]);
             proptest::prop_assert!(at_least_haversine_m(a, b) >= haversine_m(a, b));
+        }
+
+        #[test]
+        fn farther_than_is_the_haversine_compared(
+            a in (-180.0..180.0f64, -90.0..90.0f64),
+            d in (-0.1..0.1f64, -0.1..0.1f64),
+            metres in prop_oneof![0.0..20_000.0f64, proptest::prelude::Just(f64::NAN)],
+        ) {
+            let (a, b) = ([a.0, a.1], [a.0 + d.0, (a.1 + d.1).clamp(-90.0, 90.0)]);
+            let exact = haversine_m(a, b);
+            proptest::prop_assert_eq!(farther_than(a, b, metres), (exact > metres).then_some(exact));
         }
     }
 

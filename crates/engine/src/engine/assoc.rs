@@ -31,6 +31,16 @@ pub(super) enum Route {
     },
 }
 
+/// Whether a fix whose key leads to no track is gated by position, among every track: a plot
+/// without identity, or a radar's new track number (see `Engine::route_by_position`).
+pub(super) fn gated_by_position(key: KeyRef<'_>, obs: &Observation) -> bool {
+    match key {
+        KeyRef::Single { .. } => true,
+        KeyRef::SourceTrack { .. } => obs.source_kind == SourceKind::Radar,
+        _ => false,
+    }
+}
+
 impl Engine {
     pub(super) fn route(&self, seq: u64, obs: &Observation) -> Route {
         let key = KeyRef::of(seq, obs);
@@ -88,20 +98,19 @@ impl Engine {
             let (tracks, grid, all) = (&self.tracks, &self.fused, fusion::Among::All);
             fusion::gate(tracks, grid, cfg, Probe::of(obs), u64::MAX, all, want)
         };
-        if cfg.enabled {
+        if cfg.enabled && gated_by_position(key.as_ref(), obs) {
             match key.as_ref() {
-                KeyRef::Single { .. } => {
-                    if let Some(n) = gate(&|_| true) {
-                        return Route::Track(n);
-                    }
-                }
-                KeyRef::SourceTrack { source, .. } if obs.source_kind == SourceKind::Radar => {
+                KeyRef::SourceTrack { source, .. } => {
                     // Not another track of the same radar: two boats side by side stay two.
                     if let Some(number) = gate(&|e| !e.track.sources.contains(source)) {
                         return Route::Adopt { key, number };
                     }
                 }
-                _ => {}
+                _ => {
+                    if let Some(n) = gate(&|_| true) {
+                        return Route::Track(n);
+                    }
+                }
             }
         }
         Route::New { key, split_of: None }

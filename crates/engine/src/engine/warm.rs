@@ -13,9 +13,11 @@
 //! folded (an event of the group may create or merge the track a later one goes to), which
 //! costs at most a wasted read.
 
-use model::{Event, EventKind, SourceKind};
+use geo::sphere::valid_lonlat;
+use model::{Event, EventKind};
 
 use super::Engine;
+use super::assoc::gated_by_position;
 use crate::fusion::Among;
 use crate::tracks::KeyRef;
 
@@ -28,11 +30,19 @@ impl Engine {
     /// `first_seq`) will read; returns a number made of what it read, for the caller to pass
     /// to `black_box`, so that the reads are not optimised away.
     pub(super) fn warm(&self, first_seq: u64, events: &[Event]) -> u64 {
-        let mut numbers = [None; GROUP];
-        // First the keys: independent look-ups, their misses overlap.
-        for ((i, event), number) in events.iter().enumerate().zip(&mut numbers) {
+        let (mut numbers, mut gated) = ([None; GROUP], [None; GROUP]);
+        // First the keys: independent look-ups, their misses overlap. A key that leads to no
+        // track may be gated by position among every track (see `route_by_position`).
+        for (((i, event), number), gated) in
+            events.iter().enumerate().zip(&mut numbers).zip(&mut gated)
+        {
             if let EventKind::Observation(obs) = &event.kind {
-                *number = self.keys.get(KeyRef::of(first_seq + i as u64, obs));
+                let key = KeyRef::of(first_seq + i as u64, obs);
+                *number = self.keys.get(key);
+                let at = [obs.position.lon, obs.position.lat];
+                if number.is_none() && gated_by_position(key, obs) && valid_lonlat(at) {
+                    *gated = Some(at);
+                }
             }
         }
         let mut sum = 0u64;
@@ -82,25 +92,9 @@ impl Engine {
             let at = [track.position.lon, track.position.lat];
             add(self.proximity.warm(n, e.in_grids, at, sizes));
         }
-        // A fix of a key not seen before is gated among every track when it is a bare plot or
-        // a radar's new track (see `route_by_position`): the cells around it and their tracks.
         if self.config.fusion.enabled {
-            let unknown = events.iter().enumerate().zip(&numbers).filter(|(_, n)| n.is_none());
-            for ((i, event), _) in unknown {
-                let EventKind::Observation(obs) = &event.kind else { continue };
-                let at = [obs.position.lon, obs.position.lat];
-                if !(at[0].is_finite() && at[1].is_finite()) {
-                    // Refused by the fold.
-                    continue;
-                }
-                let gated = match KeyRef::of(first_seq + i as u64, obs) {
-                    KeyRef::Single { .. } => true,
-                    KeyRef::SourceTrack { .. } => obs.source_kind == SourceKind::Radar,
-                    _ => false,
-                };
-                if gated {
-                    add(self.fused.warm_gate(&self.tracks, at, Among::All, &self.config.fusion));
-                }
+            for at in gated.into_iter().flatten() {
+                add(self.fused.warm_gate(&self.tracks, at, Among::All, &self.config.fusion));
             }
         }
         sum

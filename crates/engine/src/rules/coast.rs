@@ -46,7 +46,12 @@ fn departure(
     let geo = ctx.geo;
     let in_band = geo.surface(p.lon, p.lat) == geo::Surface::Sea
         && super::near_coast(geo, &mut entry.rules.coast, [p.lon, p.lat], cfg.within_m);
-    let distance = if in_band { geo.distance_to_coast_m(p.lon, p.lat) } else { None };
+    // The memo holds an exact measurement: `near_coast` took it at `p` unless a bound settled
+    // the question, and then the distance here is measured now.
+    let here = [p.lon, p.lat];
+    let measured = entry.rules.coast.get().filter(|(at, _)| *at == here).map(|(_, d)| d);
+    let distance =
+        if in_band { measured.or_else(|| geo.distance_to_coast_m(p.lon, p.lat)) } else { None };
     let distance = distance.filter(|d| d.is_finite());
     let before = entry.rules.coast_m.get();
     entry.rules.coast_m.set(distance);

@@ -1,7 +1,6 @@
 //! Identity rules: `sar.beacon`, `mmsi.invalid`, `identity.conflict`, and the kinematic check
 //! behind `position.jump` (which fix of an MMSI belongs to which of its tracks).
 
-use geo::sphere::haversine_m;
 use model::{Observation, Severity};
 
 use super::{Ctx, Rule, RulesConfig};
@@ -64,13 +63,9 @@ pub(crate) fn consistent(entry: &TrackEntry, obs: &Observation, rules: &RulesCon
     }
     let to = [obs.position.lon, obs.position.lat];
     // Most fixes are a short move on, settled by a bound with no trigonometry.
-    if geo::sphere::at_least_haversine_m(from, to) <= jump.min_distance_m {
+    let Some(metres) = geo::sphere::farther_than(from, to, jump.min_distance_m) else {
         return true;
-    }
-    let metres = haversine_m(from, to);
-    if metres.is_nan() || metres <= jump.min_distance_m {
-        return true;
-    }
+    };
     let seconds = obs.time.since(last_time) as f64 / 1_000.0;
     if seconds <= 0.0 {
         return false;

@@ -132,21 +132,21 @@ pub(crate) fn near_coast(
         memo.set(geo.coast_at_cell(p[0], p[1]));
     }
     if let Some((at, d)) = memo.get() {
-        // Most moves settle it by a bound, with no trigonometry; the tests below then give
-        // what they give with the exact distance.
-        let most = geo::sphere::at_least_haversine_m(at, p) * SLACK;
-        if d - most > metres {
-            return false;
-        }
-        if d + most <= metres {
-            return true;
-        }
-        let moved = geo::sphere::haversine_m(at, p) * SLACK;
-        if d - moved > metres {
-            return false;
-        }
-        if d + moved <= metres {
-            return true;
+        // The answer, if a move of at most `moved` from `at` cannot change it.
+        let settle = |moved: f64| {
+            if d - moved > metres {
+                Some(false)
+            } else if d + moved <= metres {
+                Some(true)
+            } else {
+                None
+            }
+        };
+        // Most moves settle it by a bound, with no trigonometry; the exact move then settles
+        // what it settles.
+        let bound = || settle(geo::sphere::at_least_haversine_m(at, p) * SLACK);
+        if let Some(near) = bound().or_else(|| settle(geo::sphere::haversine_m(at, p) * SLACK)) {
+            return near;
         }
     }
     match geo.distance_to_coast_m(p[0], p[1]).filter(|d| d.is_finite()) {
