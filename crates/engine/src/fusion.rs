@@ -417,7 +417,7 @@ pub(crate) fn within(entry: &TrackEntry, probe: Probe, metres: f64) -> bool {
 
 /// What predicts a track's position: its filter's state, or its last fix standing still while
 /// the filter has not started. The track's own fields are read only then: the gate reads the
-/// filter's line first and rejects most candidates on it.
+/// filter's state first and rejects most candidates on it.
 fn predictor(entry: &TrackEntry) -> Kinematics {
     entry.rules.kin.get().unwrap_or_else(|| {
         let (p, last) = (&entry.track.position, entry.track.last_time);
