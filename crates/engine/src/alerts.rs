@@ -110,6 +110,26 @@ impl<'de> Deserialize<'de> for AlertEntry {
 /// alerts that event opened. Printed `a{seq}` or `a{seq}.{rank}`.
 type AlertNo = (u64, u32);
 
+/// An open alert in [`Alerts::open_by_track`]: its number and its rule, in 16 bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Open {
+    seq: u64,
+    rank: u32,
+    rule: Rule,
+}
+
+impl Open {
+    fn new((seq, rank): AlertNo, rule: Rule) -> Open {
+        Open { seq, rank, rule }
+    }
+
+    fn no(self) -> AlertNo {
+        (self.seq, self.rank)
+    }
+}
+
+const _: () = assert!(size_of::<Open>() == 16);
+
 fn alert_id((seq, rank): AlertNo) -> String {
     if rank == 0 { format!("a{seq}") } else { format!("a{seq}.{rank}") }
 }
@@ -132,9 +152,11 @@ pub(crate) struct Alerts {
     /// The open (or acknowledged, still lasting) episodes' alerts by track involved, a pair's
     /// under both tracks. An episode is found through its first track's list, whose alerts
     /// carry their keys: a track has an episode or two open at most, and a map by key beside
-    /// this cost some 100 bytes an open alert. Derived: rebuilt on restore.
+    /// this cost some 100 bytes an open alert. Each item says its rule too, in what was
+    /// padding: most look-ups are for another rule than the open one, and are answered
+    /// without reading the alert. Derived: rebuilt on restore.
     #[serde(skip)]
-    open_by_track: FxHashMap<u64, List<AlertNo>>,
+    open_by_track: FxHashMap<u64, List<Open>>,
     /// When closed alerts were last forgotten (event time; hourly).
     #[serde(default)]
     pruned: Time,
@@ -174,7 +196,7 @@ impl Alerts {
     /// The open alert of `key`, if any.
     fn open_no(&self, key: &EpisodeKey) -> Option<AlertNo> {
         let list = self.open_by_track.get(&key.subject.0)?;
-        let mut open = list.as_slice().iter().copied();
+        let mut open = list.as_slice().iter().filter(|o| o.rule == key.rule).map(|o| o.no());
         open.find(|no| self.alerts.get(no).is_some_and(|e| e.key == *key))
     }
 
@@ -183,7 +205,7 @@ impl Alerts {
         // two) is no longer open in the index.
         self.open_remove(&key);
         for t in Self::subjects(&key) {
-            self.open_by_track.entry(t).or_default().push(no);
+            self.open_by_track.entry(t).or_default().push(Open::new(no, key.rule));
         }
     }
 
@@ -191,7 +213,7 @@ impl Alerts {
         let no = self.open_no(key)?;
         for t in Self::subjects(key) {
             if let Some(list) = self.open_by_track.get_mut(&t) {
-                list.remove(no);
+                list.remove(Open::new(no, key.rule));
                 if list.is_empty() {
                     self.open_by_track.remove(&t);
                 }
@@ -299,7 +321,8 @@ impl Alerts {
         let open = self.open_by_track.get(&track).map_or(&[][..], List::as_slice);
         let mut keys: Vec<EpisodeKey> = open
             .iter()
-            .filter_map(|no| self.alerts.get(no))
+            .filter(|o| which(o.rule))
+            .filter_map(|o| self.alerts.get(&o.no()))
             .map(|e| &e.key)
             .filter(|k| k.involves(track) && which(k.rule))
             .cloned()

@@ -4,8 +4,15 @@
 /// slice, two words where a `Vec` takes three. The grids and indexes keep one per cell or
 /// per track, tens of thousands of them, each changed now and then (a push or a removal
 /// reallocates, which a `Vec` grown one slot at a time did as well).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct List<T>(Box<[T]>);
+
+/// Empty, whatever `T` (a derived `Default` would ask `T` for one).
+impl<T> Default for List<T> {
+    fn default() -> List<T> {
+        List(Box::default())
+    }
+}
 
 impl<T: Copy + PartialEq> List<T> {
     pub fn push(&mut self, item: T) {

@@ -687,8 +687,10 @@ fn course_q(course_deg: Option<f64>) -> u16 {
     match course_deg {
         Some(v) if v.is_finite() => {
             // rem_euclid may give 360 for a tiny negative course, and 359.996 rounds to 36000:
-            // both are north.
-            let q = round(v.rem_euclid(360.0) * CENTI) as u16;
+            // both are north. It is the identity on [0, 360), where nearly every course lies,
+            // and costs a call into the math library (`fmod`) on every fix otherwise.
+            let turned = if (0.0..360.0).contains(&v) { v } else { v.rem_euclid(360.0) };
+            let q = round(turned * CENTI) as u16;
             if q >= 36_000 { 0 } else { q }
         }
         _ => UNKNOWN,
