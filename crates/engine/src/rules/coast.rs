@@ -35,7 +35,7 @@ fn departure(
     let key = EpisodeKey::track(Rule::UnidentifiedDeparture, number, None);
     if !cfg.enabled || !is_unidentified(&entry.track) {
         // Identified since (fused with AIS, say): no longer an unidentified departure.
-        entry.rules.with_rare(|r| r.seaward_since = None);
+        entry.rules.clear_rare(|r| r.seaward_since = None);
         entry.rules.coast_m.set(None);
         ctx.clear(&key, p.time);
         return;
@@ -56,7 +56,7 @@ fn departure(
     let before = entry.rules.coast_m.get();
     entry.rules.coast_m.set(distance);
     let (Some(now_m), Some(before_m), Some(prev)) = (distance, before, prev) else {
-        entry.rules.with_rare(|r| r.seaward_since = None);
+        entry.rules.clear_rare(|r| r.seaward_since = None);
         return;
     };
     let seconds = p.time.since(prev.time) as f64 / 1_000.0;
@@ -76,7 +76,7 @@ fn departure(
             ctx.raise(key, &[&entry.track], p.time, &[prev, p]);
         }
     } else {
-        entry.rules.with_rare(|r| r.seaward_since = None);
+        entry.rules.clear_rare(|r| r.seaward_since = None);
     }
 }
 

@@ -76,7 +76,7 @@ pub(super) fn on_fix(
         && near != Some(old.as_str())
     {
         ctx.clear(&EpisodeKey::track(Rule::CrossingPreAlert, number, Some(&old)), t);
-        entry.rules.with_rare(|r| r.border = None);
+        entry.rules.clear_rare(|r| r.border = None);
     }
     if let Some(border) = near
         && !crossed(ctx, border)

@@ -160,6 +160,15 @@ impl TrackRules {
         }
     }
 
+    /// Sets a field of the rarely set part back to nothing: `clear` must only do that. Nothing
+    /// to do while the part holds nothing, the case on nearly every fix, where building an
+    /// empty part to compare it with an empty part cost more than the rule around it.
+    pub fn clear_rare(&mut self, clear: impl FnOnce(&mut Rare)) {
+        if self.rare.is_some() {
+            self.with_rare(clear);
+        }
+    }
+
     /// When the AIS gap and the coverage warning come due, if they are watched for.
     pub fn gap_dues(&self, last_time: Time, config: &EngineConfig) -> (Option<Time>, Option<Time>) {
         let gap = &config.rules.ais_gap;
@@ -349,9 +358,11 @@ mod tests {
         assert_eq!(json, r#"{"splits":[7]}"#);
         let back: TrackRules = serde_json::from_str(&json).unwrap();
         assert_eq!(back, rules);
-        rules.with_rare(|r| r.splits.clear());
+        rules.clear_rare(|r| r.splits.clear());
         assert!(rules.rare.is_none());
         assert_eq!(serde_json::to_string(&rules).unwrap(), "{}");
+        rules.clear_rare(|r| r.seaward_since = None);
+        assert!(rules.rare.is_none());
     }
 
     #[test]
