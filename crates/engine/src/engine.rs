@@ -510,6 +510,9 @@ impl Engine {
             self;
         let mut ctx = Ctx { geo, config, zones: zone_rules, alerts, changes };
         let mut merge_into = None;
+        // What the steps below the rules need of the entry, read while it is at hand: the
+        // proximity rules read other tracks, so the entry is looked up again only to write.
+        let mut after = None;
         if let Some(entry) = tracks.get_mut(&number) {
             let mut kin = entry.rules.kin.get();
             fusion::Kinematics::update(&mut kin, &current(&entry.track), &config.fusion);
@@ -522,17 +525,17 @@ impl Engine {
                 deadlines.file(due, number);
                 entry.filed = due;
             }
+            after = Some((entry.in_grids, rules::is_unidentified(&entry.track)));
         }
-        if let Some(mut in_grids) = tracks.get(&number).map(|e| e.in_grids) {
-            let was = prev.map(|p| [p.lon, p.lat]);
-            proximity.on_fix(&mut ctx, tracks, number, &mut in_grids, was);
-            if let Some(entry) = tracks.get_mut(&number) {
-                entry.in_grids = in_grids;
-            }
+        let Some((mut in_grids, unidentified)) = after else { return };
+        let was = prev.map(|p| [p.lon, p.lat]);
+        proximity.on_fix(&mut ctx, tracks, number, &mut in_grids, was);
+        if let Some(entry) = tracks.get_mut(&number) {
+            entry.in_grids = in_grids;
         }
         if config.fusion.enabled
+            && unidentified
             && let Some(entry) = tracks.get(&number)
-            && rules::is_unidentified(&entry.track)
         {
             let probe = Probe {
                 at: [entry.track.position.lon, entry.track.position.lat],

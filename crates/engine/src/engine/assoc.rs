@@ -44,16 +44,20 @@ pub(super) fn gated_by_position(key: KeyRef<'_>, obs: &Observation) -> bool {
 impl Engine {
     pub(super) fn route(&self, seq: u64, obs: &Observation) -> Route {
         let key = KeyRef::of(seq, obs);
-        let known = self.keys.get(key).filter(|n| self.tracks.contains_key(n));
-        let Some(number) = known else { return self.route_by_position(key.owned(), obs) };
+        // One look-up of the track for the key and the jump check both.
+        let known = self.keys.get(key).and_then(|n| Some((n, self.tracks.get(&n)?)));
+        let Some((number, primary)) = known else {
+            return self.route_by_position(key.owned(), obs);
+        };
         if !matches!(key, KeyRef::Mmsi { .. }) {
             return Route::Track(number);
         }
-        let Some(primary) = self.tracks.get(&number) else { return Route::Track(number) };
         let rules = &self.config.rules;
-        let candidates = std::iter::once(number).chain(primary.rules.rare().splits.iter().copied());
-        for n in candidates {
-            if let Some(e) = self.tracks.get(&n)
+        let splits = primary.rules.rare().splits.iter();
+        let candidates = std::iter::once((number, Some(primary)))
+            .chain(splits.map(|&n| (n, self.tracks.get(&n))));
+        for (n, e) in candidates {
+            if let Some(e) = e
                 && rules::consistent(e, obs, rules)
             {
                 return if n == number {
