@@ -108,14 +108,14 @@ impl PolygonShape {
         let band = (((p[v] - self.min[v]) / self.band_height) as usize).min(bands - 1);
         let (from, to) = (self.band_start[band] as usize, self.band_start[band + 1] as usize);
         let mut inside = false;
+        // Without branches on the edges: whether a ray crosses an edge is as good as random
+        // to the processor, and a mispredicted branch costs more than the division. Where the
+        // edge does not straddle the ray, `at` may be anything (infinite, NaN) and is ignored.
         for &k in &self.band_edges[from..to] {
             let [a, b] = self.edges[k as usize];
-            if (a[v] > p[v]) != (b[v] > p[v]) {
-                let at = a[u] + (p[v] - a[v]) / (b[v] - a[v]) * (b[u] - a[u]);
-                if p[u] < at {
-                    inside = !inside;
-                }
-            }
+            let straddles = (a[v] > p[v]) != (b[v] > p[v]);
+            let at = a[u] + (p[v] - a[v]) / (b[v] - a[v]) * (b[u] - a[u]);
+            inside ^= straddles & (p[u] < at);
         }
         inside
     }
