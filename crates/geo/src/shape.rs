@@ -212,9 +212,10 @@ impl LineShape {
         if !(crate::sphere::valid_lonlat(p) && crate::sphere::valid_lonlat(q)) {
             return None;
         }
-        // A step whose box misses the line's misses the line: most steps, far from it.
-        let apart = |k: usize| p[k].max(q[k]) < self.min[k] || p[k].min(q[k]) > self.max[k];
-        if apart(0) || apart(1) {
+        // A step whose box misses the line's misses the line: most steps, far from it. One
+        // branch on the answer (`|`, not `||`): its parts vary from step to step.
+        let apart = |k: usize| (p[k].max(q[k]) < self.min[k]) | (p[k].min(q[k]) > self.max[k]);
+        if apart(0) | apart(1) {
             return None;
         }
         let env = rstar::AABB::from_corners([p[0] * self.kx, p[1]], [q[0] * self.kx, q[1]]);
@@ -278,14 +279,16 @@ impl LineShape {
     /// (which, like this, holds for longitude gaps up to some 50°, not across continents).
     /// Most points are far from most lines; this answers for them before any cosine or root.
     fn far_beyond(&self, p: [f64; 2], metres: f64) -> bool {
+        // Both bounds and no branch between them: which one answers varies from point to
+        // point, and the second costs a few multiplications.
         let dy = (self.min[1] - p[1]).max(p[1] - self.max[1]);
-        if dy * M_PER_DEG * (1.0 - 1e-9) - 1e-6 > metres {
-            return true;
-        }
+        let by_lat = dy * M_PER_DEG * (1.0 - 1e-9) - 1e-6 > metres;
         let dx = (self.min[0] - p[0]).max(p[0] - self.max[0]);
         let theta = p[1].abs().max(self.min[1].abs()).max(self.max[1].abs()).to_radians();
         let cos_at_least = 1.0 - theta * theta / 2.0;
-        cos_at_least > 0.0 && dx * cos_at_least * 0.9 * M_PER_DEG * (1.0 - 1e-9) - 1e-6 > metres
+        let by_lon = (cos_at_least > 0.0)
+            & (dx * cos_at_least * 0.9 * M_PER_DEG * (1.0 - 1e-9) - 1e-6 > metres);
+        by_lat | by_lon
     }
 
     /// A lower bound of the distance in metres from `p` to any point of the line.

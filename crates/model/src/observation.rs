@@ -69,6 +69,12 @@ impl SourceKinds {
     pub fn is_empty(&self) -> bool {
         self.0 == 0
     }
+
+    /// Whether every kind in the set is `kind` (true of the empty set, like `iter().all`):
+    /// one test of the bits where a loop over them costs a branch a kind.
+    pub fn all_are(&self, kind: SourceKind) -> bool {
+        self.0 & !SourceKinds::bit(kind) == 0
+    }
 }
 
 impl fmt::Debug for SourceKinds {
@@ -384,6 +390,23 @@ mod tests {
         assert_eq!(read, kinds);
         assert_eq!(read.len(), 2);
         assert_eq!(format!("{read:?}"), "{Ais, Radar}");
+    }
+
+    #[test]
+    fn all_are_is_all_of_the_iteration() {
+        use super::{SourceKind, SourceKinds};
+        let kinds = [SourceKind::Ais, SourceKind::Radar, SourceKind::Cot, SourceKind::Sensor];
+        for bits in 0u8..16 {
+            let set: SourceKinds = kinds
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| bits & (1 << i) != 0)
+                .map(|(_, k)| *k)
+                .collect();
+            for kind in kinds.into_iter().chain([SourceKind::Manual]) {
+                assert_eq!(set.all_are(kind), set.iter().all(|k| k == kind), "{set:?} {kind:?}");
+            }
+        }
     }
 
     use super::*;

@@ -12,7 +12,7 @@ use crate::alerts::EpisodeKey;
 /// own units known only from their own position reports (CoT from field units): a patrol along
 /// the border is where it should be.
 fn on_land(ctx: &Ctx<'_>, track: &Track) -> bool {
-    if !track.source_kinds.is_empty() && track.source_kinds.iter().all(|k| k == SourceKind::Cot) {
+    if !track.source_kinds.is_empty() && track.source_kinds.all_are(SourceKind::Cot) {
         return false;
     }
     match track.kind {
