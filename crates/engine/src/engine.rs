@@ -326,22 +326,19 @@ impl Engine {
     /// each group of a few events it reads what they will touch (see [`warm`]), so that their
     /// cache misses overlap instead of coming one after another.
     pub fn apply_all(&mut self, first_seq: u64, events: &[Event], changes: &mut Vec<Change>) {
-        // One event's changes at a time: the fold reads them back (automatic incidents).
-        let mut one = Vec::new();
         for (g, group) in events.chunks(warm::GROUP).enumerate() {
             let seq = first_seq + (g * warm::GROUP) as u64;
             std::hint::black_box(self.warm(seq, group));
             for (i, event) in group.iter().enumerate() {
-                self.apply_into(seq + i as u64, event, &mut one);
-                changes.append(&mut one);
+                self.apply_into(seq + i as u64, event, changes);
             }
         }
     }
 
-    /// [`Engine::apply`] into `changes`, which must be empty: the fold reads the event's
-    /// changes back (automatic incidents look at the alerts it raised).
+    /// [`Engine::apply`], appending to `changes`: the fold reads the event's own changes back
+    /// (automatic incidents look at the alerts it raised), those from where `changes` ended.
     fn apply_into(&mut self, seq: u64, event: &Event, changes: &mut Vec<Change>) {
-        debug_assert!(changes.is_empty());
+        let start = changes.len();
         if seq < self.folded {
             return;
         }
@@ -383,6 +380,7 @@ impl Engine {
             seq,
             event.time,
             changes,
+            start,
         );
     }
 

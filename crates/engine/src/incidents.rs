@@ -55,12 +55,13 @@ fn follow_trackers(
     tracks: &crate::tracks::Tracks,
     time: Time,
     out: &mut Vec<Change>,
+    start: usize,
 ) {
     if !incidents.units().any(|u| u.registration.tracker.is_some()) {
         return;
     }
     let mut events = Vec::new();
-    for change in out.iter() {
+    for change in &out[start..] {
         let Change::Track { id, op: ChangeOp::Upsert } = change else { continue };
         let Some(track) = track_number(id).and_then(|n| tracks.get(&n)).map(|e| &e.track) else {
             continue;
@@ -98,8 +99,8 @@ fn follow_trackers(
     publish(changed, out);
 }
 
-/// Applies the auto-incident rules to every alert raised or updated in `out` (the changes of
-/// the event being folded), appending what the derived events changed.
+/// Applies the auto-incident rules to every alert raised or updated in `out` from `start` on
+/// (the changes of the event being folded), appending what the derived events changed.
 pub(crate) fn derive(
     config: &AutoConfig,
     incidents: &mut Incidents,
@@ -108,13 +109,14 @@ pub(crate) fn derive(
     seq: u64,
     time: Time,
     out: &mut Vec<Change>,
+    start: usize,
 ) {
-    follow_trackers(incidents, tracks, time, out);
+    follow_trackers(incidents, tracks, time, out, start);
     if !config.enabled {
         return;
     }
     let mut raised: Vec<&str> = Vec::new();
-    for change in out.iter() {
+    for change in &out[start..] {
         if let Change::Alert { id, op: ChangeOp::Upsert } = change
             && !raised.contains(&id.as_str())
         {
