@@ -19,7 +19,7 @@ use crate::GeoError;
 use crate::builtin::{self, COAST_ID};
 use crate::grid::{FULL, Footprint, Grid};
 use crate::shape::{LineDistance, LineShape, PolygonShape};
-use crate::sphere::{circle_box, haversine_m, valid_lonlat};
+use crate::sphere::{circle_box, valid_lonlat, within_m};
 use crate::validate::check_zone;
 
 /// Defaults for the shipped zones; deserializable from a config table.
@@ -435,7 +435,7 @@ impl Geography {
     fn contains_exactly(&self, i: usize, p: [f64; 2]) -> bool {
         match &self.shapes[i] {
             Compiled::Polygon(s) => s.contains(p),
-            Compiled::Circle { center, radius_m } => haversine_m(*center, p) <= *radius_m,
+            Compiled::Circle { center, radius_m } => within_m(*center, p, *radius_m),
             Compiled::Line(_) => false,
         }
     }

@@ -38,6 +38,26 @@ pub fn at_least_haversine_m(a: [f64; 2], b: [f64; 2]) -> f64 {
     ((b[0] - a[0]).abs() + (b[1] - a[1]).abs()) * M_PER_DEG * (1.0 + 1e-8) + 1e-6
 }
 
+/// A lower bound of [`haversine_m`]: the latitude gap alone (a great circle is never shorter
+/// than the meridian arc between the two parallels), less the margins of
+/// [`at_least_haversine_m`] for the haversine's rounding. NaN for a NaN coordinate.
+pub fn at_most_haversine_m(a: [f64; 2], b: [f64; 2]) -> f64 {
+    (b[1] - a[1]).abs() * M_PER_DEG * (1.0 - 1e-8) - 1e-6
+}
+
+/// Whether the great-circle distance from `a` to `b` is at most `metres` (false for NaN):
+/// exactly `haversine_m(a, b) <= metres`, settled first by the bounds either side of it where
+/// they can (a circular zone's test, most of whose points lie well outside or well inside).
+pub fn within_m(a: [f64; 2], b: [f64; 2], metres: f64) -> bool {
+    if at_most_haversine_m(a, b) > metres {
+        return false;
+    }
+    if at_least_haversine_m(a, b) <= metres {
+        return true;
+    }
+    haversine_m(a, b) <= metres
+}
+
 /// The great-circle distance from `a` to `b` in metres when it is more than `metres`; `None`
 /// when it is not, or is NaN. [`at_least_haversine_m`] settles most short moves first, with
 /// no trigonometry.
@@ -108,6 +128,25 @@ mod tests {
         ) {
             let (a, b) = ([a.0, a.1], [a.0 + d.0, (a.1 + d.1).clamp(-90.0, 90.0)]);
             proptest::prop_assert!(at_least_haversine_m(a, b) >= haversine_m(a, b));
+        }
+
+        #[test]
+        fn the_lower_bound_is_never_over_the_haversine(
+            a in (-180.0..180.0f64, -90.0..90.0f64),
+            d in (prop_oneof![-1e-6..1e-6f64, -0.1..0.1f64, -360.0..360.0f64], prop_oneof![-1e-6..1e-6f64, -0.1..0.1f64, -180.0..180.0f64]),
+        ) {
+            let (a, b) = ([a.0, a.1], [a.0 + d.0, (a.1 + d.1).clamp(-90.0, 90.0)]);
+            proptest::prop_assert!(at_most_haversine_m(a, b) <= haversine_m(a, b));
+        }
+
+        #[test]
+        fn within_is_the_haversine_compared(
+            a in (-180.0..180.0f64, -90.0..90.0f64),
+            d in (prop_oneof![-0.1..0.1f64, -360.0..360.0f64], prop_oneof![-0.1..0.1f64, -180.0..180.0f64]),
+            metres in prop_oneof![0.0..20_000.0f64, 0.0..20_000_000.0f64, proptest::prelude::Just(f64::NAN)],
+        ) {
+            let (a, b) = ([a.0, a.1], [a.0 + d.0, (a.1 + d.1).clamp(-90.0, 90.0)]);
+            proptest::prop_assert_eq!(within_m(a, b, metres), haversine_m(a, b) <= metres);
         }
 
         #[test]
