@@ -377,8 +377,7 @@ impl Engine {
             incidents,
             alerts,
             tracks,
-            seq,
-            event.time,
+            (seq, event.time),
             changes,
             start,
         );

@@ -100,14 +100,14 @@ fn follow_trackers(
 }
 
 /// Applies the auto-incident rules to every alert raised or updated in `out` from `start` on
-/// (the changes of the event being folded), appending what the derived events changed.
+/// (the changes of the event being folded, its sequence number and time `event`), appending
+/// what the derived events changed.
 pub(crate) fn derive(
     config: &AutoConfig,
     incidents: &mut Incidents,
     alerts: &Alerts,
     tracks: &crate::tracks::Tracks,
-    seq: u64,
-    time: Time,
+    (seq, time): (u64, Time),
     out: &mut Vec<Change>,
     start: usize,
 ) {
