@@ -293,7 +293,8 @@ fn around(at: [f64; 2], deg: f64) -> impl Iterator<Item = Cell> {
 
 impl FusionGrid {
     /// Reads the tracks that gating a fix at `at` among `among` looks at: the 3 × 3 cells
-    /// around it and each track filed there (see `Engine::warm`).
+    /// around it and each track filed there, whose filter state it prefetches (see
+    /// `Engine::warm`).
     pub fn warm_gate(
         &self,
         tracks: &crate::tracks::Tracks,
@@ -306,10 +307,12 @@ impl FusionGrid {
             for (deg, level) in cells.levels(cfg) {
                 for c in around(at, deg) {
                     for n in level.get(&c).map_or(&[][..], List::as_slice) {
-                        // Its first and last fields: the state may straddle two lines.
-                        let kin = tracks.get(n).and_then(|e| e.rules.kin.get());
-                        let read = kin.map_or(0, |k| (k.time.0 as u64) ^ k.north.to_bits());
-                        sum = sum.wrapping_add(read);
+                        // The filter's state, which may straddle two lines: asked for, not
+                        // waited for (the look-up of the entry is a load).
+                        if let Some(e) = tracks.get(n) {
+                            crate::prefetch::lines(&e.rules.kin);
+                            sum = sum.wrapping_add(*n);
+                        }
                     }
                 }
             }

@@ -24,6 +24,7 @@ mod fusion;
 mod incidents;
 mod keyed;
 mod list;
+mod prefetch;
 pub mod rules;
 mod tracks;
 

@@ -739,6 +739,11 @@ impl History {
         self.fixes.last().map(|f| f.point(self.base))
     }
 
+    /// Asks for the newest fix's cache line (see `Engine::warm`).
+    pub(crate) fn prefetch_last(&self) {
+        crate::prefetch::item(&self.fixes, self.fixes.len().wrapping_sub(1));
+    }
+
     /// Makes room for a fix at `time`: its offset from the base, moving the base (and
     /// dropping fixes more than [`SPAN_MS`] older than the newest) if it falls outside;
     /// `None` if the fix is itself that much older than the newest.

@@ -252,7 +252,8 @@ impl Proximity {
     }
 
     /// Reads what a fix of track `n`, filed at `at`, reads first: its partners and the 3 × 3
-    /// cells around it in the grids it is filed in (see `Engine::warm`); `sizes` are
+    /// cells around it in the grids it is filed in, whose lists it prefetches (see
+    /// `Engine::warm`); `sizes` are
     /// [`cell_sizes`].
     pub fn warm(&self, n: u64, in_grids: InGrids, at: [f64; 2], sizes: (f64, f64)) -> u64 {
         let mut sum = self.partners.get(&n).map_or(0, |p| p.len() as u64);
@@ -266,8 +267,11 @@ impl Proximity {
             for dx in -1..=1 {
                 for dy in -1..=1 {
                     let c = (cell.0.saturating_add(dx), cell.1.saturating_add(dy));
-                    let first = grid.cells.get(&c).and_then(|l| l.as_slice().first());
-                    sum = sum.wrapping_add(first.copied().unwrap_or(0));
+                    // The cell's map slot is a load; its list, asked for only.
+                    if let Some(list) = grid.cells.get(&c) {
+                        crate::prefetch::item(list.as_slice(), 0);
+                        sum = sum.wrapping_add(1);
+                    }
                 }
             }
         }

@@ -146,6 +146,13 @@ impl Memberships {
         self.0.as_deref().map_or(&[], Vec::as_slice)
     }
 
+    /// Asks for the first membership's cache line (see `Engine::warm`): the box is a load.
+    pub fn prefetch(&self) {
+        if let Some(list) = self.0.as_deref() {
+            crate::prefetch::item(list, 0);
+        }
+    }
+
     pub fn keys(&self) -> impl Iterator<Item = &str> {
         self.list().iter().map(|(z, _)| &**z)
     }
