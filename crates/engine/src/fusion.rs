@@ -311,6 +311,7 @@ impl FusionGrid {
                         // waited for (the look-up of the entry is a load).
                         if let Some(e) = tracks.get(n) {
                             crate::prefetch::lines(&e.rules.kin);
+                            crate::prefetch::lines(&e.track.last_time);
                             sum = sum.wrapping_add(*n);
                         }
                     }
