@@ -35,7 +35,8 @@ pub(crate) fn item<T>(items: &[T], index: usize) {
 fn line(p: *const u8) {
     #[cfg(target_arch = "x86_64")]
     // SAFETY: a prefetch is a hint to the cache: it never faults, whatever the address, and
-    // reads nothing into the program; every address given here lies within a live value.
+    // reads nothing into the program. The addresses given here lie within live values (or
+    // are a zero-sized value's, which is as harmless).
     unsafe {
         std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(p.cast());
     }

@@ -38,16 +38,18 @@ pub fn at_least_haversine_m(a: [f64; 2], b: [f64; 2]) -> f64 {
     ((b[0] - a[0]).abs() + (b[1] - a[1]).abs()) * M_PER_DEG * (1.0 + 1e-8) + 1e-6
 }
 
-/// A lower bound of [`haversine_m`]: the latitude gap alone (a great circle is never shorter
-/// than the meridian arc between the two parallels), less the margins of
-/// [`at_least_haversine_m`] for the haversine's rounding. NaN for a NaN coordinate.
+/// A lower bound of [`haversine_m`] between points on the Earth (latitudes within ±90°): the
+/// latitude gap alone (a great circle is never shorter than the meridian arc between the
+/// two parallels), less the margins of [`at_least_haversine_m`] for the haversine's
+/// rounding. NaN for a NaN latitude.
 pub fn at_most_haversine_m(a: [f64; 2], b: [f64; 2]) -> f64 {
     (b[1] - a[1]).abs() * M_PER_DEG * (1.0 - 1e-8) - 1e-6
 }
 
-/// Whether the great-circle distance from `a` to `b` is at most `metres` (false for NaN):
-/// exactly `haversine_m(a, b) <= metres`, settled first by the bounds either side of it where
-/// they can (a circular zone's test, most of whose points lie well outside or well inside).
+/// Whether the great-circle distance from `a` to `b` is at most `metres`: for valid positions
+/// (see [`valid_lonlat`]) exactly `haversine_m(a, b) <= metres` (false for a NaN distance),
+/// settled first by the bounds either side of it where they can (a circular zone's test,
+/// most of whose points lie well outside or well inside).
 pub fn within_m(a: [f64; 2], b: [f64; 2], metres: f64) -> bool {
     if at_most_haversine_m(a, b) > metres {
         return false;
@@ -137,6 +139,11 @@ mod tests {
         ) {
             let (a, b) = ([a.0, a.1], [a.0 + d.0, (a.1 + d.1).clamp(-90.0, 90.0)]);
             proptest::prop_assert!(at_most_haversine_m(a, b) <= haversine_m(a, b));
+            // Near the antipode, where the haversine's rounding is largest, and pole to pole.
+            let far = [a[0] + 180.0 + d.0 * 1e-3, (-a[1] + d.1 * 1e-3).clamp(-90.0, 90.0)];
+            proptest::prop_assert!(at_most_haversine_m(a, far) <= haversine_m(a, far));
+            let poles = ([a[0], 90.0 - d.1.abs() * 1e-3], [b[0], -90.0 + d.1.abs() * 1e-3]);
+            proptest::prop_assert!(at_most_haversine_m(poles.0, poles.1) <= haversine_m(poles.0, poles.1));
         }
 
         #[test]
@@ -147,6 +154,18 @@ mod tests {
         ) {
             let (a, b) = ([a.0, a.1], [a.0 + d.0, (a.1 + d.1).clamp(-90.0, 90.0)]);
             proptest::prop_assert_eq!(within_m(a, b, metres), haversine_m(a, b) <= metres);
+            // At the distance itself and one step either side, where a bound a hair too
+            // generous would answer wrongly; and along a meridian, where the lower bound is
+            // nearly the distance.
+            let exact = haversine_m(a, b);
+            for m in [exact, exact.next_up(), exact.next_down()] {
+                proptest::prop_assert_eq!(within_m(a, b, m), exact <= m);
+            }
+            let north = [a[0], b[1]];
+            let along = haversine_m(a, north);
+            for m in [along, along.next_up(), along.next_down()] {
+                proptest::prop_assert_eq!(within_m(a, north, m), along <= m);
+            }
         }
 
         #[test]

@@ -65,10 +65,12 @@ impl Engine {
             prefetch::lines(e);
         }
         // ... and what they point to: the history's newest fix, the names compared on every
-        // fix (agency, source, the track's id and identity), and the state kept elsewhere.
+        // fix (agency, source, identity; the track's id is short and kept inline), and the
+        // state kept elsewhere.
         let sizes = crate::rules::proximity::cell_sizes(&self.config, &self.zone_rules);
-        // A name's text: the pointer to it is in the entry (or, for an identity's names, behind
-        // one more box, which is a load).
+        // A name's text: the pointer to it is in the entry, or behind one more allocation,
+        // which is a load (an identity's names are boxed twice; a set of two or more names is
+        // a vector).
         let text = |s: &str| prefetch::item(s.as_bytes(), 0);
         for (n, e) in entries() {
             let track = &e.track;
