@@ -28,7 +28,7 @@ use super::Engine;
 use super::assoc::gated_by_position;
 use crate::fusion::Among;
 use crate::prefetch;
-use crate::tracks::KeyRef;
+use crate::tracks::{AssocKey, KeyRef};
 
 /// Events read ahead at a time: enough misses to fill the processor's queue of them, few
 /// enough that what they bring in is still cached when the events are folded. With loads,
@@ -85,6 +85,13 @@ impl Engine {
             }
             for source in track.sources.iter() {
                 text(source);
+            }
+            // The key's name, compared when a radar's fix checks which track it belongs to.
+            match &e.key {
+                AssocKey::Cot { uid: name, .. }
+                | AssocKey::SourceTrack { joined: name, .. }
+                | AssocKey::Plate { plate: name, .. } => text(name),
+                AssocKey::Mmsi { .. } | AssocKey::Single { .. } => {}
             }
             if self.config.fusion.enabled && crate::rules::is_unidentified(track) {
                 let p = &track.position;
