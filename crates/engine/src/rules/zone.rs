@@ -148,9 +148,7 @@ impl Memberships {
 
     /// Asks for the first membership's cache line (see `Engine::warm`): the box is a load.
     pub fn prefetch(&self) {
-        if let Some(list) = self.0.as_deref() {
-            crate::prefetch::item(list, 0);
-        }
+        crate::prefetch::item(self.list(), 0);
     }
 
     pub fn keys(&self) -> impl Iterator<Item = &str> {
