@@ -118,6 +118,9 @@ pub struct Geography {
     /// [`REGION`], measured the first time a point of the cell asks (NaN: none), and shared
     /// by clones: see [`Geography::coast_at_cell`].
     coast_cells: Arc<[OnceLock<f64>]>,
+    /// Every road as one shape (see [`crate::roads_from_geojson`]), shared by clones: a
+    /// region's network is large, and the geography is cloned when a section's impact changes.
+    roads: Option<Arc<LineShape>>,
 }
 
 /// Whether a point is valid and inside [`REGION`], edges included.
@@ -190,6 +193,7 @@ pub struct GeographyBuilder {
     options: Options,
     sections: Option<(String, String)>,
     user: Vec<Zone>,
+    roads: Vec<Vec<[f64; 2]>>,
 }
 
 impl GeographyBuilder {
@@ -207,6 +211,12 @@ impl GeographyBuilder {
     /// Adds user zones (see [`crate::zones_from_geojson`], [`crate::zones_from_toml`]).
     pub fn zones(mut self, zones: impl IntoIterator<Item = Zone>) -> Self {
         self.user.extend(zones);
+        self
+    }
+
+    /// Adds roads (see [`crate::roads_from_geojson`]), lines already checked there.
+    pub fn roads(mut self, roads: impl IntoIterator<Item = Vec<[f64; 2]>>) -> Self {
+        self.roads.extend(roads);
         self
     }
 
@@ -263,7 +273,11 @@ impl GeographyBuilder {
             owner,
         )?);
         zones.extend(self.user);
-        Geography::index(zones)
+        let mut geo = Geography::index(zones)?;
+        if !self.roads.is_empty() {
+            geo.roads = Some(Arc::new(LineShape::from_parts(&self.roads)));
+        }
+        Ok(geo)
     }
 }
 
@@ -384,6 +398,7 @@ impl Geography {
                 let (nx, ny) = COAST_CELLS.size();
                 (0..nx * ny).map(|_| OnceLock::new()).collect()
             },
+            roads: None,
         })
     }
 

@@ -28,6 +28,7 @@ mod error;
 mod geojson;
 mod grid;
 mod index;
+mod roads;
 mod shape;
 pub mod sphere;
 pub mod thin;
@@ -40,6 +41,7 @@ pub use index::{
     BorderCrossing, BorderFix, DEFAULT_CROSSING_RADIUS_M, DEFAULT_PORT_RADIUS_M, Geography,
     GeographyBuilder, Options, REGION, Surface,
 };
+pub use roads::roads_from_geojson;
 pub use shape::{LineDistance, Side};
 pub use user::{zones_from_geojson, zones_from_toml};
 pub use validate::{MAX_RADIUS_M, check_zone};

@@ -7,8 +7,11 @@
 //! port_radius_m = 3000              # radius of a port or terminal anchorage
 //! sections = "border_sections.toml" # replaces the shipped sections (impact levels, names)
 //! zones = ["zones/watch.geojson", "zones/anchorages.toml"]
+//! roads = ["roads/libya.geojson"]   # LineStrings: a convoy is a group off these
 //! ```
 //!
+//! Roads are GeoJSON lines of any properties, an extract of OpenStreetMap's roads and tracks
+//! for instance; none is shipped, and without them every land position is off-road.
 //! Relative paths are read from the config file's folder. The geography is part of what makes
 //! the fold reproducible, so a replay must use the same files.
 
@@ -29,6 +32,8 @@ pub struct GeographyConfig {
     pub sections: Option<PathBuf>,
     /// GeoJSON (`.geojson`, `.json`) or TOML (`.toml`) files of user zones.
     pub zones: Vec<PathBuf>,
+    /// GeoJSON files of roads (see [`geo::roads_from_geojson`]).
+    pub roads: Vec<PathBuf>,
 }
 
 impl Default for GeographyConfig {
@@ -40,6 +45,7 @@ impl Default for GeographyConfig {
             port_radius_m: options.port_radius_m,
             sections: None,
             zones: Vec::new(),
+            roads: Vec::new(),
         }
     }
 }
@@ -51,6 +57,8 @@ pub enum GeographyError {
     Read { path: PathBuf, message: String },
     #[error("{path}: zone files end in .geojson, .json or .toml")]
     Extension { path: PathBuf },
+    #[error("{path}: road files are GeoJSON and end in .geojson or .json")]
+    RoadExtension { path: PathBuf },
     #[error("{0}")]
     Geo(#[from] GeoError),
 }
@@ -76,6 +84,13 @@ impl GeographyConfig {
                 _ => return Err(GeographyError::Extension { path: path.clone() }),
             };
             builder = builder.zones(zones);
+        }
+        for path in &self.roads {
+            if !matches!(path.extension().and_then(|e| e.to_str()), Some("geojson" | "json")) {
+                return Err(GeographyError::RoadExtension { path: path.clone() });
+            }
+            let (name, text) = read(base, path)?;
+            builder = builder.roads(geo::roads_from_geojson(&name, &text)?);
         }
         Ok(builder.build()?)
     }
@@ -119,6 +134,39 @@ mod tests {
         assert!(geo.zone(geo::COAST_ID).is_some(), "the shipped zones stay");
         let inside: Vec<_> = geo.containing(12.1, 33.0).iter().map(|z| z.id.clone()).collect();
         assert!(inside.contains(&"watch.zuwara".to_string()), "{inside:?}");
+    }
+
+    #[test]
+    fn roads_from_a_file_reach_the_geography_and_a_bad_one_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "roads.geojson",
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"highway":"track"},"geometry":{"type":"LineString","coordinates":[[14.0,26.0],[14.0,26.5]]}}]}"#,
+        );
+        let config =
+            GeographyConfig { roads: vec!["roads.geojson".into()], ..GeographyConfig::default() };
+        let geo = config.build(dir.path()).unwrap();
+        assert!(geo.near_road(14.0005, 26.2, 100.0));
+        assert!(!geo.near_road(14.01, 26.2, 100.0));
+
+        write(
+            dir.path(),
+            "bad.geojson",
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[14.0,26.0]}}]}"#,
+        );
+        let config =
+            GeographyConfig { roads: vec!["bad.geojson".into()], ..GeographyConfig::default() };
+        let err = config.build(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("feature 0 of bad.geojson") && err.contains("not a Point"), "{err}");
+        let config =
+            GeographyConfig { roads: vec!["roads.toml".into()], ..GeographyConfig::default() };
+        let err = config.build(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("roads.toml") && err.contains("GeoJSON"), "{err}");
+        let config =
+            GeographyConfig { roads: vec!["missing.geojson".into()], ..GeographyConfig::default() };
+        let err = config.build(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("missing.geojson"), "{err}");
     }
 
     #[test]

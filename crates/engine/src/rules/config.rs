@@ -226,6 +226,9 @@ pub struct ConvoyRules {
     /// Vehicles slower than this are parked, not travelling together.
     pub min_speed_mps: f64,
     pub max_fix_age_ms: i64,
+    /// A vehicle this near a road is on it: traffic, not a convoy (DOMAIN.md: "off-road").
+    /// Roads come from `[geography] roads`; with none configured every position is off-road.
+    pub min_road_distance_m: f64,
 }
 
 impl Default for ConvoyRules {
@@ -239,6 +242,7 @@ impl Default for ConvoyRules {
             min_duration_ms: minutes(3),
             min_speed_mps: 1.0,
             max_fix_age_ms: minutes(1),
+            min_road_distance_m: 100.0,
         }
     }
 }

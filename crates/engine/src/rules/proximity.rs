@@ -181,6 +181,7 @@ fn convoy_candidate(ctx: &Ctx<'_>, track: &Track) -> bool {
         && track.state != TrackState::Lost
         && track.course_deg.is_some()
         && track.speed_mps.is_some_and(|s| s >= cfg.min_speed_mps)
+        && !ctx.geo.near_road(track.position.lon, track.position.lat, cfg.min_road_distance_m)
 }
 
 /// Cell sizes: the widest distance any zone's rules use, so the 3 × 3 cells hold every pair.

@@ -339,6 +339,35 @@ fn convoy_of_three_after_three_minutes() {
     );
 }
 
+/// Three vehicles in file 150 m apart, north at 40 km/h for five minutes, with a road running
+/// north `road_m` metres east of them.
+fn convoy_by_road(road_m: f64, config: EngineConfig) -> Feed {
+    let x = DESERT.0 + road_m / (M_PER_DEG * DESERT.1.to_radians().cos());
+    let road = vec![[x, DESERT.1 - 0.1], [x, DESERT.1 + 0.2]];
+    let geo = Geography::builder().roads([road]).build().expect("geography");
+    let mut f = Feed::with_geography(config, Arc::new(geo));
+    let speed = 40.0 / 3.6;
+    for t in (0..=300 * SECOND).step_by(20 * SECOND as usize) {
+        for v in 0..3 {
+            let lat = DESERT.1 + dlat(speed * t as f64 / 1_000.0 - 150.0 * v as f64);
+            f.push(vehicle(&format!("LY-{v}"), T0 + t + v as i64, DESERT.0, lat, speed, 0.0));
+        }
+    }
+    f
+}
+
+#[test]
+fn a_convoy_is_off_road_only() {
+    let on = convoy_by_road(99.0, EngineConfig::default());
+    assert!(on.alerts("convoy").is_empty(), "99 m from a road: traffic on it");
+    let off = convoy_by_road(101.0, EngineConfig::default());
+    assert_eq!(off.alerts("convoy").len(), 1, "101 m from the road");
+    let mut config = EngineConfig::default();
+    config.rules.convoy.min_road_distance_m = 0.0;
+    let anywhere = convoy_by_road(99.0, config);
+    assert_eq!(anywhere.alerts("convoy").len(), 1, "the check turned off");
+}
+
 /// A vehicle crossing the test zone northward at `speed`, a fix a minute for 22 minutes, with
 /// a 1-2 m/s band set on the zone.
 fn through_zone(speed: f64) -> Feed {

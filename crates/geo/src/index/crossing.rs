@@ -130,4 +130,16 @@ impl Geography {
     pub fn distance_to_any_coast_m(&self, lon: f64, lat: f64) -> Option<f64> {
         self.shores.locate([lon, lat]).map(|d| d.metres)
     }
+
+    /// Whether a road lies within `metres` of the point (its distance to the nearest point of
+    /// a road's segment, as [`LineShape::within`](crate::shape::LineShape) measures it). False
+    /// with no roads configured, and for an invalid point.
+    pub fn near_road(&self, lon: f64, lat: f64, metres: f64) -> bool {
+        self.roads.as_ref().is_some_and(|roads| roads.within([lon, lat], metres))
+    }
+
+    /// Whether any road is configured (see [`crate::roads_from_geojson`]).
+    pub fn has_roads(&self) -> bool {
+        self.roads.is_some()
+    }
 }

@@ -6,4 +6,5 @@
 mod bad_input;
 mod libya;
 mod props;
+mod roads;
 mod user_zones;
