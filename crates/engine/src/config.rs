@@ -67,7 +67,8 @@ impl Default for EngineConfig {
 
 impl EngineConfig {
     /// Checks what serde cannot: every per-zone rules override names a zone of `geo` and
-    /// resolves, and every speed band enabled is at least 1 kn wide over at least 20 minutes.
+    /// resolves, every speed band enabled is at least 1 kn wide over at least 20 minutes, and
+    /// every AIS coverage zone is a polygon or circle of `geo`.
     pub fn check(&self, geo: &geo::Geography) -> Result<(), crate::rules::OverrideError> {
         // An override for a zone the geography does not have (a typo, a zone since removed)
         // would never apply, silently: an error naming it instead.
@@ -91,6 +92,16 @@ impl EngineConfig {
         let every = std::iter::once(("(every zone)", &self.rules))
             .chain(resolved.iter().map(|(zone, rules)| (zone.as_str(), rules)));
         for (zone, rules) in every {
+            let covered_by = |id: &String| match geo.zone(id).map(|z| &z.geometry) {
+                None => Some(format!("ais_gap.coverage_zones: no zone of the geography is {id}")),
+                Some(model::ZoneGeometry::LineString { .. }) => {
+                    Some(format!("ais_gap.coverage_zones: {id} is a line, which covers nothing"))
+                }
+                Some(_) => None,
+            };
+            if let Some(message) = rules.ais_gap.coverage_zones.iter().find_map(covered_by) {
+                return Err(crate::rules::OverrideError { zone: zone.into(), message });
+            }
             let band = &rules.speed_range;
             let width = band.max_mps - band.min_mps;
             let message = if !band.enabled {

@@ -447,6 +447,13 @@ impl Geography {
         }
     }
 
+    /// Whether the zone `id` contains the point; false for an unknown zone, a line zone and an
+    /// invalid position.
+    pub fn zone_contains(&self, id: &str, lon: f64, lat: f64) -> bool {
+        let p = [lon, lat];
+        valid_lonlat(p) && self.zone_index(id).is_some_and(|i| self.contains_exactly(i, p))
+    }
+
     fn contains_exactly(&self, i: usize, p: [f64; 2]) -> bool {
         match &self.shapes[i] {
             Compiled::Polygon(s) => s.contains(p),

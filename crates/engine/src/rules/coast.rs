@@ -110,7 +110,11 @@ fn gap_seen(ctx: &mut Ctx<'_>, rules: &RulesConfig, number: u64, entry: &mut Tra
     entry.rules.gap_watch = ais_vessel && super::near_coast(geo, memo, at, cfg.area_m);
     entry.rules.cover_watch = entry.rules.gap_watch
         && cfg.coverage_gap_ms > 0
-        && super::near_coast(geo, memo, at, cfg.coverage_m);
+        && if cfg.coverage_zones.is_empty() {
+            super::near_coast(geo, memo, at, cfg.coverage_m)
+        } else {
+            cfg.coverage_zones.iter().any(|zone| geo.zone_contains(zone, p.lon, p.lat))
+        };
 }
 
 /// From the sweep: raises `ais.gap` (and the shorter `ais.gap_in_coverage` warning) for a

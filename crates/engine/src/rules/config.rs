@@ -148,6 +148,10 @@ pub struct GapRules {
     /// The coverage, as a distance from Libya's coast (VHF range of a coastal receiver).
     /// [proposal]
     pub coverage_m: f64,
+    /// The coverage as zones instead (polygons or circles drawn from where the centre's AIS
+    /// receivers actually hear): a vessel last seen inside any of them is watched, and
+    /// `coverage_m` is not used. Empty: the distance from the coast.
+    pub coverage_zones: Vec<String>,
 }
 
 impl Default for GapRules {
@@ -158,6 +162,7 @@ impl Default for GapRules {
             area_m: 24.0 * NM,
             coverage_gap_ms: hours(1),
             coverage_m: 20.0 * NM,
+            coverage_zones: Vec::new(),
         }
     }
 }

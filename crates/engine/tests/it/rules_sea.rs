@@ -210,6 +210,51 @@ fn a_gap_inside_coastal_coverage_warns_after_an_hour() {
     assert!(gap(2 * HOUR).alerts("ais.gap_in_coverage").is_empty(), "outside coverage");
 }
 
+/// A vessel silent from `at`, another reporting `after` later, with the receivers' coverage
+/// drawn as a zone: a circle of 20 km around SEA, which lies beyond the default's 20 nm.
+fn gap_in_zone_coverage(at: (f64, f64), after: i64) -> Feed {
+    let text = "[[zone]]\nid = \"cover.tripoli\"\ncircle = { center = [13.3, 33.3], radius_m = 20000.0 }\n";
+    let zones = geo::zones_from_toml("t.toml", text, &model::AgencyId::new("CGW")).expect("zones");
+    let geo = std::sync::Arc::new(geo::Geography::builder().zones(zones).build().expect("geo"));
+    let mut config = engine::EngineConfig::default();
+    config.rules.ais_gap.coverage_zones = vec!["cover.tripoli".into()];
+    config.check(&geo).expect("a circle of the geography");
+    let mut f = Feed::with_geography(config, geo);
+    f.push(ais(642_100_005, T0, at.0, at.1, 5.0));
+    f.push(ais(642_100_006, T0 + after, 15.0, 33.5, 5.0));
+    f
+}
+
+#[test]
+fn coverage_drawn_as_zones_replaces_the_distance_from_the_coast() {
+    assert!(gap_in_zone_coverage(SEA, 59 * MINUTE).alerts("ais.gap_in_coverage").is_empty());
+    let past = gap_in_zone_coverage(SEA, 61 * MINUTE);
+    assert_eq!(past.alerts("ais.gap_in_coverage").len(), 1, "inside the zone");
+    // 10 km off Tripoli: inside the default's 20 nm, 33 km from the zone's centre.
+    let off = gap_in_zone_coverage((13.2, 33.0), 2 * HOUR);
+    assert!(off.alerts("ais.gap_in_coverage").is_empty(), "outside the zone");
+}
+
+#[test]
+fn a_coverage_zone_the_geography_lacks_or_a_line_is_an_error_naming_it() {
+    let geo = geo::Geography::libya().expect("geography");
+    let mut config = engine::EngineConfig::default();
+    config.rules.ais_gap.coverage_zones = vec!["sea.territorial".into()];
+    config.check(&geo).expect("a polygon of the geography");
+    config.rules.ais_gap.coverage_zones = vec!["sea.territorial".into(), "cover.typo".into()];
+    let err = config.check(&geo).expect_err("no such zone").to_string();
+    assert!(err.contains("cover.typo") && err.contains("no zone"), "{err}");
+    config.rules.ais_gap.coverage_zones = vec![geo::COAST_ID.into()];
+    let err = config.check(&geo).expect_err("a line").to_string();
+    assert!(err.contains(geo::COAST_ID) && err.contains("line"), "{err}");
+    // In a zone's override too.
+    config.rules.ais_gap.coverage_zones = Vec::new();
+    let cover = serde_json::json!({ "ais_gap": { "coverage_zones": ["cover.typo"] } });
+    config.rules.zones.insert("sea.contiguous".into(), cover);
+    let err = config.check(&geo).expect_err("no such zone").to_string();
+    assert!(err.contains("cover.typo") && err.contains("sea.contiguous"), "{err}");
+}
+
 /// Two vessels `metres` apart at 1 kn, fixes every 10 min, then both at `last`.
 fn encounter(metres: f64, last: i64) -> Feed {
     let mut f = Feed::default_rules();
