@@ -158,3 +158,42 @@ fn build_libya_plus_1000_user_zones(bencher: Bencher) {
         Geography::builder().zones(zones).build().unwrap().zones().len()
     });
 }
+
+/// 10,000 roads over the region's land, each a wandering line of 20 points about 2 km apart:
+/// some 190,000 segments, the size of an extract of a country's roads and tracks.
+fn roads() -> Vec<Vec<[f64; 2]>> {
+    let mut rng = Rng(7);
+    (0..10_000)
+        .map(|_| {
+            let (mut lon, mut lat) = (rng.range(9.5, 25.0), rng.range(20.0, 33.0));
+            let mut heading = rng.range(0.0, TAU);
+            (0..20)
+                .map(|_| {
+                    heading += rng.range(-0.5, 0.5);
+                    lon += 0.018 * heading.cos() / lat.to_radians().cos();
+                    lat += 0.018 * heading.sin();
+                    [lon, lat]
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn with_roads() -> &'static Geography {
+    static G: OnceLock<Geography> = OnceLock::new();
+    G.get_or_init(|| Geography::builder().roads(roads()).build().expect("geography"))
+}
+
+#[divan::bench]
+fn near_road_100m(bencher: Bencher) {
+    let (g, pts) = (with_roads(), region_points());
+    bencher
+        .counter(ItemsCount::new(N))
+        .bench(|| pts.iter().filter(|p| g.near_road(p[0], p[1], 100.0)).count());
+}
+
+#[divan::bench(sample_count = 10)]
+fn build_with_190k_road_segments(bencher: Bencher) {
+    let roads = roads();
+    bencher.bench(|| Geography::builder().roads(roads.clone()).build().unwrap().has_roads());
+}
