@@ -67,41 +67,43 @@ impl Default for EngineConfig {
 
 impl EngineConfig {
     /// Checks what serde cannot: every per-zone rules override names a zone of `geo` and
-    /// resolves, every speed band enabled is at least 1 kn wide over at least 20 minutes, and
-    /// every AIS coverage zone is a polygon or circle of `geo`.
+    /// resolves, every speed band enabled is at least 1 kn wide over at least 20 minutes,
+    /// every AIS coverage zone is a polygon or circle of `geo`, and the convoy's distance
+    /// from roads is a distance.
     pub fn check(&self, geo: &geo::Geography) -> Result<(), crate::rules::OverrideError> {
+        let error = |zone: &str, message: String| crate::rules::OverrideError {
+            zone: zone.to_string(),
+            message,
+        };
         // An override for a zone the geography does not have (a typo, a zone since removed)
         // would never apply, silently: an error naming it instead.
         for zone in self.rules.zones.keys() {
-            let message = match geo.zone(zone).map(|z| &z.geometry) {
-                None => "no zone of the geography has this id",
-                // Overrides apply to fixes inside a zone, and a line holds none.
-                Some(model::ZoneGeometry::LineString { .. }) => {
-                    "a line zone contains no fix; overrides apply inside polygons and circles"
-                }
-                Some(_) => continue,
-            };
-            return Err(crate::rules::OverrideError {
-                zone: zone.clone(),
-                message: message.into(),
-            });
+            if let Err(why) = holds_fixes(geo, zone) {
+                return Err(error(
+                    zone,
+                    format!("{why}; overrides apply inside polygons and circles"),
+                ));
+            }
         }
         let resolved = self.rules.resolve_all()?;
-        // A speed band is judged over a window long enough and wide enough not to fire on
-        // noise (DOMAIN.md: at least 1 kn wide, averaged over at least 20 minutes).
         let every = std::iter::once(("(every zone)", &self.rules))
             .chain(resolved.iter().map(|(zone, rules)| (zone.as_str(), rules)));
         for (zone, rules) in every {
-            let covered_by = |id: &String| match geo.zone(id).map(|z| &z.geometry) {
-                None => Some(format!("ais_gap.coverage_zones: no zone of the geography is {id}")),
-                Some(model::ZoneGeometry::LineString { .. }) => {
-                    Some(format!("ais_gap.coverage_zones: {id} is a line, which covers nothing"))
+            for id in &rules.ais_gap.coverage_zones {
+                if let Err(why) = holds_fixes(geo, id) {
+                    return Err(error(zone, format!("ais_gap.coverage_zones: {id}: {why}")));
                 }
-                Some(_) => None,
-            };
-            if let Some(message) = rules.ais_gap.coverage_zones.iter().find_map(covered_by) {
-                return Err(crate::rules::OverrideError { zone: zone.into(), message });
             }
+            let road = rules.convoy.min_road_distance_m;
+            if !(road.is_finite() && road >= 0.0) {
+                let why = "a distance in metres, 0 or more (0 turns the check off)";
+                return Err(error(
+                    zone,
+                    format!("convoy.min_road_distance_m: {road} is not {why}"),
+                ));
+            }
+            // A speed band is judged over a window long enough and wide enough not to fire
+            // on noise (DOMAIN.md: at least 1 kn wide, averaged over at least 20 minutes).
             let band = &rules.speed_range;
             let width = band.max_mps - band.min_mps;
             let message = if !band.enabled {
@@ -113,7 +115,7 @@ impl EngineConfig {
             } else {
                 continue;
             };
-            return Err(crate::rules::OverrideError { zone: zone.into(), message: message.into() });
+            return Err(error(zone, message.into()));
         }
         Ok(())
     }
@@ -126,5 +128,15 @@ impl EngineConfig {
             ObjectKind::Person => self.person,
             ObjectKind::Unknown => self.unknown,
         }
+    }
+}
+
+/// Whether the geography has zone `id` and it can hold a fix (a polygon or a circle; a line
+/// holds none); why not, if not.
+fn holds_fixes(geo: &geo::Geography, id: &str) -> Result<(), &'static str> {
+    match geo.zone(id).map(|z| &z.geometry) {
+        None => Err("no zone of the geography has this id"),
+        Some(model::ZoneGeometry::LineString { .. }) => Err("a line zone contains no fix"),
+        Some(_) => Ok(()),
     }
 }

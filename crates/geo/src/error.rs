@@ -40,6 +40,8 @@ pub enum GeoError {
     BadProperty { zone: String, problem: String },
     #[error("feature {index} of {file}: {problem}")]
     BadFeature { file: String, index: usize, problem: String },
+    #[error("road {index}: {problem}")]
+    BadRoad { index: usize, problem: String },
     #[error("invalid json in {file}: {message}")]
     Json { file: String, message: String },
     #[error("invalid toml in {file}: {message}")]

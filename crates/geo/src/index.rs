@@ -214,7 +214,8 @@ impl GeographyBuilder {
         self
     }
 
-    /// Adds roads (see [`crate::roads_from_geojson`]), lines already checked there.
+    /// Adds roads (see [`crate::roads_from_geojson`]); `build` refuses a road with a point
+    /// off the Earth or fewer than two distinct points, naming its place among those added.
     pub fn roads(mut self, roads: impl IntoIterator<Item = Vec<[f64; 2]>>) -> Self {
         self.roads.extend(roads);
         self
@@ -275,7 +276,13 @@ impl GeographyBuilder {
         zones.extend(self.user);
         let mut geo = Geography::index(zones)?;
         if !self.roads.is_empty() {
-            geo.roads = Some(Arc::new(LineShape::from_parts(&self.roads)));
+            let roads = (self.roads.iter().enumerate())
+                .map(|(index, road)| {
+                    crate::roads::check_road(road)
+                        .map_err(|problem| GeoError::BadRoad { index, problem })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            geo.roads = Some(Arc::new(LineShape::from_parts(&roads)));
         }
         Ok(geo)
     }

@@ -11,7 +11,8 @@
 //! ```
 //!
 //! Roads are GeoJSON lines of any properties, an extract of OpenStreetMap's roads and tracks
-//! for instance; none is shipped, and without them every land position is off-road.
+//! for instance (its points and polygons are skipped and counted in the log); none is
+//! shipped, and without them every land position is off-road.
 //! Relative paths are read from the config file's folder. The geography is part of what makes
 //! the fold reproducible, so a replay must use the same files.
 
@@ -90,7 +91,14 @@ impl GeographyConfig {
                 return Err(GeographyError::RoadExtension { path: path.clone() });
             }
             let (name, text) = read(base, path)?;
-            builder = builder.roads(geo::roads_from_geojson(&name, &text)?);
+            let roads = geo::roads_from_geojson(&name, &text)?;
+            tracing::info!(
+                file = %name,
+                lines = roads.lines.len(),
+                skipped = roads.skipped,
+                "roads read (features that are not lines skipped)"
+            );
+            builder = builder.roads(roads.lines);
         }
         Ok(builder.build()?)
     }
@@ -158,7 +166,7 @@ mod tests {
         let config =
             GeographyConfig { roads: vec!["bad.geojson".into()], ..GeographyConfig::default() };
         let err = config.build(dir.path()).unwrap_err().to_string();
-        assert!(err.contains("feature 0 of bad.geojson") && err.contains("not a Point"), "{err}");
+        assert!(err.contains("bad.geojson") && err.contains("no LineString"), "{err}");
         let config =
             GeographyConfig { roads: vec!["roads.toml".into()], ..GeographyConfig::default() };
         let err = config.build(dir.path()).unwrap_err().to_string();

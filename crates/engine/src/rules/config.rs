@@ -218,7 +218,8 @@ impl Default for JumpRules {
     }
 }
 
-/// `convoy`. Global only, like the encounter grid.
+/// `convoy`. The land grid is sized by the largest `max_distance_m` over the global rules and
+/// every zone's override.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ConvoyRules {
@@ -231,8 +232,10 @@ pub struct ConvoyRules {
     /// Vehicles slower than this are parked, not travelling together.
     pub min_speed_mps: f64,
     pub max_fix_age_ms: i64,
-    /// A vehicle this near a road is on it: traffic, not a convoy (DOMAIN.md: "off-road").
-    /// Roads come from `[geography] roads`; with none configured every position is off-road.
+    /// A vehicle whose last two fixes are this near a road is on it: traffic, not a convoy
+    /// (DOMAIN.md: "off-road"); one fix on a road (a convoy crossing it) does not count.
+    /// Roads come from `[geography] roads`; with none configured every position is off-road;
+    /// 0 turns the check off.
     pub min_road_distance_m: f64,
 }
 

@@ -174,14 +174,25 @@ fn encounter_candidate(ctx: &Ctx<'_>, track: &Track, paired: bool) -> bool {
         )
 }
 
-fn convoy_candidate(ctx: &Ctx<'_>, track: &Track) -> bool {
-    let cfg = &ctx.rules_here(track.position.lon, track.position.lat).convoy;
+/// Whether a track, whose fix before was at `was` (NaN if none), may travel in a convoy: a
+/// vehicle or person on the move, off-road (DOMAIN.md). It is on a road when this fix and the
+/// one before both lie near one (or this one, if it is the first): a convoy crossing a road
+/// has a fix or so on it, and stays one convoy; traffic along a road starts none.
+fn convoy_candidate(ctx: &Ctx<'_>, track: &Track, was: [f64; 2]) -> bool {
+    let p = &track.position;
+    let cfg = &ctx.rules_here(p.lon, p.lat).convoy;
+    let near = |at: [f64; 2]| ctx.geo.near_road(at[0], at[1], cfg.min_road_distance_m);
+    let off_road = || {
+        !(cfg.min_road_distance_m > 0.0
+            && near([p.lon, p.lat])
+            && (!geo::sphere::valid_lonlat(was) || near(was)))
+    };
     cfg.enabled
         && matches!(track.kind, ObjectKind::Vehicle | ObjectKind::Person)
         && track.state != TrackState::Lost
         && track.course_deg.is_some()
         && track.speed_mps.is_some_and(|s| s >= cfg.min_speed_mps)
-        && !ctx.geo.near_road(track.position.lon, track.position.lat, cfg.min_road_distance_m)
+        && off_road()
 }
 
 /// Cell sizes: the widest distance any zone's rules use, so the 3 × 3 cells hold every pair.
@@ -239,7 +250,7 @@ impl Proximity {
             if !self.grid_flags {
                 e.in_grids = InGrids {
                     sea: encounter_candidate(ctx, &e.track, self.partners.contains_key(n)),
-                    land: convoy_candidate(ctx, &e.track),
+                    land: convoy_candidate(ctx, &e.track, [f64::NAN; 2]),
                 };
             }
             if e.in_grids.sea {
@@ -428,7 +439,7 @@ impl Proximity {
     ) {
         let cfg = &ctx.rules_here(track.position.lon, track.position.lat).convoy;
         let t = track.last_time;
-        if !convoy_candidate(ctx, track) {
+        if !convoy_candidate(ctx, track, was) {
             if std::mem::take(&mut in_grids.land) {
                 self.land.remove(a, cell_of(was[0], was[1], land_cell_m(ctx)));
             }

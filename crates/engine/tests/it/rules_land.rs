@@ -356,6 +356,40 @@ fn convoy_by_road(road_m: f64, config: EngineConfig) -> Feed {
     f
 }
 
+/// Three vehicles in file 150 m apart, north at 40 km/h for ten minutes, across a road
+/// running east-west that the leader is on at 4 min and the others some 20 s later.
+#[test]
+fn a_convoy_crossing_a_road_stays_one_convoy() {
+    let speed = 40.0 / 3.6;
+    let road_lat = DESERT.1 + dlat(speed * 240.0);
+    let road = vec![[DESERT.0 - 0.1, road_lat], [DESERT.0 + 0.1, road_lat]];
+    let geo = Geography::builder().roads([road]).build().expect("geography");
+    let mut f = Feed::with_geography(EngineConfig::default(), Arc::new(geo));
+    for t in (0..=600 * SECOND).step_by(20 * SECOND as usize) {
+        for v in 0..3 {
+            let lat = DESERT.1 + dlat(speed * t as f64 / 1_000.0 - 150.0 * v as f64);
+            f.push(vehicle(&format!("LY-{v}"), T0 + t + v as i64, DESERT.0, lat, speed, 0.0));
+        }
+    }
+    let alerts = f.alerts("convoy");
+    assert_eq!(alerts.len(), 1, "one convoy before, on and after the road: {alerts:?}");
+    assert_eq!(alerts[0].state, AlertState::Open);
+    assert_eq!(alerts[0].last_time.0, T0 + 600 * SECOND + 2);
+}
+
+#[test]
+fn a_road_distance_that_is_no_distance_is_an_error() {
+    let geo = Geography::libya().expect("geography");
+    let mut config = EngineConfig::default();
+    for bad in [-1.0, f64::NAN, f64::INFINITY] {
+        config.rules.convoy.min_road_distance_m = bad;
+        let err = config.check(&geo).expect_err("no distance").to_string();
+        assert!(err.contains("convoy.min_road_distance_m"), "{bad}: {err}");
+    }
+    config.rules.convoy.min_road_distance_m = 0.0;
+    config.check(&geo).expect("0 turns the check off");
+}
+
 #[test]
 fn a_convoy_is_off_road_only() {
     let on = convoy_by_road(99.0, EngineConfig::default());
@@ -364,8 +398,10 @@ fn a_convoy_is_off_road_only() {
     assert_eq!(off.alerts("convoy").len(), 1, "101 m from the road");
     let mut config = EngineConfig::default();
     config.rules.convoy.min_road_distance_m = 0.0;
-    let anywhere = convoy_by_road(99.0, config);
+    let anywhere = convoy_by_road(99.0, config.clone());
     assert_eq!(anywhere.alerts("convoy").len(), 1, "the check turned off");
+    let on_it = convoy_by_road(0.0, config);
+    assert_eq!(on_it.alerts("convoy").len(), 1, "turned off, even right on the road");
 }
 
 /// A vehicle crossing the test zone northward at `speed`, a fix a minute for 22 minutes, with

@@ -14,7 +14,7 @@ const ROADS: &str = r#"{"type": "FeatureCollection", "features": [
 
 fn geography() -> Geography {
     let roads = roads_from_geojson("roads.geojson", ROADS).unwrap();
-    Geography::builder().roads(roads).build().unwrap()
+    Geography::builder().roads(roads.lines).build().unwrap()
 }
 
 /// A point `metres` north of the first road, halfway along it.
@@ -46,6 +46,21 @@ fn without_roads_or_with_a_bad_point_nothing_is_near() {
         assert!(!g.near_road(lon, lat, 1e6), "{lon} {lat}");
     }
     assert!(!g.near_road(10.1, 25.0, f64::NAN));
+}
+
+#[test]
+fn a_bad_road_handed_to_the_builder_is_an_error_naming_it_not_a_panic() {
+    let good = vec![[10.0, 25.0], [10.2, 25.0]];
+    for (bad, says) in [
+        (vec![[10.0, 25.0], [f64::NAN, 25.0]], "coordinate 1"),
+        (vec![[10.0, 25.0], [10.0, 95.0]], "coordinate 1"),
+        (vec![[10.0, 25.0], [10.0, 25.0]], "2 distinct points"),
+        (vec![], "2 distinct points"),
+    ] {
+        let err = Geography::builder().roads([good.clone(), bad]).build().unwrap_err();
+        let err = err.to_string();
+        assert!(err.contains("road 1") && err.contains(says), "{err}");
+    }
 }
 
 #[test]
