@@ -108,10 +108,11 @@ fn gap_seen(ctx: &mut Ctx<'_>, rules: &RulesConfig, number: u64, entry: &mut Tra
         && entry.track.source_kinds.contains(&SourceKind::Ais);
     let (geo, memo, at) = (ctx.geo, &mut entry.rules.coast, [p.lon, p.lat]);
     entry.rules.gap_watch = ais_vessel && super::near_coast(geo, memo, at, cfg.area_m);
-    entry.rules.cover_watch = entry.rules.gap_watch
+    // Coverage drawn as zones may reach past the area watched for the long gap.
+    entry.rules.cover_watch = ais_vessel
         && cfg.coverage_gap_ms > 0
         && if cfg.coverage_zones.is_empty() {
-            super::near_coast(geo, memo, at, cfg.coverage_m)
+            entry.rules.gap_watch && super::near_coast(geo, memo, at, cfg.coverage_m)
         } else {
             cfg.coverage_zones.iter().any(|zone| geo.zone_contains(zone, p.lon, p.lat))
         };

@@ -211,9 +211,10 @@ fn a_gap_inside_coastal_coverage_warns_after_an_hour() {
 }
 
 /// A vessel silent from `at`, another reporting `after` later, with the receivers' coverage
-/// drawn as a zone: a circle of 20 km around SEA, which lies beyond the default's 20 nm.
+/// drawn as a zone: a circle of 20 km from SEA, which lies beyond the default's 20 nm, to
+/// some 31 nm out, beyond the 24 nm watched for the long gap.
 fn gap_in_zone_coverage(at: (f64, f64), after: i64) -> Feed {
-    let text = "[[zone]]\nid = \"cover.tripoli\"\ncircle = { center = [13.3, 33.3], radius_m = 20000.0 }\n";
+    let text = "[[zone]]\nid = \"cover.tripoli\"\ncircle = { center = [13.3, 33.45], radius_m = 20000.0 }\n";
     let zones = geo::zones_from_toml("t.toml", text, &model::AgencyId::new("CGW")).expect("zones");
     let geo = std::sync::Arc::new(geo::Geography::builder().zones(zones).build().expect("geo"));
     let mut config = engine::EngineConfig::default();
@@ -230,7 +231,9 @@ fn coverage_drawn_as_zones_replaces_the_distance_from_the_coast() {
     assert!(gap_in_zone_coverage(SEA, 59 * MINUTE).alerts("ais.gap_in_coverage").is_empty());
     let past = gap_in_zone_coverage(SEA, 61 * MINUTE);
     assert_eq!(past.alerts("ais.gap_in_coverage").len(), 1, "inside the zone");
-    // 10 km off Tripoli: inside the default's 20 nm, 33 km from the zone's centre.
+    let far = gap_in_zone_coverage((13.3, 33.6), 61 * MINUTE);
+    assert_eq!(far.alerts("ais.gap_in_coverage").len(), 1, "inside the zone, 31 nm out");
+    // 10 km off Tripoli: inside the default's 20 nm, 50 km from the zone's centre.
     let off = gap_in_zone_coverage((13.2, 33.0), 2 * HOUR);
     assert!(off.alerts("ais.gap_in_coverage").is_empty(), "outside the zone");
 }
