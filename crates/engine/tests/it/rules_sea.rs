@@ -238,6 +238,34 @@ fn coverage_drawn_as_zones_replaces_the_distance_from_the_coast() {
     assert!(off.alerts("ais.gap_in_coverage").is_empty(), "outside the zone");
 }
 
+/// 10 km off Tripoli, in the territorial sea, whose override draws the coverage as a circle
+/// of 5 km around `centre`; silent two hours.
+fn gap_in_overridden_coverage(centre: (f64, f64)) -> Feed {
+    let (lon, lat) = centre;
+    let text = format!(
+        "[[zone]]\nid = \"cover.tripoli\"\ncircle = {{ center = [{lon}, {lat}], radius_m = 5000.0 }}\n"
+    );
+    let zones = geo::zones_from_toml("t.toml", &text, &model::AgencyId::new("CGW")).expect("zones");
+    let geo = std::sync::Arc::new(geo::Geography::builder().zones(zones).build().expect("geo"));
+    let mut config = engine::EngineConfig::default();
+    let cover = serde_json::json!({ "ais_gap": { "coverage_zones": ["cover.tripoli"] } });
+    config.rules.zones.insert("sea.territorial".into(), cover);
+    config.check(&geo).expect("an override naming a circle of the geography");
+    let mut f = Feed::with_geography(config, geo);
+    f.push(ais(642_100_007, T0, 13.2, 33.0, 5.0));
+    f.push(ais(642_100_008, T0 + 2 * HOUR, 15.0, 33.5, 5.0));
+    f
+}
+
+#[test]
+fn coverage_zones_set_in_a_zone_s_override_apply_there() {
+    // Without the override this vessel is covered (see the test of the 20 nm above).
+    let elsewhere = gap_in_overridden_coverage((13.6, 33.0));
+    assert!(elsewhere.alerts("ais.gap_in_coverage").is_empty(), "outside the drawn coverage");
+    let here = gap_in_overridden_coverage((13.2, 33.0));
+    assert_eq!(here.alerts("ais.gap_in_coverage").len(), 1, "inside it");
+}
+
 #[test]
 fn a_coverage_zone_the_geography_lacks_or_a_line_is_an_error_naming_it() {
     let geo = geo::Geography::libya().expect("geography");
