@@ -171,7 +171,7 @@ fn main() {
         ours_hits = hits;
 
         let mut line = format!(
-            "run {run}: engine {:.0}/s ({tracks} tracks, {:.0} B/track), zone index {:.0}/s",
+            "run {run}: engine {:.0}/s ({tracks} tracks, {:.1} B/track), zone index {:.0}/s",
             fold[run - 1],
             per_track[run - 1],
             zones[run - 1]
@@ -189,7 +189,7 @@ fn main() {
     println!("median: engine, every rule on: {fold:.0} updates/s");
     println!("median: zone index alone:      {zones:.0} points/s ({ours_hits} point-zone pairs)");
     println!(
-        "median: heap per live track:   {:.0} bytes (engine state / tracks)",
+        "median: heap per live track:   {:.1} bytes (engine state / tracks)",
         median(&mut per_track)
     );
     if !peer.is_empty() {
