@@ -131,9 +131,9 @@ impl Geography {
         self.shores.locate([lon, lat]).map(|d| d.metres)
     }
 
-    /// Whether a road lies within `metres` of the point (its distance to the nearest point of
-    /// a road's segment, as [`LineShape::within`](crate::shape::LineShape) measures it). False
-    /// with no roads configured, and for an invalid point.
+    /// Whether a road lies within `metres` of the point: the distance to the nearest point of
+    /// a road's segment, measured as for the land borders. False with no roads configured,
+    /// for an invalid point and for a distance that is not a number.
     pub fn near_road(&self, lon: f64, lat: f64, metres: f64) -> bool {
         self.roads.as_ref().is_some_and(|roads| roads.within([lon, lat], metres))
     }
