@@ -210,20 +210,38 @@ fn a_gap_inside_coastal_coverage_warns_after_an_hour() {
     assert!(gap(2 * HOUR).alerts("ais.gap_in_coverage").is_empty(), "outside coverage");
 }
 
-/// A vessel silent from `at`, another reporting `after` later, with the receivers' coverage
-/// drawn as a zone: a circle of 20 km from SEA, which lies beyond the default's 20 nm, to
-/// some 31 nm out, beyond the 24 nm watched for the long gap.
-fn gap_in_zone_coverage(at: (f64, f64), after: i64) -> Feed {
-    let text = "[[zone]]\nid = \"cover.tripoli\"\ncircle = { center = [13.3, 33.45], radius_m = 20000.0 }\n";
-    let zones = geo::zones_from_toml("t.toml", text, &model::AgencyId::new("CGW")).expect("zones");
+/// A geography with a circle `cover.tripoli` of `radius_m` around `centre`, a config that
+/// `name`s it as the coverage and passes the check, and a vessel silent from `at` while
+/// another reports `after` later.
+fn gap_with_cover(
+    (centre, radius_m): ((f64, f64), f64),
+    name: impl FnOnce(&mut engine::EngineConfig),
+    at: (f64, f64),
+    after: i64,
+) -> Feed {
+    let (lon, lat) = centre;
+    let text = format!(
+        "[[zone]]\nid = \"cover.tripoli\"\ncircle = {{ center = [{lon}, {lat}], radius_m = {radius_m} }}\n"
+    );
+    let zones = geo::zones_from_toml("t.toml", &text, &model::AgencyId::new("CGW")).expect("zones");
     let geo = std::sync::Arc::new(geo::Geography::builder().zones(zones).build().expect("geo"));
     let mut config = engine::EngineConfig::default();
-    config.rules.ais_gap.coverage_zones = vec!["cover.tripoli".into()];
-    config.check(&geo).expect("a circle of the geography");
+    name(&mut config);
+    config.check(&geo).expect("coverage naming a circle of the geography");
     let mut f = Feed::with_geography(config, geo);
     f.push(ais(642_100_005, T0, at.0, at.1, 5.0));
     f.push(ais(642_100_006, T0 + after, 15.0, 33.5, 5.0));
     f
+}
+
+/// [`gap_with_cover`] with the coverage drawn globally as a circle of 20 km from SEA, which
+/// lies beyond the default's 20 nm, to some 31 nm out, beyond the 24 nm watched for the long
+/// gap.
+fn gap_in_zone_coverage(at: (f64, f64), after: i64) -> Feed {
+    let name = |c: &mut engine::EngineConfig| {
+        c.rules.ais_gap.coverage_zones = vec!["cover.tripoli".into()];
+    };
+    gap_with_cover(((13.3, 33.45), 20_000.0), name, at, after)
 }
 
 #[test]
@@ -241,20 +259,11 @@ fn coverage_drawn_as_zones_replaces_the_distance_from_the_coast() {
 /// 10 km off Tripoli, in the territorial sea, whose override draws the coverage as a circle
 /// of 5 km around `centre`; silent two hours.
 fn gap_in_overridden_coverage(centre: (f64, f64)) -> Feed {
-    let (lon, lat) = centre;
-    let text = format!(
-        "[[zone]]\nid = \"cover.tripoli\"\ncircle = {{ center = [{lon}, {lat}], radius_m = 5000.0 }}\n"
-    );
-    let zones = geo::zones_from_toml("t.toml", &text, &model::AgencyId::new("CGW")).expect("zones");
-    let geo = std::sync::Arc::new(geo::Geography::builder().zones(zones).build().expect("geo"));
-    let mut config = engine::EngineConfig::default();
-    let cover = serde_json::json!({ "ais_gap": { "coverage_zones": ["cover.tripoli"] } });
-    config.rules.zones.insert("sea.territorial".into(), cover);
-    config.check(&geo).expect("an override naming a circle of the geography");
-    let mut f = Feed::with_geography(config, geo);
-    f.push(ais(642_100_007, T0, 13.2, 33.0, 5.0));
-    f.push(ais(642_100_008, T0 + 2 * HOUR, 15.0, 33.5, 5.0));
-    f
+    let name = |c: &mut engine::EngineConfig| {
+        let cover = serde_json::json!({ "ais_gap": { "coverage_zones": ["cover.tripoli"] } });
+        c.rules.zones.insert("sea.territorial".into(), cover);
+    };
+    gap_with_cover((centre, 5_000.0), name, (13.2, 33.0), 2 * HOUR)
 }
 
 #[test]
