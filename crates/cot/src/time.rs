@@ -1,9 +1,10 @@
 //! CoT timestamps (`2024-05-01T12:00:00.123Z`) to and from Tansiq's UTC milliseconds.
 //!
 //! Written by hand rather than through a date crate: CoT uses one narrow profile of ISO 8601
-//! and the codec must not read a clock or pull in a time zone database.
+//! and the codec must not read a clock or pull in a time zone database. The calendar is
+//! `model::time`'s.
 
-use model::Time;
+use model::{Date, Time};
 
 use crate::error::CotError;
 
@@ -30,9 +31,7 @@ pub fn parse_time(text: &str) -> Result<Time, CotError> {
     };
     let (year, month, day) = (num(0, 4)?, num(5, 7)?, num(8, 10)?);
     let (hour, minute, second) = (num(11, 13)?, num(14, 16)?, num(17, 19)?);
-    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
-        return Err(bad());
-    }
+    let date = Date::new(year, month as u32, day as u32).ok_or_else(bad)?;
     // 60 is a leap second; it is folded into the next minute rather than refused.
     if hour > 23 || minute > 59 || second > 60 {
         return Err(bad());
@@ -62,61 +61,14 @@ pub fn parse_time(text: &str) -> Result<Time, CotError> {
         }
         _ => return Err(bad()),
     };
-    let days = days_from_civil(year, month, day);
+    let days = date.days_since_epoch();
     let seconds = days * 86_400 + hour * 3_600 + minute * 60 + second - offset_minutes * 60;
     Ok(Time(seconds * 1_000 + millis))
 }
 
 /// Formats as `YYYY-MM-DDTHH:MM:SS.mmmZ`, the form ATAK writes.
 pub fn format_time(time: Time) -> String {
-    let ms = time.0.rem_euclid(1_000);
-    let secs = time.0.div_euclid(1_000);
-    let days = secs.div_euclid(86_400);
-    let of_day = secs.rem_euclid(86_400);
-    let (year, month, day) = civil_from_days(days);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{ms:03}Z",
-        of_day / 3_600,
-        of_day / 60 % 60,
-        of_day % 60
-    )
-}
-
-fn is_leap(year: i64) -> bool {
-    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-}
-
-fn days_in_month(year: i64, month: i64) -> i64 {
-    match month {
-        2 if is_leap(year) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
+    time.iso8601()
 }
 
 #[cfg(test)]

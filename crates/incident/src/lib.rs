@@ -22,7 +22,6 @@
 //! so that concurrent openings can never collide and replay names them the same.
 
 mod auto;
-mod calendar;
 mod error;
 mod lifecycle;
 mod metrics;
@@ -37,7 +36,6 @@ mod units;
 pub use auto::{
     AutoConfig, CorrelateRule, OpenRule, auto_incident, default_correlate_rules, default_open_rules,
 };
-pub use calendar::{utc_date, utc_minute};
 pub use error::{ErrorKind, IncidentError};
 pub use lifecycle::{
     MAX_NOTE_CHARS, OpenRequest, allowed_transitions, decide_acknowledge, decide_handover_accept,

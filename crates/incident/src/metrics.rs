@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use model::Time;
 use serde::{Deserialize, Serialize};
 
-use crate::{IncidentRecord, Incidents, utc_date};
+use crate::{IncidentRecord, Incidents};
 
 /// An interval measured on one incident, each from `detected` unless said otherwise.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -198,7 +198,7 @@ fn times(r: &IncidentRecord, targets: &ResponseTargets, now: Time) -> IncidentTi
         category: r.category.clone(),
         agency: r.owner.to_string(),
         border_section: r.border_section.clone().unwrap_or_else(|| NO_SECTION.to_owned()),
-        day: utc_date(detected),
+        day: detected.utc_date(),
         timeline: r.timeline.clone(),
         measures,
         breaches,

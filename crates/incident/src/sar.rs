@@ -10,7 +10,7 @@ use model::{IncidentState, Time};
 use serde::{Deserialize, Serialize};
 
 use crate::lifecycle::{open_incident, state_name};
-use crate::{IncidentError, IncidentRecord, Incidents, Target, utc_minute};
+use crate::{IncidentError, IncidentRecord, Incidents, Target};
 
 /// The language a person reads.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -264,7 +264,7 @@ pub fn sitrep(record: &IncidentRecord, lang: Lang, now: Time) -> Result<String, 
             out,
             "SITREP {} — {} — {}",
             sar.case_number,
-            utc_minute(now),
+            now.utc_minute(),
             state_name(record.state)
         )
     } else {
@@ -272,7 +272,7 @@ pub fn sitrep(record: &IncidentRecord, lang: Lang, now: Time) -> Result<String, 
             out,
             "تقرير الموقف {} — {} — {}",
             sar.case_number,
-            utc_minute(now),
+            now.utc_minute(),
             state_name(record.state)
         )
     };

@@ -16,7 +16,7 @@ mod objects;
 mod observation;
 mod sharing;
 mod small_set;
-mod time;
+pub mod time;
 
 pub use access::{Agency, AgencyId, AgencyKind, Classification, Marking, Role};
 pub use event::{Event, EventKind, UserRecord};
@@ -31,4 +31,4 @@ pub use observation::{
 };
 pub use sharing::{Agreement, AgreementScope, Area, TrackScope};
 pub use small_set::SmallSet;
-pub use time::Time;
+pub use time::{Date, Time};

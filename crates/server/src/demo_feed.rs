@@ -108,7 +108,7 @@ async fn run(
 
 /// Simulates the 24 h from `day` into `DATA/sim/DATE/` unless it is there already.
 async fn prepare_day(feed: &FeedConfig, data_dir: &Path, day: i64) -> Result<PathBuf, String> {
-    let date = sim::iso8601(day).chars().take(10).collect::<String>();
+    let date = Time(day).utc_date();
     let dir = data_dir.join("sim").join(&date);
     if dir.join("scenario.json").exists() {
         return Ok(dir);

@@ -378,25 +378,7 @@ fn report_cot(feeds: &mut Feeds, a: &Actor, fix: &Fix) -> Result<(), SimError> {
     Ok(())
 }
 
-/// `YYYY-MM-DDTHH:MM:SS.mmmZ` for UTC milliseconds (civil-from-days, proleptic Gregorian).
+/// `YYYY-MM-DDTHH:MM:SS.mmmZ` for UTC milliseconds (see `model::Time::iso8601`).
 pub fn iso8601(ms: i64) -> String {
-    let secs = ms.div_euclid(1_000);
-    let millis = ms.rem_euclid(1_000);
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{millis:03}Z",
-        rem / 3_600,
-        (rem / 60) % 60,
-        rem % 60
-    )
+    model::Time(ms).iso8601()
 }

@@ -105,27 +105,9 @@ pub struct DailyReport {
     pub incidents: Vec<Line>,
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 /// The start of a `YYYY-MM-DD` UTC day; `None` unless it is a real date.
 pub fn parse_date(text: &str) -> Option<Time> {
-    let mut parts = text.split('-');
-    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
-        return None;
-    }
-    let (y, m, d): (i64, i64, i64) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
-    let start = Time(days_from_civil(y, m, d).checked_mul(Time::MS_PER_DAY)?);
-    // Round trip to refuse 2026-02-30 and friends.
-    (incident::utc_date(start) == text).then_some(start)
+    model::Date::parse(text).map(model::Date::start)
 }
 
 fn category_titles(code: &str) -> (String, String) {
@@ -259,7 +241,7 @@ pub fn build(engine: &Engine, viewer: &Viewer, from: Time, lang: Lang, now: Time
     let targets = engine.config().response_targets.clone();
     let metrics = incident::response_metrics(&mine, &query, &targets, now);
     DailyReport {
-        date: incident::utc_date(from),
+        date: from.utc_date(),
         lang,
         from,
         to,

@@ -263,7 +263,7 @@ pub fn render(report: &DailyReport, map: &str, font_face: Option<&str>) -> Strin
         esc(w.agency),
         esc(report.agency.as_str()),
         esc(w.generated),
-        esc(&engine::incident::utc_minute(report.generated))
+        esc(&report.generated.utc_minute())
     );
     let c = &report.counts;
     table(&mut h, "summary", w.summary, &[w.summary, w.count]);

@@ -50,7 +50,7 @@ async fn the_daily_report_counts_the_day_in_json_html_and_pdf() {
     let hidden = c.login("ars.watch").await;
     open(&c, &hidden, at_sea("theirs", "other")).await;
 
-    let date = engine::incident::utc_date(model::Time(now_ms()));
+    let date = model::Time(now_ms()).utc_date();
     let (status, r) = c.get(&format!("/api/v1/reports/daily?date={date}")).await;
     assert_eq!(status, 200, "{r}");
     assert_eq!(r["date"], date.as_str());
@@ -147,7 +147,7 @@ async fn the_daily_report_json_matches_its_snapshot() {
     let (status, _) =
         call(&c, &t, "POST", &uri, json!({ "to": "dismissed", "reason": "legal" })).await;
     assert_eq!(status, 200);
-    let date = engine::incident::utc_date(model::Time(now_ms()));
+    let date = model::Time(now_ms()).utc_date();
     let (status, mut report) = c.get(&format!("/api/v1/reports/daily?date={date}")).await;
     assert_eq!(status, 200, "{report}");
     redact(&mut report, false);
