@@ -193,7 +193,7 @@ async fn receive_udp(socket: tokio::net::UdpSocket, mut edge: Edge) {
                 continue;
             }
         };
-        let now = crate::http::now();
+        let now = edge.centre.now();
         let connection = connection_of(peer);
         for line in buf.get(..n).unwrap_or(&[]).split(|b| *b == b'\n') {
             let line = line.strip_suffix(b"\r").unwrap_or(line);
@@ -270,11 +270,11 @@ async fn read_feed(
             Ok(Err(error)) => break error.to_string(),
             Ok(Ok(n)) => n,
         };
-        let now = crate::http::now();
+        let now = edge.centre.now();
         edge.chunk(&mut lines, buf.get(..n).unwrap_or(&[]), connection, now, &mut out);
         edge.offer_all(&mut out, now);
     };
-    let now = crate::http::now();
+    let now = edge.centre.now();
     edge.end(&mut lines, connection, now, &mut out);
     edge.offer_all(&mut out, now);
     why
@@ -295,12 +295,12 @@ async fn replay(mut file: tokio::fs::File, mut edge: Edge, pace: Pace) {
                 break;
             }
         };
-        edge.chunk(&mut lines, buf.get(..n).unwrap_or(&[]), 0, crate::http::now(), &mut out);
+        edge.chunk(&mut lines, buf.get(..n).unwrap_or(&[]), 0, edge.centre.now(), &mut out);
         if !edge.send_paced(&mut out, pace, &mut clock).await {
             return;
         }
     }
-    edge.end(&mut lines, 0, crate::http::now(), &mut out);
+    edge.end(&mut lines, 0, edge.centre.now(), &mut out);
     if edge.send_paced(&mut out, pace, &mut clock).await {
         let (source, counts) = (&edge.stamp.id, edge.decoder.counts());
         let (lines, messages) = (counts.lines, counts.messages());

@@ -152,7 +152,7 @@ pub async fn require_viewer(
     mut request: Request,
     next: Next,
 ) -> Response {
-    let now = crate::http::now();
+    let now = state.centre.now();
     let viewer = bearer(&request).and_then(|token| {
         let hash = token_hash(&token);
         state.centre.read(|engine| {

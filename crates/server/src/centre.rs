@@ -27,6 +27,7 @@ use store::{
 use tokio::sync::{broadcast, oneshot, watch};
 
 use crate::auth::RateLimiter;
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::metrics::Metrics;
 
@@ -91,12 +92,19 @@ struct Inner {
     /// Events folded so far, for callers that must read their own writes.
     folded: watch::Receiver<u64>,
     reader: RedbReader,
+    clock: Clock,
 }
 
 impl Centre {
     /// Opens the log under `config.data_dir`, rebuilds the state from the newest snapshot plus
-    /// the tail of the log, and starts the committer and engine threads.
+    /// the tail of the log, and starts the committer and engine threads. It runs on the system
+    /// clock.
     pub fn start(config: &Config) -> Result<Centre, CentreError> {
+        Centre::start_with_clock(config, Clock::system())
+    }
+
+    /// As [`Centre::start`], with the clock its edges stamp and judge by (tests set one).
+    pub fn start_with_clock(config: &Config, clock: Clock) -> Result<Centre, CentreError> {
         let dir = &config.data_dir;
         std::fs::create_dir_all(dir)
             .map_err(|e| CentreError::DataDir { path: dir.clone(), message: e.to_string() })?;
@@ -155,8 +163,18 @@ impl Centre {
                 threads: Mutex::new(vec![joiner, engine_thread]),
                 folded,
                 reader,
+                clock,
             }),
         })
+    }
+
+    /// The time now, by the centre's clock.
+    pub fn now(&self) -> model::Time {
+        self.inner.clock.now()
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.inner.clock
     }
 
     pub fn metrics(&self) -> &Metrics {

@@ -82,7 +82,7 @@ async fn run(
     limits: ValidationLimits,
 ) -> Result<(), String> {
     let folded_now = centre.read(|e| e.now().0);
-    let wall = crate::http::now().0;
+    let wall = centre.now().0;
     // A restart resumes after the newest event; a fresh centre starts now.
     let origin = match feed.start_ms {
         Some(start) => start,

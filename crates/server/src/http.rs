@@ -7,14 +7,12 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post, put};
 use axum::{Extension, Router};
-use model::Time;
 use serde_json::{Value, json};
 
 use crate::api;
@@ -287,11 +285,4 @@ pub fn openapi_document() -> Value {
 
 async fn openapi() -> axum::Json<Value> {
     axum::Json(openapi_document())
-}
-
-/// The receiving edge's clock: the only place the API reads it.
-pub fn now() -> Time {
-    let ms =
-        SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0);
-    Time(ms)
 }

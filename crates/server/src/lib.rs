@@ -10,6 +10,7 @@ pub mod ais_source;
 pub mod api;
 pub mod auth;
 pub mod centre;
+pub mod clock;
 pub mod config;
 pub mod demo_feed;
 pub mod geography;
@@ -55,7 +56,7 @@ pub async fn serve(
             .map_err(|e| CentreError::Io(e.to_string()))?
             .map_err(|e| CentreError::Io(e.to_string()))?;
         centre
-            .append_folded(seed::demo(&hash, http::now()))
+            .append_folded(seed::demo(&hash, centre.now()))
             .await
             .map_err(|e| CentreError::Io(format!("cannot seed the demo: {e}")))?;
         tracing::info!("demo agencies, users and sharing agreements seeded");

@@ -127,7 +127,7 @@ async fn receive(
                 continue;
             }
         };
-        let now = crate::http::now();
+        let now = centre.now();
         for line in buf[..n].split(|&c| c == b'\n') {
             if line.trim_ascii().is_empty() {
                 continue;

@@ -225,7 +225,7 @@ async fn receive_json_udp(
                 continue;
             }
         };
-        let now = crate::http::now();
+        let now = centre.now();
         let (observations, rejected) =
             match ingest::parse_from(&buf[..n], now, limits, FORWARD_BATCH, Some(&stamp)) {
                 Ok(parsed) => parsed,

@@ -177,7 +177,7 @@ impl Edge {
             {
                 tokio::time::sleep_until(due).await;
             }
-            let now = crate::http::now();
+            let now = self.centre.now();
             if let Some(observation) = self.admit(pending, now)
                 && self.tx.send((now, observation)).await.is_err()
             {

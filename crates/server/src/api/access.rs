@@ -19,7 +19,7 @@ use serde_json::{Value, json};
 
 use crate::auth::{new_token, verify_password};
 use crate::centre::AppendError;
-use crate::http::{ApiError, AppState, now};
+use crate::http::{ApiError, AppState};
 
 fn append_error(error: AppendError) -> ApiError {
     match error {
@@ -77,7 +77,7 @@ pub async fn login(
         ));
     }
     let refuse = |reason: &'static str| Event {
-        time: now(),
+        time: state.centre.now(),
         kind: EventKind::LoginFailed {
             username: username.clone(),
             address: address.clone(),
@@ -124,7 +124,7 @@ pub async fn login(
     };
     state.limiter.succeeded(&username);
     let (token, token_hash) = new_token();
-    let now = now();
+    let now = state.centre.now();
     let expires = now.plus_millis(state.session_ttl_ms);
     let opened = Event {
         time: now,
@@ -158,7 +158,7 @@ pub async fn logout(
         .and_then(|v| v.strip_prefix("Bearer "))
         .unwrap_or_default();
     let event = Event {
-        time: now(),
+        time: state.centre.now(),
         kind: EventKind::SessionClosed {
             token_hash: crate::auth::token_hash(token.trim()),
             reason: "logout".into(),
@@ -182,7 +182,7 @@ pub async fn list_agencies(State(state): State<AppState>) -> axum::Json<Value> {
 /// Records a read worth auditing; a failure to record is logged, the read still answered.
 pub async fn record_access(state: &AppState, viewer: &Viewer, action: &str, object: &str) {
     let event = Event {
-        time: now(),
+        time: state.centre.now(),
         kind: EventKind::Accessed {
             actor: viewer.user.clone(),
             agency: viewer.agency.clone(),
@@ -209,7 +209,7 @@ pub async fn list_agreements(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
 ) -> axum::Json<Value> {
-    let now = now();
+    let now = state.centre.now();
     let list: Vec<Value> = state.centre.read(|engine| {
         engine
             .directory()
@@ -226,7 +226,7 @@ pub async fn get_agreement(
     Extension(viewer): Extension<Viewer>,
     Path(id): Path<String>,
 ) -> Result<axum::Json<Value>, ApiError> {
-    let now = now();
+    let now = state.centre.now();
     state
         .centre
         .read(|engine| {
@@ -333,7 +333,7 @@ async fn set_agreement(
         return Err(ApiError::forbidden("only admins and duty officers manage sharing agreements"));
     }
     let input: AgreementInput = parse_body(body)?;
-    let now = now();
+    let now = state.centre.now();
     let (known, current) = state.centre.read(|engine| {
         let dir = engine.directory();
         let known: BTreeSet<AgencyId> = dir.agencies().map(|a| a.id.clone()).collect();
@@ -443,7 +443,7 @@ pub async fn revoke_agreement(
         Some(false) => {}
     }
     let event = Event {
-        time: now(),
+        time: state.centre.now(),
         kind: EventKind::AgreementRevoked { id: id.clone(), actor: viewer.user.clone() },
     };
     state.centre.append_folded(vec![event]).await.map_err(append_error)?;

@@ -7,12 +7,12 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use engine::{AlertEntry, Engine};
-use model::{AlertState, Event, EventKind, Role, Track};
+use model::{AlertState, Event, EventKind, Role, Time, Track};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::centre::AppendError;
-use crate::http::{ApiError, AppState, now};
+use crate::http::{ApiError, AppState};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -29,10 +29,11 @@ pub fn visible(
     viewer: &Viewer,
     agreements: &[model::Agreement],
     entry: &AlertEntry,
+    now: Time,
 ) -> bool {
     let tracks: Vec<&Track> =
         entry.alert.tracks.iter().filter_map(|id| engine.track(id)).map(|e| &e.track).collect();
-    access::can_see_alert(viewer, &entry.alert, &tracks, agreements, now()).allowed
+    access::can_see_alert(viewer, &entry.alert, &tracks, agreements, now).allowed
 }
 
 /// An alert as the API and the stream show it: the alert, its rule's titles and who
@@ -56,13 +57,14 @@ pub async fn list_alerts(
 ) -> Result<axum::Json<Value>, ApiError> {
     let Query(query) =
         query.map_err(|r| ApiError::new(StatusCode::BAD_REQUEST, "bad_query", r.body_text()))?;
+    let now = state.centre.now();
     let alerts = state.centre.read(|engine| {
         let agreements: Vec<model::Agreement> = engine.directory().agreements().cloned().collect();
         engine
             .alerts()
             .filter(|e| query.state.is_none_or(|s| e.alert.state == s))
             .filter(|e| query.rule.as_deref().is_none_or(|r| e.alert.rule == r))
-            .filter(|e| visible(engine, &viewer, &agreements, e))
+            .filter(|e| visible(engine, &viewer, &agreements, e, now))
             .map(alert_view)
             .collect::<Vec<_>>()
     });
@@ -81,11 +83,12 @@ pub async fn acknowledge(
     Path(id): Path<String>,
 ) -> Result<axum::Json<Value>, ApiError> {
     let unknown = || ApiError::not_found(format!("no alert {id}"));
+    let now = state.centre.now();
     let found = state.centre.read(|engine| {
         let agreements: Vec<model::Agreement> = engine.directory().agreements().cloned().collect();
         engine
             .alert(&id)
-            .filter(|e| visible(engine, &viewer, &agreements, e))
+            .filter(|e| visible(engine, &viewer, &agreements, e, now))
             .map(|e| e.alert.state)
     });
     let Some(alert_state) = found else { return Err(unknown()) };
@@ -96,7 +99,7 @@ pub async fn acknowledge(
     }
     if alert_state == AlertState::Open {
         let event = Event {
-            time: now(),
+            time: state.centre.now(),
             kind: EventKind::AlertAcknowledged { id: id.clone(), actor: viewer.user.clone() },
         };
         state.centre.append_folded(vec![event]).await.map_err(|e| match e {

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::api::incidents::{agreements, parse_query, section_at, visible};
-use crate::http::{ApiError, AppState, RouteSpec, now};
+use crate::http::{ApiError, AppState, RouteSpec};
 
 const MS_PER_HOUR: i64 = 3_600_000;
 /// The longest window a caller may ask for: one week.
@@ -135,7 +135,7 @@ pub fn build(engine: &Engine, viewer: &Viewer, hours: u32, now: Time) -> Dashboa
         if a.first_time.0 < from || a.first_time.0 >= to {
             continue;
         }
-        if !crate::api::alerts::visible(engine, viewer, &agreements, entry) {
+        if !crate::api::alerts::visible(engine, viewer, &agreements, entry, now) {
             continue;
         }
         let section = a
@@ -149,7 +149,7 @@ pub fn build(engine: &Engine, viewer: &Viewer, hours: u32, now: Time) -> Dashboa
         count(section, a.first_time.0, true, a.exercise);
     }
     for r in engine.incidents().iter() {
-        if r.opened.0 < from || r.opened.0 >= to || !visible(viewer, &agreements, r) {
+        if r.opened.0 < from || r.opened.0 >= to || !visible(viewer, &agreements, r, now) {
             continue;
         }
         let section = r.border_section.clone().unwrap_or_else(|| NO_SECTION.to_owned());
@@ -197,7 +197,7 @@ pub async fn dashboard(
             format!("hours must be between 1 and {MAX_HOURS}, not {hours}"),
         ));
     }
-    let board = state.centre.read(|engine| build(engine, &viewer, hours, now()));
+    let board = state.centre.read(|engine| build(engine, &viewer, hours, state.centre.now()));
     Ok(axum::Json(serde_json::to_value(board).unwrap_or(Value::Null)))
 }
 

@@ -33,12 +33,12 @@ use engine::incident::{
     self, IncidentError, IncidentRecord, Incidents, OpenRequest, TaskPermission, Taxonomy,
 };
 use model::incident::{Actor, ClosureReason, IncidentLocation, IncidentPatch};
-use model::{Agreement, Event, EventKind, IncidentState, Role};
+use model::{Agreement, Event, EventKind, IncidentState, Role, Time};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::centre::AppendError;
-use crate::http::{ApiError, AppState, now};
+use crate::http::{ApiError, AppState};
 
 type Answer = Result<axum::Json<Value>, ApiError>;
 
@@ -113,7 +113,12 @@ pub(crate) fn position(record: &IncidentRecord) -> Option<(f64, f64)> {
     }
 }
 
-pub fn visible(viewer: &Viewer, agreements: &[Agreement], record: &IncidentRecord) -> bool {
+pub fn visible(
+    viewer: &Viewer,
+    agreements: &[Agreement],
+    record: &IncidentRecord,
+    now: Time,
+) -> bool {
     let facts = access::IncidentFacts {
         owner: &record.owner,
         originator: &record.originator,
@@ -122,7 +127,7 @@ pub fn visible(viewer: &Viewer, agreements: &[Agreement], record: &IncidentRecor
         category: &record.category,
         position: position(record),
     };
-    access::can_see_incident(viewer, &facts, agreements, now()).allowed
+    access::can_see_incident(viewer, &facts, agreements, now).allowed
 }
 
 /// An incident as the API and the stream show it: the record, its category's titles and the
@@ -153,10 +158,11 @@ pub(crate) fn with_visible<T>(
     id: &str,
     f: impl FnOnce(&Engine, &IncidentRecord) -> Result<T, ApiError>,
 ) -> Result<T, ApiError> {
+    let now = state.centre.now();
     state.centre.read(|engine| {
         let agreements = agreements(engine);
         match engine.incidents().get(id) {
-            Some(record) if visible(viewer, &agreements, record) => f(engine, record),
+            Some(record) if visible(viewer, &agreements, record, now) => f(engine, record),
             _ => Err(not_found(id)),
         }
     })
@@ -187,7 +193,7 @@ pub(crate) async fn commit(
     id: &str,
     events: Vec<model::incident::IncidentEvent>,
 ) -> Answer {
-    let time = now();
+    let time = state.centre.now();
     let events: Vec<Event> =
         events.into_iter().map(|e| Event { time, kind: EventKind::Incident(e) }).collect();
     state.centre.append_folded(events).await.map_err(append_error)?;
@@ -217,6 +223,7 @@ pub async fn list_incidents(
     if let Some(code) = &q.category {
         Taxonomy::builtin().get(code).map_err(refused)?;
     }
+    let now = state.centre.now();
     let list = state.centre.read(|engine| {
         let agreements = agreements(engine);
         engine
@@ -226,7 +233,7 @@ pub async fn list_incidents(
             .filter(|r| q.category.as_deref().is_none_or(|c| r.category == c))
             .filter(|r| q.exercise.is_none_or(|x| r.exercise == x))
             .filter(|r| q.open.is_none_or(|o| o != r.is_closed()))
-            .filter(|r| visible(&viewer, &agreements, r))
+            .filter(|r| visible(&viewer, &agreements, r, now))
             .map(incident_view)
             .collect::<Vec<_>>()
     });
@@ -275,7 +282,7 @@ pub async fn open_incident(
     }
     let events =
         incident::decide_open(Taxonomy::builtin(), request, &actor(&viewer)).map_err(refused)?;
-    let time = now();
+    let time = state.centre.now();
     let events: Vec<Event> =
         events.into_iter().map(|e| Event { time, kind: EventKind::Incident(e) }).collect();
     let range = state.centre.append_folded(events).await.map_err(append_error)?;
@@ -425,15 +432,16 @@ pub async fn task_unit(
 ) -> Answer {
     let b: TaskBody = parse_body(body)?;
     let actor = actor(&viewer);
+    let now = state.centre.now();
     let events = with_owned(&state, &viewer, &id, |engine, s| {
         let agreements = agreements(engine);
         let unknown = || IncidentError::UnknownUnit { id: b.unit.clone() };
         let unit = s.unit(&b.unit).ok_or_else(unknown)?;
-        if !crate::api::units::visible(engine, &viewer, &agreements, unit) {
+        if !crate::api::units::visible(engine, &viewer, &agreements, unit, now) {
             return Err(unknown());
         }
         let facts = crate::api::units::facts(unit, false);
-        let cross_agency = access::may_task_unit(&viewer, &facts, &agreements, now());
+        let cross_agency = access::may_task_unit(&viewer, &facts, &agreements, now);
         incident::decide_task(s, &id, &b.unit, &actor, TaskPermission { cross_agency })
     })?;
     commit(&state, &id, events).await
@@ -456,7 +464,7 @@ pub async fn timeline(
                     .map(|s| {
                         let done = r.steps.get(&s.id);
                         json!({
-                            "step": s, "due": r.opened.plus_millis(i64::from(s.target_min) * model::Time::MS_PER_MINUTE),
+                            "step": s, "due": r.opened.plus_millis(i64::from(s.target_min) * Time::MS_PER_MINUTE),
                             "completed": done.map(|d| d.time), "by": done.map(|d| &d.actor), "note": done.map(|d| &d.note),
                         })
                     })

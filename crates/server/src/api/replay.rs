@@ -47,7 +47,7 @@ use serde_json::{Value, json};
 use crate::api::alerts;
 use crate::api::tracks::track_feature;
 use crate::centre::Centre;
-use crate::http::{ApiError, AppState, now};
+use crate::http::{ApiError, AppState};
 
 /// How far back a replay reaches.
 pub const WINDOW_MS: i64 = 24 * Time::MS_PER_HOUR;
@@ -256,7 +256,7 @@ fn dropped_one(p: &mut Points, key: Option<i64>) {
 /// The replay window `[from, to]` in UTC ms: the 24 h up to the later of the wall clock and the
 /// newest event folded.
 pub fn window(centre: &Centre) -> (i64, i64) {
-    let to = now().0.max(centre.read(|e| e.now().0));
+    let to = centre.now().0.max(centre.read(|e| e.now().0));
     (to - WINDOW_MS, to)
 }
 
@@ -353,7 +353,7 @@ pub async fn replay(
             (e.config().clone(), Arc::clone(e.configured_geography()), agreements)
         });
         let (engine, stats) = cache.fold_to(&centre, &config, &geo, at, window.0)?;
-        let now = now();
+        let now = state.centre.now();
         let features: Vec<Value> = engine
             .tracks()
             .filter(|t| access::can_see_track(&viewer, t, &agreements, now).allowed)
@@ -367,7 +367,7 @@ pub async fn replay(
         let open: Vec<Value> = engine
             .alerts()
             .filter(|e| e.alert.state == AlertState::Open)
-            .filter(|e| alerts::visible(&engine, &viewer, &agreements, e))
+            .filter(|e| alerts::visible(&engine, &viewer, &agreements, e, now))
             .map(alerts::alert_view)
             .collect();
         let newest = engine.now();

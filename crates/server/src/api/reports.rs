@@ -27,7 +27,7 @@ use model::incident::{ImpactLevel, IncidentLocation};
 use serde::{Deserialize, Serialize};
 
 use crate::api::incidents::{agreements, parse_query, visible};
-use crate::http::{ApiError, AppState, now};
+use crate::http::{ApiError, AppState};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -150,7 +150,7 @@ fn within(t: Option<Time>, from: Time, to: Time) -> bool {
 pub fn build(engine: &Engine, viewer: &Viewer, from: Time, lang: Lang, now: Time) -> DailyReport {
     let to = from.plus_millis(Time::MS_PER_DAY);
     let agreements = agreements(engine);
-    let mine = engine.incidents().filtered(|r| visible(viewer, &agreements, r));
+    let mine = engine.incidents().filtered(|r| visible(viewer, &agreements, r, now));
     let mut counts = Counts::default();
     let mut impact = BTreeMap::new();
     let mut rows: BTreeMap<(String, String), (u32, u32)> = BTreeMap::new();
@@ -200,7 +200,7 @@ pub fn build(engine: &Engine, viewer: &Viewer, from: Time, lang: Lang, now: Time
         if a.exercise || !within(Some(a.first_time), from, to) {
             continue;
         }
-        if !crate::api::alerts::visible(engine, viewer, &agreements, entry) {
+        if !crate::api::alerts::visible(engine, viewer, &agreements, entry, now) {
             continue;
         }
         counts.alerts += 1;
@@ -267,7 +267,7 @@ pub async fn daily(
 ) -> Result<Response, ApiError> {
     let q = parse_query(query)?;
     let lang = crate::api::incidents::lang_of(q.lang.as_deref())?;
-    let now = now();
+    let now = state.centre.now();
     let from = match q.date.as_deref() {
         None => Time(now.millis().div_euclid(Time::MS_PER_DAY) * Time::MS_PER_DAY),
         Some(d) => parse_date(d).ok_or_else(|| {

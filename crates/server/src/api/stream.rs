@@ -42,14 +42,14 @@ use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgr
 use axum::extract::{Query, State};
 use axum::http::Uri;
 use axum::response::Response;
-use model::{Agreement, AlertState, Position, SourceKind, Track, TrackId};
+use model::{Agreement, AlertState, Position, SourceKind, Time, Track, TrackId};
 use serde_json::{Value, json};
 use tokio::sync::broadcast::error::RecvError;
 use tokio::time::MissedTickBehavior;
 
 use crate::api::tracks::track_feature;
 use crate::api::{alerts, incidents};
-use crate::http::{AppState, now};
+use crate::http::AppState;
 
 /// WebSocket close code for "your session ended" (private range 4000-4999).
 const SESSION_ENDED: u16 = 4401;
@@ -299,7 +299,7 @@ impl Filter {
     /// Everything the caller may see now (in its view, if it has one), and the removes for
     /// what it may no longer see.
     fn resync(&mut self, state: &AppState) -> Vec<Value> {
-        let now = now();
+        let now = state.centre.now();
         let with_view = self.view.is_some();
         let (agreements, visible, alerts, cases) = state.centre.read(|engine| {
             let agreements: Vec<Agreement> = engine.directory().agreements().cloned().collect();
@@ -315,10 +315,10 @@ impl Filter {
             let alerts: Vec<(String, Value)> = engine
                 .alerts()
                 .filter(|e| e.alert.state != AlertState::Closed)
-                .filter(|e| alerts::visible(engine, &self.viewer, &agreements, e))
+                .filter(|e| alerts::visible(engine, &self.viewer, &agreements, e, now))
                 .map(|e| (e.alert.id.clone(), alerts::alert_view(e)))
                 .collect();
-            let cases = incidents::visible_cases(engine, &self.viewer, &agreements);
+            let cases = incidents::visible_cases(engine, &self.viewer, &agreements, now);
             (agreements, visible, alerts, cases)
         });
         self.agreements = agreements;
@@ -375,7 +375,7 @@ impl Filter {
         everything: bool,
     ) -> Vec<Value> {
         let Some(view) = self.view.clone() else { return Vec::new() };
-        let now = now();
+        let now = state.centre.now();
         let cell_deg = view.cell_deg();
         let cell =
             |p: &Position| ((p.lon / cell_deg).floor() as i64, (p.lat / cell_deg).floor() as i64);
@@ -384,7 +384,7 @@ impl Filter {
             let alerted: BTreeSet<&TrackId> = engine
                 .alerts()
                 .filter(|e| e.alert.state != AlertState::Closed)
-                .filter(|e| alerts::visible(engine, &self.viewer, &self.agreements, e))
+                .filter(|e| alerts::visible(engine, &self.viewer, &self.agreements, e, now))
                 .flat_map(|e| e.alert.tracks.iter())
                 .collect();
             let candidates: Vec<Candidate<'_>> = engine
@@ -469,9 +469,10 @@ impl Filter {
 
     /// The message for one alert change, if the caller should get one.
     fn alert(&mut self, state: &AppState, id: &str) -> Option<Value> {
+        let now = state.centre.now();
         let view = state.centre.read(|engine| {
             let entry = engine.alert(id)?;
-            alerts::visible(engine, &self.viewer, &self.agreements, entry)
+            alerts::visible(engine, &self.viewer, &self.agreements, entry, now)
                 .then(|| alerts::alert_view(entry))
         });
         match view {
@@ -488,8 +489,9 @@ impl Filter {
 
     /// The message for one incident or unit change, if the caller should get one.
     fn case(&mut self, state: &AppState, kind: &'static str, id: &str) -> Option<Value> {
+        let now = state.centre.now();
         let view = state.centre.read(|engine| {
-            incidents::visible_case(engine, &self.viewer, &self.agreements, kind, id)
+            incidents::visible_case(engine, &self.viewer, &self.agreements, kind, id, now)
         });
         let key = (kind, id.to_string());
         match view {
@@ -506,7 +508,7 @@ impl Filter {
 
     /// The message for one track change, if the caller should get one (no viewport).
     fn track(&mut self, state: &AppState, id: &TrackId) -> Option<Value> {
-        let now = now();
+        let now = state.centre.now();
         let visible = state.centre.read(|engine| {
             engine.track(id).and_then(|entry| {
                 access::can_see_track(&self.viewer, &entry.track, &self.agreements, now)
@@ -526,17 +528,17 @@ impl Filter {
 }
 
 fn session_alive(state: &AppState, session: &SessionKey) -> bool {
-    let now = now();
+    let now = state.centre.now();
     state.centre.read(|engine| engine.directory().session(&session.0, now).is_some())
 }
 
 /// Sends messages one by one (no viewport) or as one batch (viewport).
-async fn send(socket: &mut WebSocket, batched: bool, messages: Vec<Value>) -> bool {
+async fn send(socket: &mut WebSocket, batched: bool, messages: Vec<Value>, now: Time) -> bool {
     if messages.is_empty() {
         return true;
     }
     if batched {
-        let batch = message("batch", "upsert", json!({ "time": now().0, "messages": messages }));
+        let batch = message("batch", "upsert", json!({ "time": now.0, "messages": messages }));
         return socket.send(text(&batch)).await.is_ok();
     }
     for m in messages {
@@ -581,7 +583,7 @@ async fn serve(
         view,
         clusters: Vec::new(),
     };
-    if !send(&mut socket, filter.view.is_some(), filter.resync(&state)).await {
+    if !send(&mut socket, filter.view.is_some(), filter.resync(&state), state.centre.now()).await {
         return;
     }
     let mut pending = Pending::default();
@@ -634,13 +636,13 @@ async fn serve(
                     }
                     Err(RecvError::Closed) => return,
                 };
-                if !send(&mut socket, false, messages).await {
+                if !send(&mut socket, false, messages, state.centre.now()).await {
                     return;
                 }
             }
             _ = tick.tick(), if batched && !pending.is_empty() => {
                 let messages = filter.flush(&state, std::mem::take(&mut pending));
-                if !send(&mut socket, true, messages).await {
+                if !send(&mut socket, true, messages, state.centre.now()).await {
                     return;
                 }
             }

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::centre::AppendError;
-use crate::http::{ApiError, AppState, now};
+use crate::http::{ApiError, AppState};
 use crate::ingest::{self, BodyError};
 
 pub async fn post_observations(
@@ -34,7 +34,7 @@ pub async fn post_observations(
             "analysts, auditors and liaison officers cannot report observations",
         ));
     }
-    let now = now();
+    let now = state.centre.now();
     let (observations, rejected) = ingest::parse(&body, now, state.limits, state.max_items)
         .map_err(|e| {
             metrics.rejected("http", "body");
@@ -165,7 +165,7 @@ pub async fn list_tracks(
 ) -> Result<axum::Json<Value>, ApiError> {
     let Query(query) = query.map_err(bad_query)?;
     let bbox = query.bbox.as_deref().map(parse_bbox).transpose()?;
-    let now = now();
+    let now = state.centre.now();
     let features = state.centre.read(|engine| {
         let agreements: Vec<model::Agreement> = engine.directory().agreements().cloned().collect();
         engine
@@ -196,7 +196,7 @@ fn visible<T>(
     id: &TrackId,
     f: impl FnOnce(&engine::TrackEntry) -> T,
 ) -> Option<T> {
-    let now = now();
+    let now = state.centre.now();
     state.centre.read(|engine| {
         let entry = engine.track(id)?;
         let agreements: Vec<model::Agreement> = engine.directory().agreements().cloned().collect();

@@ -16,14 +16,14 @@ use axum::http::StatusCode;
 use engine::Engine;
 use engine::incident::{self, UnitState};
 use model::incident::{UnitPositionSource, UnitRegistration};
-use model::{Agreement, Event, EventKind, Marking, Position, Role, UnitKind, UnitStatus};
+use model::{Agreement, Event, EventKind, Marking, Position, Role, Time, UnitKind, UnitStatus};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::api::incidents::{
     self as api_incidents, actor, agreements, append_error, parse_body, refused,
 };
-use crate::http::{ApiError, AppState, now};
+use crate::http::{ApiError, AppState};
 
 type Answer = Result<axum::Json<Value>, ApiError>;
 
@@ -43,11 +43,15 @@ pub fn visible(
     viewer: &Viewer,
     agreements: &[Agreement],
     unit: &UnitState,
+    now: Time,
 ) -> bool {
     let released = unit.incident.as_deref().is_some_and(|id| {
-        engine.incidents().get(id).is_some_and(|r| api_incidents::visible(viewer, agreements, r))
+        engine
+            .incidents()
+            .get(id)
+            .is_some_and(|r| api_incidents::visible(viewer, agreements, r, now))
     });
-    access::can_see_unit(viewer, &facts(unit, released), agreements, now()).allowed
+    access::can_see_unit(viewer, &facts(unit, released), agreements, now).allowed
 }
 
 /// A unit as the API and the stream show it.
@@ -65,12 +69,13 @@ pub async fn list_units(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
 ) -> Answer {
+    let now = state.centre.now();
     let list = state.centre.read(|engine| {
         let agreements = agreements(engine);
         engine
             .incidents()
             .units()
-            .filter(|u| visible(engine, &viewer, &agreements, u))
+            .filter(|u| visible(engine, &viewer, &agreements, u, now))
             .map(unit_view)
             .collect::<Vec<_>>()
     });
@@ -101,7 +106,7 @@ async fn append_unit(
     id: &str,
     events: Vec<model::incident::IncidentEvent>,
 ) -> Answer {
-    let time = now();
+    let time = state.centre.now();
     let events: Vec<Event> =
         events.into_iter().map(|e| Event { time, kind: EventKind::Incident(e) }).collect();
     state.centre.append_folded(events).await.map_err(append_error)?;
@@ -160,12 +165,13 @@ fn own_unit<T>(
             "analysts, auditors and liaison officers do not change units",
         ));
     }
+    let now = state.centre.now();
     state.centre.read(|engine| {
         let agreements = agreements(engine);
         let unit = engine
             .incidents()
             .unit(id)
-            .filter(|u| visible(engine, viewer, &agreements, u))
+            .filter(|u| visible(engine, viewer, &agreements, u, now))
             .ok_or_else(|| ApiError::not_found(format!("no unit {id}")))?;
         if unit.registration.agency != viewer.agency {
             return Err(ApiError::forbidden(format!(

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::api::incidents::{append_error, parse_body};
-use crate::http::{ApiError, AppState, now};
+use crate::http::{ApiError, AppState};
 
 /// Points on a circle's edge when drawn as a polygon (GeoJSON has no circles).
 const CIRCLE_STEPS: usize = 32;
@@ -102,7 +102,7 @@ pub async fn set_impact(
         ));
     }
     let event = Event {
-        time: now(),
+        time: state.centre.now(),
         kind: EventKind::ZoneImpactSet {
             zone: id.clone(),
             impact: b.impact,

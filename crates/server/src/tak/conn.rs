@@ -17,7 +17,6 @@ use tokio_rustls::TlsAcceptor;
 use super::Listener;
 use super::hub::{Hub, Origin, Outgoing, SERVER_UID};
 use crate::auth::{hash_password, verify_password};
-use crate::http::now;
 
 /// A TLS handshake that has not finished by then is dropped (half-open connections).
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -303,7 +302,7 @@ async fn read<R: AsyncRead + Unpin>(
                 }
                 Some(Control::Ping) => {
                     hub.metrics().tak.received("ping");
-                    send_own(&tx, Outgoing::Own(Box::new(cot::control::pong(now()))))?;
+                    send_own(&tx, Outgoing::Own(Box::new(cot::control::pong(hub.now()))))?;
                 }
                 // pytak's "takPing" (a delete naming nobody), offers, answers, pongs.
                 Some(_) => hub.metrics().tak.received("control"),
@@ -334,7 +333,7 @@ async fn write<W: AsyncWrite + Unpin>(
 ) {
     let mut negotiation = Negotiation::default();
     let mut buf = Vec::new();
-    if let Some(offer) = negotiation.offer(SERVER_UID, now())
+    if let Some(offer) = negotiation.offer(SERVER_UID, hub.now())
         && let Ok(bytes) = negotiation.encode(&offer)
     {
         buf.extend_from_slice(&bytes);
@@ -374,7 +373,7 @@ async fn write<W: AsyncWrite + Unpin>(
                 },
                 Outgoing::Own(event) => negotiation.encode(&event).map_err(|_| ()),
                 Outgoing::Answer(version) => {
-                    negotiation.answer(version, SERVER_UID, now()).map_err(|_| ())
+                    negotiation.answer(version, SERVER_UID, hub.now()).map_err(|_| ())
                 }
                 Outgoing::ProtobufSeen => {
                     negotiation.protobuf_received();

@@ -20,7 +20,6 @@ use tokio::sync::{Notify, mpsc};
 use tokio::task::JoinHandle;
 
 use crate::centre::Centre;
-use crate::http::now;
 use crate::metrics::Metrics;
 
 /// The source id of everything TAK clients say, in the log and the metrics.
@@ -279,11 +278,16 @@ impl Hub {
         self.inner.centre.metrics()
     }
 
+    /// The time now, by the centre's clock.
+    pub(crate) fn now(&self) -> Time {
+        self.inner.centre.now()
+    }
+
     /// Re-reads the agreements and forgets stale contacts.
     fn refresh(&self) {
         let agreements: Vec<Agreement> =
             self.inner.centre.read(|e| e.directory().agreements().cloned().collect());
-        let now = now();
+        let now = self.now();
         let mut state = self.lock();
         state.agreements = agreements;
         state.latest.retain(|_, latest| latest.prepared.event.stale > now);
@@ -318,7 +322,7 @@ impl Hub {
     ) -> &'static str {
         tracing::info!(username, %peer, why, "tak sign-in refused");
         let event = model::Event {
-            time: now(),
+            time: self.now(),
             kind: model::EventKind::LoginFailed {
                 username: username.to_owned(),
                 address: format!("tak:{}", peer.ip()),
@@ -385,7 +389,7 @@ impl Hub {
 
     /// Queues to `client` the latest SA of every contact it may see.
     fn replay(&self, state: &State, client: &Client) {
-        let now = now();
+        let now = self.now();
         let mut replayed = 0;
         for latest in state.latest.values() {
             let event = &latest.prepared.event;
@@ -427,7 +431,7 @@ impl Hub {
         if let (Some(uid), Some(last_type)) = (uid, last_type) {
             self.lock().latest.remove(&uid);
             // Routed while the leaver is still listed, so the notice reaches its groups.
-            let now = now();
+            let now = self.now();
             let notice = cot::control::disconnect(&uid, &last_type, SERVER_UID, now);
             self.route(&origin, notice, now);
         }
@@ -446,7 +450,7 @@ impl Hub {
     /// Something a client said that is neither a ping nor a negotiation: into the picture if
     /// it is an atom, then to every client that may see it.
     pub(crate) fn receive(&self, origin: &Origin, event: cot::Event) {
-        let now = now();
+        let now = self.now();
         let metrics = &self.metrics().tak;
         if is_atom(&event) {
             metrics.received("sa");
@@ -494,9 +498,9 @@ impl Hub {
             note.incidents
                 .iter()
                 .filter(|id| {
-                    incidents
-                        .get(id)
-                        .is_some_and(|r| crate::api::incidents::visible(&viewer, &agreements, r))
+                    incidents.get(id).is_some_and(|r| {
+                        crate::api::incidents::visible(&viewer, &agreements, r, now)
+                    })
                 })
                 .filter_map(|id| {
                     ::engine::incident::decide_note(

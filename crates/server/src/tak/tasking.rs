@@ -14,7 +14,6 @@ use tokio::sync::broadcast::error::RecvError;
 
 use super::hub::{Hub, TaskError, task_events};
 use crate::centre::Centre;
-use crate::http::now;
 
 struct Task {
     unit: String,
@@ -72,13 +71,14 @@ pub(crate) async fn run(hub: Hub, centre: Centre) {
         if sent.contains(&(task.unit.clone(), task.incident.clone())) {
             continue;
         }
-        let events = match task_events(&task.tracker, &task.incident, &task.title, task.at, now()) {
-            Ok(events) => events,
-            Err(error) => {
-                tracing::warn!(%error, unit = %task.unit, "tak task not encodable");
-                continue;
-            }
-        };
+        let events =
+            match task_events(&task.tracker, &task.incident, &task.title, task.at, centre.now()) {
+                Ok(events) => events,
+                Err(error) => {
+                    tracing::warn!(%error, unit = %task.unit, "tak task not encodable");
+                    continue;
+                }
+            };
         match hub.send_task(&task.tracker, events) {
             Ok(_) => {
                 tracing::info!(unit = %task.unit, incident = %task.incident, "task sent to tak client");

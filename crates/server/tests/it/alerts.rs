@@ -194,7 +194,7 @@ async fn the_stream_forwards_alerts_only_to_those_who_may_see_them() {
 
     // CGW shares its maritime picture and alerts with ARS: the stream resynchronises and
     // now carries the alert.
-    let now = server::http::now();
+    let now = crate::now();
     let agreement = model::Agreement {
         id: "cgw-ars".into(),
         from: model::AgencyId::new("CGW"),

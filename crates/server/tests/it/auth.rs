@@ -147,7 +147,7 @@ async fn tampered_revoked_and_disabled_tokens_are_refused() {
 
     let token = c.login("moi.watch").await;
     let event = model::Event {
-        time: server::http::now(),
+        time: crate::now(),
         kind: model::EventKind::UserDisabled { username: "moi.watch".into(), actor: "test".into() },
     };
     c.centre.append_folded(vec![event]).await.expect("disable");

@@ -106,7 +106,7 @@ fn random_observation(rng: &mut Rng, key: u64, now: Time) -> Observation {
 
 /// What the policy says each viewer may see, straight from the engine's state.
 fn expected(c: &TestCentre, viewer: &access::Viewer) -> BTreeSet<String> {
-    let now = server::http::now();
+    let now = crate::now();
     c.centre.read(|engine| {
         let agreements: Vec<Agreement> = engine.directory().agreements().cloned().collect();
         engine
@@ -173,7 +173,7 @@ async fn no_response_contains_what_the_policy_refuses() {
     for world in 0..WORLDS {
         let mut rng = Rng(seed ^ world.wrapping_mul(0x9e37_79b9));
         let c = TestCentre::new().await;
-        let now = server::http::now();
+        let now = crate::now();
         let mut events: Vec<Event> = Vec::new();
         let agreements: Vec<Agreement> =
             (0..rng.below(7) as usize).map(|n| random_agreement(&mut rng, n, now)).collect();
@@ -242,7 +242,7 @@ async fn no_response_contains_what_the_policy_refuses() {
         // Revoke one agreement in force: the next responses and the open stream drop what it released.
         if let Some(victim) = agreements.iter().find(|a| a.in_force(now)) {
             let revoke = Event {
-                time: server::http::now(),
+                time: crate::now(),
                 kind: EventKind::AgreementRevoked { id: victim.id.clone(), actor: "test".into() },
             };
             c.centre.append_folded(vec![revoke]).await.expect("revoke");
@@ -298,7 +298,7 @@ async fn a_stream_closes_when_its_session_ends_and_refuses_bad_tokens() {
     socket.send(Message::Text("{not json".into())).await.expect("send garbage");
     socket.send(Message::Binary(vec![0xff, 0x00].into())).await.expect("send garbage");
     let event = Event {
-        time: server::http::now(),
+        time: crate::now(),
         kind: EventKind::UserDisabled { username: "ars.watch".into(), actor: "test".into() },
     };
     c.centre.append_folded(vec![event]).await.expect("disable");

@@ -7,6 +7,7 @@ mod auth;
 mod bad_input;
 mod dashboard;
 mod demo;
+mod demo_day;
 mod incidents;
 mod leaks;
 mod radar_sources;
@@ -16,13 +17,15 @@ mod sources;
 mod tak;
 mod viewport;
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::sync::OnceLock;
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
+use server::clock::Clock;
 use server::{Centre, Config};
 use tower::ServiceExt;
 
@@ -42,7 +45,7 @@ pub struct TestCentre {
 pub const PASSWORD: &str = "demo";
 
 pub fn password_hash() -> &'static str {
-    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    static HASH: OnceLock<String> = OnceLock::new();
     HASH.get_or_init(|| server::auth::hash_password(PASSWORD).expect("hash"))
 }
 
@@ -68,17 +71,38 @@ pub fn seed_events() -> Vec<model::Event> {
 }
 
 impl TestCentre {
+    /// A fresh centre on the tests' clock.
     pub async fn new() -> TestCentre {
+        TestCentre::new_on(clock().clone()).await
+    }
+
+    /// A fresh centre on the system clock, for tests whose other side is an outside program
+    /// (pytak, takproto) that stamps what it sends with the system clock: both then read one
+    /// clock, so what the test compares stays relative and its verdict does not hang on the date.
+    pub async fn on_system_clock() -> TestCentre {
+        TestCentre::new_on(Clock::system()).await
+    }
+
+    async fn new_on(clock: Clock) -> TestCentre {
         let dir = tempfile::tempdir().expect("tempdir");
         let mut config = Config { data_dir: dir.path().to_path_buf(), ..Config::default() };
         config.log.max_batch_delay_ms = 2;
         config.http.max_body_bytes = 64 * 1024;
         config.http.max_items = 100;
-        TestCentre::with_config(config, Some(dir)).await
+        TestCentre::with_config_on(config, Some(dir), clock).await
     }
 
+    /// A centre with `config` on the tests' clock.
     pub async fn with_config(config: Config, dir: Option<tempfile::TempDir>) -> TestCentre {
-        let centre = Centre::start(&config).expect("start");
+        TestCentre::with_config_on(config, dir, clock().clone()).await
+    }
+
+    async fn with_config_on(
+        config: Config,
+        dir: Option<tempfile::TempDir>,
+        clock: Clock,
+    ) -> TestCentre {
+        let centre = Centre::start_with_clock(&config, clock).expect("start");
         let router = server::http::router(centre.clone(), &config);
         let seeded = centre.read(|e| e.directory().user("cgw.watch").is_some());
         let mut c = TestCentre { centre, router, config, token: String::new(), base: 0, _dir: dir };
@@ -160,8 +184,24 @@ impl TestCentre {
     }
 }
 
+/// Where the tests' clock starts: Monday 2026-03-02 08:00 UTC, an ordinary working morning far
+/// from a midnight, a month's end and a leap day, so that a test's minutes stay on one day.
+pub const TEST_START: model::Time = model::Time(1_772_438_400_000);
+
+/// The tests' clock: every test centre runs on it and `now` reads it, so that no verdict
+/// depends on the date or the hour the suite runs. It starts at [`TEST_START`] when first read
+/// and runs on at real speed (sessions still expire, timers still fire).
+pub fn clock() -> &'static Clock {
+    static CLOCK: OnceLock<Clock> = OnceLock::new();
+    CLOCK.get_or_init(|| Clock::starting_at(TEST_START))
+}
+
+pub fn now() -> model::Time {
+    clock().now()
+}
+
 pub fn now_ms() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).expect("clock").as_millis() as i64
+    now().0
 }
 
 pub fn observation(mmsi: u32, lon: f64, lat: f64) -> Value {

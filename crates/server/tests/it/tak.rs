@@ -107,7 +107,7 @@ fn metric(c: &TestCentre, needle: &str) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pytak_clients_exchange_sa_over_tcp_and_become_tracks() {
-    let c = TestCentre::new().await;
+    let c = TestCentre::on_system_clock().await;
     let tak = start(&c, TakConfig::plain("CGW"), Path::new(".")).await;
     let env = tcp_env(&tak);
     let a = run(
@@ -141,7 +141,7 @@ async fn pytak_clients_exchange_sa_over_tcp_and_become_tracks() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_ping_is_answered_to_the_sender_only_and_a_leaver_is_deleted() {
-    let c = TestCentre::new().await;
+    let c = TestCentre::on_system_clock().await;
     let tak = start(&c, TakConfig::plain("CGW"), Path::new(".")).await;
     let env = tcp_env(&tak);
     // A pings, and leaves once it has its pong and B's SA; B waits for A's t-x-d-d.
@@ -175,7 +175,7 @@ async fn a_ping_is_answered_to_the_sender_only_and_a_leaver_is_deleted() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn takproto_negotiates_version_1_and_trades_sa_with_an_xml_client() {
-    let c = TestCentre::new().await;
+    let c = TestCentre::on_system_clock().await;
     let tak = start(&c, TakConfig::plain("CGW"), Path::new(".")).await;
     let port = tak.tcp_addr.port().to_string();
     let proto = run(
@@ -243,7 +243,7 @@ impl Pki {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pytak_over_tls_is_the_certificates_user_and_sees_what_its_agency_may() {
-    let c = TestCentre::new().await;
+    let c = TestCentre::on_system_clock().await;
     let pki = Pki::new(&["cgw.watch", "moi.watch", "nobody"]);
     let mut config = TakConfig::plain("CGW");
     config.tls_listen = Some("127.0.0.1:0".parse().expect("addr"));
@@ -524,7 +524,7 @@ async fn wait_metric(c: &TestCentre, needle: &str) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn require_auth_maps_a_signed_in_client_to_its_agency_and_refuses_the_rest() {
-    let c = TestCentre::new().await;
+    let c = TestCentre::on_system_clock().await;
     let mut config = TakConfig::plain("CGW");
     config.require_auth = true;
     let tak = start(&c, config, Path::new(".")).await;
@@ -677,7 +677,7 @@ async fn tak_groups_narrow_routing_within_an_agency() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_geochat_in_an_incidents_room_becomes_a_note_on_its_timeline() {
-    let c = TestCentre::new().await;
+    let c = TestCentre::on_system_clock().await;
     let tak = start(&c, TakConfig::plain("CGW"), Path::new(".")).await;
     let id = open_incident(&c).await;
     // MOI may not see CGW's incident (no agreement in the test directory): its chat in the

@@ -264,7 +264,7 @@ async fn the_access_policy_still_decides_with_a_viewport() {
         roles: [model::Role::WatchOfficer].into(),
     };
     let allowed = |c: &TestCentre| -> BTreeSet<String> {
-        let now = server::http::now();
+        let now = crate::now();
         c.centre.read(|e| {
             let agreements: Vec<model::Agreement> = e.directory().agreements().cloned().collect();
             e.tracks()
@@ -277,7 +277,7 @@ async fn the_access_policy_still_decides_with_a_viewport() {
     assert_eq!(held.ids(), set(&ars), "ARS sees its own vessels, not CGW's");
 
     // CGW shares its tracks with ARS: the stream resynchronises, the view now holds both.
-    let now = server::http::now();
+    let now = crate::now();
     let agreement = model::Agreement {
         id: "cgw-ars".into(),
         from: model::AgencyId::new("CGW"),
@@ -303,7 +303,7 @@ async fn the_access_policy_still_decides_with_a_viewport() {
 
     // Revoked: CGW's vessels are withdrawn again.
     let kind = model::EventKind::AgreementRevoked { id: "cgw-ars".into(), actor: "test".into() };
-    let event = model::Event { time: server::http::now(), kind };
+    let event = model::Event { time: crate::now(), kind };
     c.centre.append_folded(vec![event]).await.expect("revoke");
     follow(&mut socket, &mut held, |h| h.syncs == 3).await;
     assert_eq!(held.ids(), set(&ars));

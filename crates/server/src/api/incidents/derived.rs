@@ -17,7 +17,7 @@ use super::{
     actor, agreements, commit, may_act, parse_body, parse_query, refused, visible, with_visible,
 };
 use crate::api::units;
-use crate::http::{ApiError, AppState, now};
+use crate::http::{ApiError, AppState};
 
 type Answer = Result<axum::Json<Value>, ApiError>;
 
@@ -39,7 +39,7 @@ pub async fn recommendations(
     let q = parse_query(query)?;
     with_visible(&state, &viewer, &id, |engine, record| {
         let agreements = agreements(engine);
-        let now = now();
+        let now = state.centre.now();
         let wanted: Vec<TrackId> = match q.track {
             Some(t) => vec![TrackId(t.into())],
             None => record.tracks.iter().cloned().collect(),
@@ -67,7 +67,7 @@ pub async fn recommendations(
         .map_err(refused)?;
         list.retain(|r| {
             s.unit(&r.unit).is_some_and(|u| {
-                units::visible(engine, &viewer, &agreements, u)
+                units::visible(engine, &viewer, &agreements, u, now)
                     && access::may_task_unit(&viewer, &units::facts(u, false), &agreements, now)
             })
         });
@@ -105,7 +105,7 @@ pub async fn sitrep(
     let q = parse_query(query)?;
     let lang = lang_of(q.lang.as_deref())?;
     with_visible(&state, &viewer, &id, |_, record| {
-        let text = incident::sitrep(record, lang, now()).map_err(refused)?;
+        let text = incident::sitrep(record, lang, state.centre.now()).map_err(refused)?;
         Ok(axum::Json(json!({ "incident": id, "lang": lang, "text": text })))
     })
 }
@@ -149,10 +149,11 @@ pub async fn reminders(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
 ) -> Answer {
+    let now = state.centre.now();
     let list = state.centre.read(|engine| {
         let agreements = agreements(engine);
-        let mine = engine.incidents().filtered(|r| visible(&viewer, &agreements, r));
-        incident::reminders(&mine, now())
+        let mine = engine.incidents().filtered(|r| visible(&viewer, &agreements, r, now));
+        incident::reminders(&mine, state.centre.now())
     });
     Ok(axum::Json(json!({ "reminders": list })))
 }
@@ -183,11 +184,12 @@ pub async fn metrics(
     }
     let query =
         MetricsQuery { from: q.from.map(Time), to: q.to.map(Time), include_exercise: q.exercise };
+    let now = state.centre.now();
     let metrics = state.centre.read(|engine| {
         let agreements = agreements(engine);
-        let mine = engine.incidents().filtered(|r| visible(&viewer, &agreements, r));
+        let mine = engine.incidents().filtered(|r| visible(&viewer, &agreements, r, now));
         let targets = &engine.config().response_targets;
-        incident::response_metrics(&mine, &query, targets, now())
+        incident::response_metrics(&mine, &query, targets, state.centre.now())
     });
     Ok(axum::Json(serde_json::to_value(metrics).unwrap_or(Value::Null)))
 }

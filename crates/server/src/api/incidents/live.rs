@@ -3,7 +3,7 @@
 
 use access::Viewer;
 use engine::Engine;
-use model::Agreement;
+use model::{Agreement, Time};
 use serde_json::Value;
 
 use super::{incident_view, visible};
@@ -46,15 +46,16 @@ pub(crate) fn visible_cases(
     engine: &Engine,
     viewer: &Viewer,
     agreements: &[Agreement],
+    now: Time,
 ) -> Vec<(&'static str, String, Value)> {
     let s = engine.incidents();
     let incidents = s
         .iter()
-        .filter(|r| !r.is_closed() && visible(viewer, agreements, r))
+        .filter(|r| !r.is_closed() && visible(viewer, agreements, r, now))
         .map(|r| ("incident", r.id.clone(), incident_view(r)));
     let units = s
         .units()
-        .filter(|u| crate::api::units::visible(engine, viewer, agreements, u))
+        .filter(|u| crate::api::units::visible(engine, viewer, agreements, u, now))
         .map(|u| ("unit", u.registration.id.clone(), crate::api::units::unit_view(u)));
     incidents.chain(units).collect()
 }
@@ -66,13 +67,14 @@ pub(crate) fn visible_case(
     agreements: &[Agreement],
     kind: &str,
     id: &str,
+    now: Time,
 ) -> Option<Value> {
     let s = engine.incidents();
     match kind {
-        "incident" => s.get(id).filter(|r| visible(viewer, agreements, r)).map(incident_view),
+        "incident" => s.get(id).filter(|r| visible(viewer, agreements, r, now)).map(incident_view),
         _ => s
             .unit(id)
-            .filter(|u| crate::api::units::visible(engine, viewer, agreements, u))
+            .filter(|u| crate::api::units::visible(engine, viewer, agreements, u, now))
             .map(crate::api::units::unit_view),
     }
 }
