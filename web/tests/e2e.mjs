@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium } from 'playwright-core';
-import { LOOPBACK_BROWSER_ARGS, apiGet, login, post, requestsOutside, waitForHealth } from './support.mjs';
+import { BROWSER_ENV, LOOPBACK_BROWSER_ARGS, apiGet, login, post, requestsOutside, sameClock, waitForHealth } from './support.mjs';
 
 const args = process.argv.slice(2);
 const arg = (name, fallback) => {
@@ -443,10 +443,12 @@ async function main() {
       executablePath: chromiumPath,
       headless: true,
       args: LOOPBACK_BROWSER_ARGS,
+      env: BROWSER_ENV,
     });
     const pageErrors = [];
     const newPage = async () => {
       const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+      await sameClock(context);
       context.on('request', (r) => requests.push(r.url()));
       const page = await context.newPage();
       page.on('websocket', (ws) => requests.push(ws.url()));

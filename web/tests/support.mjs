@@ -64,6 +64,18 @@ export const LOOPBACK_BROWSER_ARGS = [
   '--proxy-bypass-list=127.0.0.1',
 ];
 
+/** `scripts/test-at` runs the tests under a shifted clock (libfaketime, preloaded), which Chromium
+ * cannot start under. So the browser is launched without the preload, and each context's clock
+ * is set to this process's shifted time: the page and the centre read one clock. Without a
+ * shifted clock both are no-ops. */
+export const BROWSER_ENV = Object.fromEntries(
+  Object.entries(process.env).filter(([k]) => k !== 'LD_PRELOAD'),
+);
+
+export async function sameClock(context) {
+  if (process.env.FAKETIME) await context.clock.install({ time: Date.now() });
+}
+
 /** The logged request URLs that left 127.0.0.1 (data: and blob: stay in the page). */
 export function requestsOutside(requests) {
   return requests.filter((u) => {
