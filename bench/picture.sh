@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The picture's benchmark (issue: picture): 1M position updates from 100k tracks against Libya's
+# The picture's benchmark: 1M position updates from 100k tracks against Libya's
 # zones plus 1,000 user zones through the engine with every rule on, through the zone index
 # alone, and through PostGIS (apt-get install postgresql-15-postgis-3) in batches, in one run.
 # Usage: bench/picture.sh [--runs R] [--batch N] [--pg CONNINFO] [--no-pg] [--pg-points N]

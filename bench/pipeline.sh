@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Core pipeline benchmark (issue: core): 1M observations through validation and group commit
+# Core pipeline benchmark: 1M observations through validation and group commit
 # into the redb log, replay, and the same batching on SQLite (WAL, synchronous=FULL).
 # Usage: bench/pipeline.sh [--events N] [--runs R] [--dir DIR]
 set -euo pipefail

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# TAK load (issue 9): N simulated TAK clients (default 1,000) each sending one SA per second
+# TAK load: N simulated TAK clients (default 1,000) each sending one SA per second
 # over plain TCP to `tansiq serve` with a [tak] listener, for S seconds after a warm-up; prints
 # the delivery latency to the other clients (p50/p90/p99) and the server's CPU use.
 # Usage: bench/tak.sh [CLIENTS] [SECONDS]   (TAK_WRITE_DELAY_MS sets [tak] write_delay_ms;
@@ -7,7 +7,7 @@
 # autogroup scheduling (/proc/sys/kernel/sched_autogroup_enabled) every session gets an equal
 # share of the CPU whatever its nice value: note `uptime`, and run when the others are quiet;
 # TAK_AUTOGROUP_NICE=-15 runs the server and the clients in sessions of their own at that
-# autogroup nice (root only), as the figures in issue 9's note were measured.
+# autogroup nice (root only), as the TAK figures in the README were measured.
 set -euo pipefail
 clients="${1:-1000}"
 seconds="${2:-30}"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The live map under load (issue 8, "Speed"): 20,000 live tracks updating once a second fed to
+# The live map under load: 20,000 live tracks updating once a second fed to
 # a release centre (`tansiq demo --no-feed`) by bench/web/render.mjs — its own feeder posting
 # to POST /api/v1/observations, since the scenario simulator makes about 2,000 slow-reporting
 # tracks at most — and the operator's screen in headless Chromium with software GL

@@ -1,4 +1,4 @@
-// The live map under load (issue 8, "Speed"): a centre (`tansiq demo --no-feed`, a release
+// The live map under load: a centre (`tansiq demo --no-feed`, a release
 // build) fed N live tracks (default 20,000) each reporting once a second, and the operator's
 // screen in headless Chromium with software GL (SwiftShader through ANGLE, no GPU).
 //

@@ -8,7 +8,7 @@ import { currentLang, formatDateTime, formatNumber, formatTime, t } from './i18n
 import type { Picture } from './store';
 import type { Agency, Incident, IncidentState, IncidentTimeline, Recommendation, Reminder, SopStep } from './types';
 
-/** The lifecycle in DOMAIN.md's order; the board shows one group per state. */
+/** The lifecycle in docs/domain.md's order; the board shows one group per state. */
 export const STATES: IncidentState[] = ['reported', 'verified', 'assigned', 'responding', 'on_scene', 'resolved', 'closed', 'dismissed'];
 const FINAL: IncidentState[] = ['closed', 'dismissed'];
 const CLOSURES = ['rescued', 'intercepted', 'seized', 'left_area', 'transferred', 'duplicate', 'no_further_action'];

@@ -1,4 +1,4 @@
-// The wire shapes of the API (CONTRACTS.md; crates/server/src/api).
+// The wire shapes of the API (docs/contracts.md; crates/server/src/api).
 export interface Identity {
   mmsi?: number;
   imo?: number;

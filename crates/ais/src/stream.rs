@@ -115,7 +115,7 @@ impl fmt::Display for Summary {
 ///
 /// This is the whole of `tansiq ais decode [FILE…] [--scaled] [--stats]`: the CLI (owned by the
 /// `cli` crate) opens each file or stdin, calls this once per input, folds the results with
-/// [`Summary::merge`] and prints the summary on stderr. Per CONTRACTS.md the exit status is 0
+/// [`Summary::merge`] and prints the summary on stderr. Per docs/contracts.md the exit status is 0
 /// whenever this returns `Ok`, rejected sentences included; `Err` is an I/O error only.
 pub fn decode_stream(
     input: &mut dyn BufRead,

@@ -1,4 +1,4 @@
-//! `tansiq ais decode`: the AIS codec as a command-line filter (CONTRACTS.md).
+//! `tansiq ais decode`: the AIS codec as a command-line filter (docs/contracts.md).
 
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};

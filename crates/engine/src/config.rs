@@ -103,7 +103,7 @@ impl EngineConfig {
                 ));
             }
             // A speed band is judged over a window long enough and wide enough not to fire
-            // on noise (DOMAIN.md: at least 1 kn wide, averaged over at least 20 minutes).
+            // on noise (docs/domain.md: at least 1 kn wide, averaged over at least 20 minutes).
             let band = &rules.speed_range;
             let width = band.max_mps - band.min_mps;
             let message = if !band.enabled {

@@ -98,7 +98,7 @@ pub struct Engine {
     /// state, so in the snapshot, and laid over the geography on restore.
     #[serde(default)]
     impacts: BTreeMap<String, model::Severity>,
-    /// Incidents and units (issue 7), with the automatic incidents derived from alerts.
+    /// Incidents and units, with the automatic incidents derived from alerts.
     incidents: incident::Incidents,
     /// Association key → track number. Derived: rebuilt on restore, never iterated.
     #[serde(skip)]

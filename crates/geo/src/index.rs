@@ -38,9 +38,9 @@ fn default_owner() -> AgencyId {
     AgencyId::new("JOC")
 }
 
-/// 2 km: beyond it a crossing is `crossing.outside_bcp` (DOMAIN.md).
+/// 2 km: beyond it a crossing is `crossing.outside_bcp` (docs/domain.md).
 pub const DEFAULT_CROSSING_RADIUS_M: f64 = 2_000.0;
-/// 3 km: the port-visit entry distance (DOMAIN.md, after GFW).
+/// 3 km: the port-visit entry distance (docs/domain.md, after GFW).
 pub const DEFAULT_PORT_RADIUS_M: f64 = 3_000.0;
 
 impl Default for Options {

@@ -1,4 +1,4 @@
-//! The lifecycle of DOMAIN.md and the commands that move incidents along it.
+//! The lifecycle of docs/domain.md and the commands that move incidents along it.
 //!
 //! Every `decide_*` function checks a request against the current state and returns the events
 //! to append, or the reason it is refused. They never change the state: the fold does, once the

@@ -62,7 +62,7 @@ impl Measure {
     }
 }
 
-/// Targets from configuration (DOMAIN.md's proposals by default).
+/// Targets from configuration (docs/domain.md's proposals by default).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ResponseTargets {

@@ -78,7 +78,7 @@ impl Taxonomy {
         Ok(Taxonomy { categories })
     }
 
-    /// DOMAIN.md's taxonomy, shipped in `data/taxonomy.toml` and parsed once. A test proves it
+    /// docs/domain.md's taxonomy, shipped in `data/taxonomy.toml` and parsed once. A test proves it
     /// parses; were it ever broken, the empty taxonomy refuses every category instead of panicking.
     pub fn builtin() -> &'static Taxonomy {
         static EMPTY: Taxonomy = Taxonomy { categories: BTreeMap::new() };

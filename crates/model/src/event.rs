@@ -74,7 +74,7 @@ pub enum EventKind {
         id: String,
         actor: String,
     },
-    /// An incident or unit decision (issue 7); see [`IncidentEvent`].
+    /// An incident or unit decision; see [`IncidentEvent`].
     Incident(IncidentEvent),
     /// The joint centre set a border section's impact level (raised to critical for a while,
     /// say, then lowered again). The geography's configured level holds until then.

@@ -1,4 +1,4 @@
-//! Every rule's thresholds, with the defaults of DOMAIN.md, globally and per zone.
+//! Every rule's thresholds, with the defaults of docs/domain.md, globally and per zone.
 //!
 //! A per-zone override is a partial table of the same shape (`[engine.rules.zones."port.zawiya"]
 //! encounter = { enabled = false }`): it is laid over the global table when the engine is built,
@@ -233,7 +233,7 @@ pub struct ConvoyRules {
     pub min_speed_mps: f64,
     pub max_fix_age_ms: i64,
     /// A vehicle whose last two fixes are this near a road is on it: traffic, not a convoy
-    /// (DOMAIN.md: "off-road"); one fix on a road (a convoy crossing it) does not count.
+    /// (docs/domain.md: "off-road"); one fix on a road (a convoy crossing it) does not count.
     /// Roads come from `[geography] roads`; with none configured every position is off-road;
     /// 0 turns the check off.
     pub min_road_distance_m: f64,

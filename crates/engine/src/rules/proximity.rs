@@ -175,7 +175,7 @@ fn encounter_candidate(ctx: &Ctx<'_>, track: &Track, paired: bool) -> bool {
 }
 
 /// Whether a track, whose fix before was at `was` (NaN if none), may travel in a convoy: a
-/// vehicle or person on the move, off-road (DOMAIN.md). It is on a road when this fix and the
+/// vehicle or person on the move, off-road (docs/domain.md). It is on a road when this fix and the
 /// one before both lie near one (or this one, if it is the first): a convoy crossing a road
 /// has a fix or so on it, and stays one convoy; traffic along a road starts none.
 fn convoy_candidate(ctx: &Ctx<'_>, track: &Track, was: [f64; 2]) -> bool {

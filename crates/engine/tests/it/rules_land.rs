@@ -155,7 +155,7 @@ fn driving_up_to_the_line_and_back_is_no_crossing() {
     assert!(f.alerts("crossing.outside_bcp").is_empty());
 }
 
-/// At the default distance itself (2 km, DOMAIN.md): crossings of the Niger border found by
+/// At the default distance itself (2 km, docs/domain.md): crossings of the Niger border found by
 /// bisection along the segment of the line where the distance to Tummo passes 2 km, 1 m
 /// either side of it.
 #[test]
@@ -211,7 +211,7 @@ fn outside_bcp_at_the_default_two_km() {
     assert_eq!(outside.alerts("crossing.outside_bcp").len(), 1, "2,001 m");
 }
 
-/// At the default pre-alert distance itself (1 km, DOMAIN.md): a vehicle 999 m from the line
+/// At the default pre-alert distance itself (1 km, docs/domain.md): a vehicle 999 m from the line
 /// is pre-alerted, one 1,001 m away is not; the distances found by bisection northward.
 #[test]
 fn pre_alert_at_the_default_one_km() {
