@@ -3,7 +3,7 @@
 //! Each source owns one [`ais::Decoder`] (reassembly keyed by the connection: the UDP peer, the
 //! TCP connection's number, or the file) and a bounded cache of static data, and hands its
 //! observations to a bounded queue that a forwarder drains into the log, like every source in
-//! [`crate::sources`]. Choices where issue 3 is silent:
+//! [`crate::sources`]. Choices made where the requirements were silent:
 //!
 //! - **Time.** An observation's `time` is its tag block's `c:` time when that is plausible —
 //!   inside the centre's validation window around the receive time (`ingest.max_future_ms`

@@ -18,8 +18,9 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::thread::JoinHandle;
 
 use engine::geo::Geography;
-use engine::{Change, ChangeOp, Engine, EngineConfig};
-use model::{Event, TrackId};
+use engine::incident::{IncidentRecord, UnitState};
+use engine::{AlertEntry, Change, DirectoryChange, Engine, EngineConfig};
+use model::{Event, Track, TrackId, Zone};
 use store::{
     AppendRequest, Committed, Committer, EventLog, RedbLog, RedbReader, RedbSnapshots, StoreError,
     SubmitError,
@@ -36,12 +37,28 @@ const ENGINE_QUEUE: usize = 64;
 /// Updates buffered per live subscriber before it starts missing some.
 const PUBLISH_BUFFER: usize = 8_192;
 
-/// A change to the picture, as pushed to live subscribers.
-#[derive(Clone, Debug, serde::Serialize)]
-pub struct Update {
-    pub kind: &'static str,
-    pub op: ChangeOp,
-    pub data: serde_json::Value,
+/// A change to the picture, as the engine thread publishes it to live subscribers: typed, and
+/// carrying the object as it stood after the batch, so that no subscriber looks it up again to
+/// render it. What a subscriber may pass on is still for the access policy to decide; the wire
+/// shapes are made at the edges (`crate::wire`).
+#[derive(Clone, Debug)]
+pub enum Update {
+    /// A track changed (`Some`), or is gone (`None`: merged away or dropped).
+    Track {
+        id: TrackId,
+        track: Option<Arc<Track>>,
+    },
+    /// An alert changed (`Some`), or is gone (`None`).
+    Alert {
+        id: String,
+        entry: Option<Arc<AlertEntry>>,
+    },
+    Incident(Arc<IncidentRecord>),
+    Unit(Arc<UnitState>),
+    /// A zone's properties changed. Zones are reference data every signed-in user sees.
+    Zone(Arc<Zone>),
+    /// Agencies, users, sessions or agreements changed: subscribers re-check what they hold.
+    Directory(DirectoryChange),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -318,8 +335,8 @@ fn forward(metrics: &Metrics, engine_tx: &SyncSender<Committed>, committed: Comm
 /// What one committed batch changed, for publishing.
 #[derive(Default)]
 struct Changed {
-    tracks: Vec<(TrackId, ChangeOp)>,
-    alerts: Vec<(String, ChangeOp)>,
+    tracks: Vec<TrackId>,
+    alerts: Vec<String>,
     incidents: Vec<String>,
     units: Vec<String>,
     zones: Vec<String>,
@@ -345,18 +362,13 @@ impl Folder {
                 engine.apply_all(committed.first_seq, &committed.events, &mut changes);
                 for change in changes {
                     match change {
-                        Change::Track { id, op } => changed.tracks.push((id, op)),
-                        Change::Alert { id, op } => changed.alerts.push((id, op)),
+                        Change::Track { id, .. } => changed.tracks.push(id),
+                        Change::Alert { id, .. } => changed.alerts.push(id),
                         Change::Incident { id, .. } => changed.incidents.push(id),
                         Change::Unit { id, .. } => changed.units.push(id),
                         Change::Zone { id, .. } => changed.zones.push(id),
                         Change::Directory(what) => {
-                            let update = Update {
-                                kind: "directory",
-                                op: ChangeOp::Upsert,
-                                data: serde_json::json!({ "changed": format!("{what:?}").to_lowercase() }),
-                            };
-                            let _ = self.updates.send(Arc::new(update));
+                            let _ = self.updates.send(Arc::new(Update::Directory(what)));
                         }
                     }
                 }
@@ -392,48 +404,38 @@ impl Folder {
             return;
         }
         // One update per object per batch: the latest state is what subscribers need.
-        changed.tracks.sort_by(|a, b| a.0.cmp(&b.0));
-        changed.tracks.dedup_by(|a, b| a.0 == b.0);
-        changed.alerts.sort_by(|a, b| a.0.cmp(&b.0));
-        changed.alerts.dedup_by(|a, b| a.0 == b.0);
+        for ids in [&mut changed.alerts, &mut changed.incidents, &mut changed.units] {
+            ids.sort_unstable();
+            ids.dedup();
+        }
+        changed.tracks.sort_unstable();
+        changed.tracks.dedup();
+        changed.zones.sort_unstable();
+        changed.zones.dedup();
         let engine = self.read();
         let mut updates = Vec::with_capacity(changed.tracks.len() + changed.alerts.len());
-        for (id, op) in changed.tracks {
-            let update = match engine.track(&id) {
-                Some(entry) => Update {
-                    kind: "track",
-                    op,
-                    data: crate::api::tracks::track_feature(&entry.track),
-                },
-                None => Update {
-                    kind: "track",
-                    op: ChangeOp::Remove,
-                    data: serde_json::json!({ "id": id }),
-                },
-            };
-            updates.push(update);
+        for id in changed.tracks {
+            let track = engine.track(&id).map(|entry| Arc::new(entry.track.clone()));
+            updates.push(Update::Track { id, track });
         }
-        for (id, op) in changed.alerts {
-            let update = match engine.alert(&id) {
-                Some(entry) => {
-                    Update { kind: "alert", op, data: crate::api::alerts::alert_view(entry) }
-                }
-                None => Update {
-                    kind: "alert",
-                    op: ChangeOp::Remove,
-                    data: serde_json::json!({ "id": id }),
-                },
-            };
-            updates.push(update);
+        for id in changed.alerts {
+            let entry = engine.alert(&id).map(|entry| Arc::new(entry.clone()));
+            updates.push(Update::Alert { id, entry });
         }
-        crate::api::incidents::updates(&engine, changed.incidents, changed.units, &mut updates);
-        changed.zones.sort();
-        changed.zones.dedup();
+        let cases = engine.incidents();
+        for id in changed.incidents {
+            if let Some(record) = cases.get(&id) {
+                updates.push(Update::Incident(Arc::new(record.clone())));
+            }
+        }
+        for id in changed.units {
+            if let Some(unit) = cases.unit(&id) {
+                updates.push(Update::Unit(Arc::new(unit.clone())));
+            }
+        }
         for id in changed.zones {
-            // Zones are reference data every signed-in user sees, as GET /api/v1/zones.
             if let Some(zone) = engine.geography().zone(&id) {
-                let data = crate::api::zones::zone_feature(zone);
-                updates.push(Update { kind: "zone", op: ChangeOp::Upsert, data });
+                updates.push(Update::Zone(Arc::new(zone.clone())));
             }
         }
         drop(engine);

@@ -21,7 +21,9 @@ pub mod radar_source;
 pub mod seed;
 pub mod sources;
 pub mod tak;
+pub mod visibility;
 mod web;
+pub mod wire;
 
 pub use centre::{Centre, CentreError, Update};
 pub use config::{Config, ConfigError};
@@ -32,7 +34,7 @@ use std::net::SocketAddr;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Seed {
     Nothing,
-    /// The demo's agencies, users (password `demo`) and sharing agreements (CONTRACTS.md).
+    /// The demo's agencies, users (password `demo`) and sharing agreements (docs/contracts.md).
     Demo,
 }
 

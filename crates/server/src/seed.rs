@@ -1,4 +1,4 @@
-//! Seeding a centre: the demo's agencies, users and sharing agreements (CONTRACTS.md), as
+//! Seeding a centre: the demo's agencies, users and sharing agreements (docs/contracts.md), as
 //! ordinary events through the log, so a seeded centre is replayed like any other.
 
 use std::collections::BTreeSet;
@@ -50,7 +50,7 @@ const MARITIME_CATEGORIES: [&str; 6] = [
     "suspect.unidentified",
 ];
 
-/// Exactly the demo of CONTRACTS.md: five agencies' worth of users with password `demo`
+/// Exactly the demo of docs/contracts.md: five agencies' worth of users with password `demo`
 /// (hashed once by the caller), CGW sharing its maritime picture with JOC, ARS sharing
 /// land-border tracks and alerts with JOC and MOI, unit positions kept by their owners.
 pub fn demo(password_hash: &str, now: Time) -> Vec<Event> {

@@ -17,33 +17,9 @@ use model::{
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::api::request::{append_error, parse_body};
 use crate::auth::{new_token, verify_password};
-use crate::centre::AppendError;
 use crate::http::{ApiError, AppState};
-
-fn append_error(error: AppendError) -> ApiError {
-    match error {
-        AppendError::Busy(_) | AppendError::Stopping => {
-            ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", error.to_string())
-        }
-        AppendError::Store(_) => {
-            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "store", error.to_string())
-        }
-    }
-}
-
-fn parse_body<T: serde::de::DeserializeOwned>(
-    body: Result<Bytes, BytesRejection>,
-) -> Result<T, ApiError> {
-    let body = body.map_err(|rejection| {
-        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "request body is too large")
-        } else {
-            ApiError::bad_request("bad_body", rejection.body_text())
-        }
-    })?;
-    serde_json::from_slice(&body).map_err(|e| ApiError::bad_request("bad_body", e.to_string()))
-}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -6,13 +6,14 @@ use axum::Extension;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use engine::{AlertEntry, Engine};
-use model::{AlertState, Event, EventKind, Role, Time, Track};
+use model::{AlertState, Event, EventKind, Role};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::centre::AppendError;
+use crate::api::request::append_error;
 use crate::http::{ApiError, AppState};
+use crate::visibility;
+use crate::wire::alert_view;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -20,34 +21,6 @@ pub struct AlertQuery {
     state: Option<AlertState>,
     /// A rule id, e.g. `encounter`.
     rule: Option<String>,
-}
-
-/// Whether `viewer` may see the alert now: the alert itself released, and every track it names
-/// that is still kept visible (see `access::can_see_alert`).
-pub fn visible(
-    engine: &Engine,
-    viewer: &Viewer,
-    agreements: &[model::Agreement],
-    entry: &AlertEntry,
-    now: Time,
-) -> bool {
-    let tracks: Vec<&Track> =
-        entry.alert.tracks.iter().filter_map(|id| engine.track(id)).map(|e| &e.track).collect();
-    access::can_see_alert(viewer, &entry.alert, &tracks, agreements, now).allowed
-}
-
-/// An alert as the API and the stream show it: the alert, its rule's titles and who
-/// acknowledged it.
-pub fn alert_view(entry: &AlertEntry) -> Value {
-    let mut value = serde_json::to_value(&entry.alert).unwrap_or(Value::Null);
-    let info = engine::rules::rules().iter().find(|r| r.id == entry.alert.rule);
-    if let Some(obj) = value.as_object_mut() {
-        obj.insert("title".into(), json!(info.map(|i| i.title)));
-        obj.insert("title_ar".into(), json!(info.map(|i| i.title_ar)));
-        obj.insert("acknowledged_by".into(), json!(entry.acknowledged_by()));
-        obj.insert("acknowledged_time".into(), json!(entry.acknowledged_time()));
-    }
-    value
 }
 
 pub async fn list_alerts(
@@ -64,7 +37,7 @@ pub async fn list_alerts(
             .alerts()
             .filter(|e| query.state.is_none_or(|s| e.alert.state == s))
             .filter(|e| query.rule.as_deref().is_none_or(|r| e.alert.rule == r))
-            .filter(|e| visible(engine, &viewer, &agreements, e, now))
+            .filter(|e| visibility::alert(engine, &viewer, &agreements, e, now))
             .map(alert_view)
             .collect::<Vec<_>>()
     });
@@ -88,7 +61,7 @@ pub async fn acknowledge(
         let agreements: Vec<model::Agreement> = engine.directory().agreements().cloned().collect();
         engine
             .alert(&id)
-            .filter(|e| visible(engine, &viewer, &agreements, e, now))
+            .filter(|e| visibility::alert(engine, &viewer, &agreements, e, now))
             .map(|e| e.alert.state)
     });
     let Some(alert_state) = found else { return Err(unknown()) };
@@ -102,14 +75,7 @@ pub async fn acknowledge(
             time: state.centre.now(),
             kind: EventKind::AlertAcknowledged { id: id.clone(), actor: viewer.user.clone() },
         };
-        state.centre.append_folded(vec![event]).await.map_err(|e| match e {
-            AppendError::Busy(_) | AppendError::Stopping => {
-                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", e.to_string())
-            }
-            AppendError::Store(_) => {
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "store", e.to_string())
-            }
-        })?;
+        state.centre.append_folded(vec![event]).await.map_err(append_error)?;
     }
     state
         .centre

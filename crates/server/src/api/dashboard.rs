@@ -21,8 +21,9 @@ use model::{Time, ZoneKind};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::api::incidents::{agreements, parse_query, section_at, visible};
+use crate::api::incidents::{parse_query, section_at};
 use crate::http::{ApiError, AppState, RouteSpec};
+use crate::visibility;
 
 const MS_PER_HOUR: i64 = 3_600_000;
 /// The longest window a caller may ask for: one week.
@@ -116,7 +117,7 @@ pub fn build(engine: &Engine, viewer: &Viewer, hours: u32, now: Time) -> Dashboa
     // Whole hours, so that the chart's bars line up with the clock.
     let to = (now.0.div_euclid(MS_PER_HOUR) + 1) * MS_PER_HOUR;
     let from = to - i64::from(hours) * MS_PER_HOUR;
-    let agreements = agreements(engine);
+    let agreements = visibility::agreements(engine);
     let mut hourly: Vec<HourCount> = (0..i64::from(hours))
         .map(|h| HourCount { start: from + h * MS_PER_HOUR, ..HourCount::default() })
         .collect();
@@ -135,7 +136,7 @@ pub fn build(engine: &Engine, viewer: &Viewer, hours: u32, now: Time) -> Dashboa
         if a.first_time.0 < from || a.first_time.0 >= to {
             continue;
         }
-        if !crate::api::alerts::visible(engine, viewer, &agreements, entry, now) {
+        if !visibility::alert(engine, viewer, &agreements, entry, now) {
             continue;
         }
         let section = a
@@ -149,7 +150,10 @@ pub fn build(engine: &Engine, viewer: &Viewer, hours: u32, now: Time) -> Dashboa
         count(section, a.first_time.0, true, a.exercise);
     }
     for r in engine.incidents().iter() {
-        if r.opened.0 < from || r.opened.0 >= to || !visible(viewer, &agreements, r, now) {
+        if r.opened.0 < from
+            || r.opened.0 >= to
+            || !visibility::incident(viewer, &agreements, r, now)
+        {
             continue;
         }
         let section = r.border_section.clone().unwrap_or_else(|| NO_SECTION.to_owned());

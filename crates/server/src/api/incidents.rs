@@ -1,4 +1,4 @@
-//! Incidents (issue 7): open, change, move along the lifecycle, hand over, task units.
+//! Incidents: open, change, move along the lifecycle, hand over, task units.
 //!
 //! Commands follow the alert acknowledgement's pattern: read the folded state, let the
 //! `incident` crate's `decide_*` function check the request against it, append the events it
@@ -20,7 +20,7 @@ pub mod routes;
 pub use actions::{acknowledge, file_report, set_sar};
 pub(crate) use derived::lang_of;
 pub use derived::{metrics, recommendations, reminders, sitrep, step};
-pub(crate) use live::{updates, visible_case, visible_cases};
+pub(crate) use live::{Case, visible_case, visible_cases};
 
 use access::Viewer;
 use axum::Extension;
@@ -33,12 +33,14 @@ use engine::incident::{
     self, IncidentError, IncidentRecord, Incidents, OpenRequest, TaskPermission, Taxonomy,
 };
 use model::incident::{Actor, ClosureReason, IncidentLocation, IncidentPatch};
-use model::{Agreement, Event, EventKind, IncidentState, Role, Time};
+use model::{Event, EventKind, IncidentState, Role, Time};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::centre::AppendError;
+use crate::api::request::{append_error, parse_body};
 use crate::http::{ApiError, AppState};
+use crate::visibility;
+use crate::wire::incident_view;
 
 type Answer = Result<axum::Json<Value>, ApiError>;
 
@@ -58,32 +60,6 @@ pub fn refused(error: IncidentError) -> ApiError {
     api
 }
 
-pub(crate) fn append_error(e: AppendError) -> ApiError {
-    match e {
-        AppendError::Busy(_) | AppendError::Stopping => {
-            ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", e.to_string())
-        }
-        AppendError::Store(_) => {
-            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "store", e.to_string())
-        }
-    }
-}
-
-/// A JSON body, or a 400 (413 when too large) naming what is wrong with it.
-pub(crate) fn parse_body<T: serde::de::DeserializeOwned>(
-    body: Result<Bytes, BytesRejection>,
-) -> Result<T, ApiError> {
-    let body = body.map_err(|rejection| {
-        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "request body is too large")
-        } else {
-            ApiError::bad_request("bad_body", rejection.body_text())
-        }
-    })?;
-    serde_json::from_slice(&body)
-        .map_err(|e| ApiError::bad_request("bad_body", format!("invalid request body: {e}")))
-}
-
 pub(crate) fn parse_query<T>(query: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
     query.map(|Query(q)| q).map_err(|r| ApiError::bad_request("bad_query", r.body_text()))
 }
@@ -101,52 +77,6 @@ pub(crate) fn may_act(viewer: &Viewer) -> Result<(), ApiError> {
     }
 }
 
-pub(crate) fn agreements(engine: &Engine) -> Vec<Agreement> {
-    engine.directory().agreements().cloned().collect()
-}
-
-/// Where an incident is, for agreements limited to an area.
-pub(crate) fn position(record: &IncidentRecord) -> Option<(f64, f64)> {
-    match record.location.as_ref()? {
-        IncidentLocation::Point { position } => Some((position.lon, position.lat)),
-        IncidentLocation::Area { ring } => ring.first().map(|p| (p[0], p[1])),
-    }
-}
-
-pub fn visible(
-    viewer: &Viewer,
-    agreements: &[Agreement],
-    record: &IncidentRecord,
-    now: Time,
-) -> bool {
-    let facts = access::IncidentFacts {
-        owner: &record.owner,
-        originator: &record.originator,
-        offered_to: record.handover.as_ref().map(|h| &h.to),
-        marking: &record.marking,
-        category: &record.category,
-        position: position(record),
-    };
-    access::can_see_incident(viewer, &facts, agreements, now).allowed
-}
-
-/// An incident as the API and the stream show it: the record, its category's titles and the
-/// transitions open to it now.
-pub fn incident_view(record: &IncidentRecord) -> Value {
-    let mut value = serde_json::to_value(record).unwrap_or(Value::Null);
-    let category = Taxonomy::builtin().get(&record.category).ok();
-    let allowed: Vec<&str> = incident::allowed_transitions(record.state)
-        .iter()
-        .map(|s| incident::state_name(*s))
-        .collect();
-    if let Some(obj) = value.as_object_mut() {
-        obj.insert("category_en".into(), json!(category.map(|c| &c.en)));
-        obj.insert("category_ar".into(), json!(category.map(|c| &c.ar)));
-        obj.insert("allowed_transitions".into(), json!(allowed));
-    }
-    value
-}
-
 fn not_found(id: &str) -> ApiError {
     ApiError::not_found(format!("no incident {id}"))
 }
@@ -160,9 +90,11 @@ pub(crate) fn with_visible<T>(
 ) -> Result<T, ApiError> {
     let now = state.centre.now();
     state.centre.read(|engine| {
-        let agreements = agreements(engine);
+        let agreements = visibility::agreements(engine);
         match engine.incidents().get(id) {
-            Some(record) if visible(viewer, &agreements, record, now) => f(engine, record),
+            Some(record) if visibility::incident(viewer, &agreements, record, now) => {
+                f(engine, record)
+            }
             _ => Err(not_found(id)),
         }
     })
@@ -225,7 +157,7 @@ pub async fn list_incidents(
     }
     let now = state.centre.now();
     let list = state.centre.read(|engine| {
-        let agreements = agreements(engine);
+        let agreements = visibility::agreements(engine);
         engine
             .incidents()
             .iter()
@@ -233,7 +165,7 @@ pub async fn list_incidents(
             .filter(|r| q.category.as_deref().is_none_or(|c| r.category == c))
             .filter(|r| q.exercise.is_none_or(|x| r.exercise == x))
             .filter(|r| q.open.is_none_or(|o| o != r.is_closed()))
-            .filter(|r| visible(&viewer, &agreements, r, now))
+            .filter(|r| visibility::incident(&viewer, &agreements, r, now))
             .map(incident_view)
             .collect::<Vec<_>>()
     });
@@ -434,13 +366,13 @@ pub async fn task_unit(
     let actor = actor(&viewer);
     let now = state.centre.now();
     let events = with_owned(&state, &viewer, &id, |engine, s| {
-        let agreements = agreements(engine);
+        let agreements = visibility::agreements(engine);
         let unknown = || IncidentError::UnknownUnit { id: b.unit.clone() };
         let unit = s.unit(&b.unit).ok_or_else(unknown)?;
-        if !crate::api::units::visible(engine, &viewer, &agreements, unit, now) {
+        if !visibility::unit(engine, &viewer, &agreements, unit, now) {
             return Err(unknown());
         }
-        let facts = crate::api::units::facts(unit, false);
+        let facts = visibility::unit_facts(unit, false);
         let cross_agency = access::may_task_unit(&viewer, &facts, &agreements, now);
         incident::decide_task(s, &id, &b.unit, &actor, TaskPermission { cross_agency })
     })?;

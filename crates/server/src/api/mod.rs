@@ -6,6 +6,7 @@ pub mod dashboard;
 pub mod incidents;
 pub mod replay;
 pub mod reports;
+pub(crate) mod request;
 pub mod stream;
 pub mod tracks;
 pub mod units;

@@ -44,10 +44,11 @@ use model::{AlertState, Time};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::api::alerts;
-use crate::api::tracks::track_feature;
+use crate::api::request::{bad_query, parse_bbox};
 use crate::centre::Centre;
 use crate::http::{ApiError, AppState};
+use crate::visibility;
+use crate::wire::{alert_view, track_feature};
 
 /// How far back a replay reaches.
 pub const WINDOW_MS: i64 = 24 * Time::MS_PER_HOUR;
@@ -269,23 +270,6 @@ pub struct ReplayQuery {
     bbox: Option<String>,
 }
 
-fn bad_query(rejection: QueryRejection) -> ApiError {
-    ApiError::bad_request("bad_query", rejection.body_text())
-}
-
-fn parse_bbox(text: &str) -> Result<[f64; 4], ApiError> {
-    let bad = || ApiError::bad_request("bad_query", "bbox must be min_lon,min_lat,max_lon,max_lat");
-    let parts: Vec<f64> = text
-        .split(',')
-        .map(|p| p.trim().parse::<f64>())
-        .collect::<Result<_, _>>()
-        .map_err(|_| bad())?;
-    match parts.as_slice() {
-        [a, b, c, d] if [a, b, c, d].iter().all(|v| v.is_finite()) => Ok([*a, *b, *c, *d]),
-        _ => Err(bad()),
-    }
-}
-
 /// Reads `at` and checks it against the window.
 pub fn parse_at(text: Option<&str>, (from, to): (i64, i64)) -> Result<i64, ApiError> {
     let text = text.ok_or_else(|| {
@@ -367,8 +351,8 @@ pub async fn replay(
         let open: Vec<Value> = engine
             .alerts()
             .filter(|e| e.alert.state == AlertState::Open)
-            .filter(|e| alerts::visible(&engine, &viewer, &agreements, e, now))
-            .map(alerts::alert_view)
+            .filter(|e| visibility::alert(&engine, &viewer, &agreements, e, now))
+            .map(alert_view)
             .collect();
         let newest = engine.now();
         cache.park(at, engine);

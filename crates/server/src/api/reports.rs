@@ -26,8 +26,9 @@ use model::Time;
 use model::incident::{ImpactLevel, IncidentLocation};
 use serde::{Deserialize, Serialize};
 
-use crate::api::incidents::{agreements, parse_query, visible};
+use crate::api::incidents::parse_query;
 use crate::http::{ApiError, AppState};
+use crate::visibility;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -149,8 +150,8 @@ fn within(t: Option<Time>, from: Time, to: Time) -> bool {
 /// Builds the report of the UTC day starting at `from`, as `viewer` may see it, at `now`.
 pub fn build(engine: &Engine, viewer: &Viewer, from: Time, lang: Lang, now: Time) -> DailyReport {
     let to = from.plus_millis(Time::MS_PER_DAY);
-    let agreements = agreements(engine);
-    let mine = engine.incidents().filtered(|r| visible(viewer, &agreements, r, now));
+    let agreements = visibility::agreements(engine);
+    let mine = engine.incidents().filtered(|r| visibility::incident(viewer, &agreements, r, now));
     let mut counts = Counts::default();
     let mut impact = BTreeMap::new();
     let mut rows: BTreeMap<(String, String), (u32, u32)> = BTreeMap::new();
@@ -200,7 +201,7 @@ pub fn build(engine: &Engine, viewer: &Viewer, from: Time, lang: Lang, now: Time
         if a.exercise || !within(Some(a.first_time), from, to) {
             continue;
         }
-        if !crate::api::alerts::visible(engine, viewer, &agreements, entry, now) {
+        if !visibility::alert(engine, viewer, &agreements, entry, now) {
             continue;
         }
         counts.alerts += 1;

@@ -34,6 +34,7 @@
 //! `{"kind": "error", "op": "upsert", "data": {"code", "message"}}`; the stream keeps serving.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 use std::time::Duration;
 
 use access::Viewer;
@@ -42,14 +43,18 @@ use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgr
 use axum::extract::{Query, State};
 use axum::http::Uri;
 use axum::response::Response;
+use engine::AlertEntry;
 use model::{Agreement, AlertState, Position, SourceKind, Time, Track, TrackId};
 use serde_json::{Value, json};
 use tokio::sync::broadcast::error::RecvError;
 use tokio::time::MissedTickBehavior;
 
-use crate::api::tracks::track_feature;
-use crate::api::{alerts, incidents};
+use crate::api::incidents;
+use crate::api::incidents::Case;
+use crate::centre::Update;
 use crate::http::AppState;
+use crate::visibility;
+use crate::wire::{alert_view, message, track_feature, zone_feature};
 
 /// WebSocket close code for "your session ended" (private range 4000-4999).
 const SESSION_ENDED: u16 = 4401;
@@ -81,10 +86,6 @@ pub async fn stream(
 /// The hash of the token the stream was opened with, so that it can notice the session end.
 #[derive(Clone, Debug)]
 pub struct SessionKey(pub String);
-
-fn message(kind: &str, op: &str, data: Value) -> Value {
-    json!({ "kind": kind, "op": op, "data": data })
-}
 
 fn text(value: &Value) -> Message {
     Message::Text(Utf8Bytes::from(value.to_string()))
@@ -281,8 +282,10 @@ struct Pending {
     resync: bool,
     view_changed: bool,
     tracks: BTreeSet<TrackId>,
-    alerts: BTreeSet<String>,
-    cases: BTreeSet<(&'static str, String)>,
+    /// The latest state of each changed alert (`None`: gone).
+    alerts: BTreeMap<String, Option<Arc<AlertEntry>>>,
+    /// The latest state of each changed incident and unit.
+    cases: BTreeMap<(&'static str, String), Case>,
 }
 
 impl Pending {
@@ -315,8 +318,8 @@ impl Filter {
             let alerts: Vec<(String, Value)> = engine
                 .alerts()
                 .filter(|e| e.alert.state != AlertState::Closed)
-                .filter(|e| alerts::visible(engine, &self.viewer, &agreements, e, now))
-                .map(|e| (e.alert.id.clone(), alerts::alert_view(e)))
+                .filter(|e| visibility::alert(engine, &self.viewer, &agreements, e, now))
+                .map(|e| (e.alert.id.clone(), alert_view(e)))
                 .collect();
             let cases = incidents::visible_cases(engine, &self.viewer, &agreements, now);
             (agreements, visible, alerts, cases)
@@ -384,7 +387,7 @@ impl Filter {
             let alerted: BTreeSet<&TrackId> = engine
                 .alerts()
                 .filter(|e| e.alert.state != AlertState::Closed)
-                .filter(|e| alerts::visible(engine, &self.viewer, &self.agreements, e, now))
+                .filter(|e| visibility::alert(engine, &self.viewer, &self.agreements, e, now))
                 .flat_map(|e| e.alert.tracks.iter())
                 .collect();
             let candidates: Vec<Candidate<'_>> = engine
@@ -455,11 +458,11 @@ impl Filter {
             return self.resync(state);
         }
         let mut out: Vec<Value> = Vec::new();
-        for id in &pending.alerts {
-            out.extend(self.alert(state, id));
+        for (id, entry) in &pending.alerts {
+            out.extend(self.alert(state, id, entry.as_deref()));
         }
-        for (kind, id) in &pending.cases {
-            out.extend(self.case(state, kind, id));
+        for case in pending.cases.values() {
+            out.extend(self.case(state, case));
         }
         if pending.view_changed || !pending.tracks.is_empty() || !pending.alerts.is_empty() {
             out.extend(self.in_view(state, &pending.tracks, false));
@@ -468,58 +471,70 @@ impl Filter {
     }
 
     /// The message for one alert change, if the caller should get one.
-    fn alert(&mut self, state: &AppState, id: &str) -> Option<Value> {
+    fn alert(&mut self, state: &AppState, id: &str, entry: Option<&AlertEntry>) -> Option<Value> {
         let now = state.centre.now();
-        let view = state.centre.read(|engine| {
-            let entry = engine.alert(id)?;
-            alerts::visible(engine, &self.viewer, &self.agreements, entry, now)
-                .then(|| alerts::alert_view(entry))
+        let visible = entry.is_some_and(|entry| {
+            state.centre.read(|engine| {
+                visibility::alert(engine, &self.viewer, &self.agreements, entry, now)
+            })
         });
-        match view {
-            Some(view) => {
+        match entry {
+            Some(entry) if visible => {
                 self.sent_alerts.insert(id.to_string());
-                Some(message("alert", "upsert", view))
+                Some(message("alert", "upsert", alert_view(entry)))
             }
-            None if self.sent_alerts.remove(id) => {
+            _ if self.sent_alerts.remove(id) => {
                 Some(message("alert", "remove", json!({ "id": id })))
             }
-            None => None,
+            _ => None,
         }
     }
 
+    /// An incident or unit change: kept for the next batch (viewport), or its message now.
+    fn changed_case(
+        &mut self,
+        state: &AppState,
+        pending: &mut Pending,
+        batched: bool,
+        case: Case,
+    ) -> Vec<Value> {
+        if batched {
+            pending.cases.insert(case.key(), case);
+            return Vec::new();
+        }
+        self.case(state, &case).into_iter().collect()
+    }
+
     /// The message for one incident or unit change, if the caller should get one.
-    fn case(&mut self, state: &AppState, kind: &'static str, id: &str) -> Option<Value> {
+    fn case(&mut self, state: &AppState, case: &Case) -> Option<Value> {
         let now = state.centre.now();
         let view = state.centre.read(|engine| {
-            incidents::visible_case(engine, &self.viewer, &self.agreements, kind, id, now)
+            incidents::visible_case(engine, &self.viewer, &self.agreements, case, now)
         });
-        let key = (kind, id.to_string());
+        let key = case.key();
+        let kind = key.0;
         match view {
             Some(view) => {
                 self.sent_cases.insert(key);
                 Some(message(kind, "upsert", view))
             }
             None if self.sent_cases.remove(&key) => {
-                Some(message(kind, "remove", json!({ "id": id })))
+                Some(message(kind, "remove", json!({ "id": key.1 })))
             }
             None => None,
         }
     }
 
     /// The message for one track change, if the caller should get one (no viewport).
-    fn track(&mut self, state: &AppState, id: &TrackId) -> Option<Value> {
+    fn track(&mut self, state: &AppState, id: &TrackId, track: Option<&Track>) -> Option<Value> {
         let now = state.centre.now();
-        let visible = state.centre.read(|engine| {
-            engine.track(id).and_then(|entry| {
-                access::can_see_track(&self.viewer, &entry.track, &self.agreements, now)
-                    .allowed
-                    .then(|| track_feature(&entry.track))
-            })
+        let visible = track.filter(|track| {
+            access::can_see_track(&self.viewer, track, &self.agreements, now).allowed
         });
         match visible {
-            Some(feature) => {
+            Some(track) => {
                 self.sent.insert(id.clone());
-                Some(message("track", "upsert", feature))
+                Some(message("track", "upsert", track_feature(track)))
             }
             None if self.sent.remove(id) => Some(message("track", "remove", json!({ "id": id }))),
             None => None,
@@ -593,36 +608,34 @@ async fn serve(
         let batched = filter.view.is_some();
         tokio::select! {
             update = updates.recv() => {
-                let messages = match update {
-                    Ok(update) if update.kind == "track" => {
-                        let id = update.data["id"].as_str().map(|s| TrackId(s.into()));
-                        match id {
-                            Some(id) if batched => { pending.tracks.insert(id); Vec::new() }
-                            Some(id) => filter.track(&state, &id).into_iter().collect(),
-                            None => Vec::new(),
-                        }
+                let messages = match update.as_deref() {
+                    Ok(Update::Track { id, .. }) if batched => {
+                        pending.tracks.insert(id.clone());
+                        Vec::new()
                     }
-                    Ok(update) if update.kind == "alert" => {
-                        match update.data["id"].as_str() {
-                            Some(id) if batched => { pending.alerts.insert(id.to_string()); Vec::new() }
-                            Some(id) => filter.alert(&state, id).into_iter().collect(),
-                            None => Vec::new(),
-                        }
+                    Ok(Update::Track { id, track }) => {
+                        filter.track(&state, id, track.as_deref()).into_iter().collect()
+                    }
+                    Ok(Update::Alert { id, entry }) if batched => {
+                        pending.alerts.insert(id.clone(), entry.clone());
+                        Vec::new()
+                    }
+                    Ok(Update::Alert { id, entry }) => {
+                        filter.alert(&state, id, entry.as_deref()).into_iter().collect()
                     }
                     // Reference data every signed-in user sees (GET /api/v1/zones): sent as it
                     // comes, batched or not; zones change rarely.
-                    Ok(update) if update.kind == "zone" => {
-                        vec![message("zone", "upsert", update.data.clone())]
+                    Ok(Update::Zone(zone)) => vec![message("zone", "upsert", zone_feature(zone))],
+                    Ok(Update::Incident(record)) => {
+                        let case = Case::Incident(Arc::clone(record));
+                        filter.changed_case(&state, &mut pending, batched, case)
                     }
-                    Ok(update) if update.kind == "incident" || update.kind == "unit" => {
-                        match update.data["id"].as_str() {
-                            Some(id) if batched => { pending.cases.insert((update.kind, id.to_string())); Vec::new() }
-                            Some(id) => filter.case(&state, update.kind, id).into_iter().collect(),
-                            None => Vec::new(),
-                        }
+                    Ok(Update::Unit(unit)) => {
+                        let case = Case::Unit(Arc::clone(unit));
+                        filter.changed_case(&state, &mut pending, batched, case)
                     }
-                    Ok(_) => {
-                        // A directory change: sessions may have ended, agreements changed.
+                    Ok(Update::Directory(_)) => {
+                        // Sessions may have ended, agreements changed.
                         if !session_alive(&state, &session) {
                             let frame = CloseFrame { code: SESSION_ENDED, reason: Utf8Bytes::from_static("session ended") };
                             let _ = socket.send(Message::Close(Some(frame))).await;
@@ -631,7 +644,7 @@ async fn serve(
                         if batched { pending.resync = true; Vec::new() } else { filter.resync(&state) }
                     }
                     Err(RecvError::Lagged(missed)) => {
-                        state.centre.metrics().subscriber_lagged.inc_by(missed);
+                        state.centre.metrics().subscriber_lagged.inc_by(*missed);
                         if batched { pending.resync = true; Vec::new() } else { filter.resync(&state) }
                     }
                     Err(RecvError::Closed) => return,

@@ -7,13 +7,15 @@ use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use model::{Classification, ObjectKind, Track, TrackId};
+use model::{Classification, ObjectKind, TrackId};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::api::request::{bad_query, parse_bbox};
 use crate::centre::AppendError;
 use crate::http::{ApiError, AppState};
 use crate::ingest::{self, BodyError};
+use crate::wire::track_feature;
 
 pub async fn post_observations(
     State(state): State<AppState>,
@@ -135,29 +137,6 @@ pub struct TrackQuery {
     since: Option<i64>,
 }
 
-fn parse_bbox(text: &str) -> Result<[f64; 4], ApiError> {
-    let bad = || {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "bad_query",
-            "bbox must be min_lon,min_lat,max_lon,max_lat",
-        )
-    };
-    let parts: Vec<f64> = text
-        .split(',')
-        .map(|p| p.trim().parse::<f64>())
-        .collect::<Result<_, _>>()
-        .map_err(|_| bad())?;
-    match parts.as_slice() {
-        [a, b, c, d] if [a, b, c, d].iter().all(|v| v.is_finite()) => Ok([*a, *b, *c, *d]),
-        _ => Err(bad()),
-    }
-}
-
-fn bad_query(rejection: QueryRejection) -> ApiError {
-    ApiError::new(StatusCode::BAD_REQUEST, "bad_query", rejection.body_text())
-}
-
 pub async fn list_tracks(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
@@ -264,37 +243,4 @@ pub async fn track_history(
         "geometry": { "type": "LineString", "coordinates": coordinates },
         "properties": { "id": track_id.0, "times": times, "points": points },
     })))
-}
-
-/// A track as a GeoJSON Point feature; the wire shape of `/tracks` and the live stream.
-pub fn track_feature(track: &Track) -> Value {
-    let mut coordinates = vec![track.position.lon, track.position.lat];
-    if let Some(alt) = track.position.alt_m {
-        coordinates.push(alt);
-    }
-    json!({
-        "type": "Feature",
-        "id": track.id.0,
-        "geometry": { "type": "Point", "coordinates": coordinates },
-        "properties": {
-            "id": track.id.0,
-            "kind": track.kind,
-            "state": track.state,
-            "agency": track.agency,
-            "marking": track.marking,
-            "contributors": track.contributors,
-            "identity": track.identity,
-            "sources": track.sources,
-            "source_kinds": track.source_kinds,
-            "first_time": track.first_time,
-            "last_time": track.last_time,
-            "speed_mps": track.speed_mps,
-            "course_deg": track.course_deg,
-            "heading_deg": track.heading_deg,
-            "observations": track.observations,
-            "exercise": track.exercise,
-            // Radar only, nothing identifies it: what the departure rule watches for.
-            "unidentified": engine::rules::is_unidentified(track),
-        }
-    })
 }

@@ -1,4 +1,4 @@
-//! Units (issue 7): the registry, status and position, read through the access policy.
+//! Units: the registry, status and position, read through the access policy.
 //!
 //! A unit stays with its owner agency unless its marking or a sharing agreement covering units
 //! releases it, or it is tasked to an incident the caller may see (`access::can_see_unit`).
@@ -13,57 +13,19 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use engine::Engine;
 use engine::incident::{self, UnitState};
 use model::incident::{UnitPositionSource, UnitRegistration};
-use model::{Agreement, Event, EventKind, Marking, Position, Role, Time, UnitKind, UnitStatus};
+use model::{Event, EventKind, Marking, Position, Role, UnitKind, UnitStatus};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::api::incidents::{
-    self as api_incidents, actor, agreements, append_error, parse_body, refused,
-};
+use crate::api::incidents::{actor, refused};
+use crate::api::request::{append_error, parse_body};
 use crate::http::{ApiError, AppState};
+use crate::visibility;
+use crate::wire::unit_view;
 
 type Answer = Result<axum::Json<Value>, ApiError>;
-
-/// The facts the policy needs about a unit.
-pub fn facts(unit: &UnitState, released_by_incident: bool) -> access::UnitFacts<'_> {
-    let p = unit.position();
-    access::UnitFacts {
-        agency: &unit.registration.agency,
-        marking: &unit.registration.marking,
-        position: Some((p.lon, p.lat)),
-        released_by_incident,
-    }
-}
-
-pub fn visible(
-    engine: &Engine,
-    viewer: &Viewer,
-    agreements: &[Agreement],
-    unit: &UnitState,
-    now: Time,
-) -> bool {
-    let released = unit.incident.as_deref().is_some_and(|id| {
-        engine
-            .incidents()
-            .get(id)
-            .is_some_and(|r| api_incidents::visible(viewer, agreements, r, now))
-    });
-    access::can_see_unit(viewer, &facts(unit, released), agreements, now).allowed
-}
-
-/// A unit as the API and the stream show it.
-pub fn unit_view(unit: &UnitState) -> Value {
-    let mut value = serde_json::to_value(unit).unwrap_or(Value::Null);
-    if let Some(obj) = value.as_object_mut() {
-        obj.insert("id".into(), json!(unit.registration.id));
-        obj.insert("agency".into(), json!(unit.registration.agency));
-        obj.insert("position".into(), json!(unit.position()));
-    }
-    value
-}
 
 pub async fn list_units(
     State(state): State<AppState>,
@@ -71,11 +33,11 @@ pub async fn list_units(
 ) -> Answer {
     let now = state.centre.now();
     let list = state.centre.read(|engine| {
-        let agreements = agreements(engine);
+        let agreements = visibility::agreements(engine);
         engine
             .incidents()
             .units()
-            .filter(|u| visible(engine, &viewer, &agreements, u, now))
+            .filter(|u| visibility::unit(engine, &viewer, &agreements, u, now))
             .map(unit_view)
             .collect::<Vec<_>>()
     });
@@ -167,11 +129,11 @@ fn own_unit<T>(
     }
     let now = state.centre.now();
     state.centre.read(|engine| {
-        let agreements = agreements(engine);
+        let agreements = visibility::agreements(engine);
         let unit = engine
             .incidents()
             .unit(id)
-            .filter(|u| visible(engine, viewer, &agreements, u, now))
+            .filter(|u| visibility::unit(engine, viewer, &agreements, u, now))
             .ok_or_else(|| ApiError::not_found(format!("no unit {id}")))?;
         if unit.registration.agency != viewer.agency {
             return Err(ApiError::forbidden(format!(

@@ -21,6 +21,7 @@ use tokio::task::JoinHandle;
 
 use crate::centre::Centre;
 use crate::metrics::Metrics;
+use crate::visibility;
 
 /// The source id of everything TAK clients say, in the log and the metrics.
 const SOURCE: &str = "tak";
@@ -493,14 +494,14 @@ impl Hub {
             accuracy_m: None,
         });
         let decided: Vec<model::incident::IncidentEvent> = self.inner.centre.read(|engine| {
-            let agreements = crate::api::incidents::agreements(engine);
+            let agreements = visibility::agreements(engine);
             let incidents = engine.incidents();
             note.incidents
                 .iter()
                 .filter(|id| {
-                    incidents.get(id).is_some_and(|r| {
-                        crate::api::incidents::visible(&viewer, &agreements, r, now)
-                    })
+                    incidents
+                        .get(id)
+                        .is_some_and(|r| visibility::incident(&viewer, &agreements, r, now))
                 })
                 .filter_map(|id| {
                     ::engine::incident::decide_note(

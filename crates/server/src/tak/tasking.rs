@@ -13,7 +13,7 @@ use model::incident::IncidentLocation;
 use tokio::sync::broadcast::error::RecvError;
 
 use super::hub::{Hub, TaskError, task_events};
-use crate::centre::Centre;
+use crate::centre::{Centre, Update};
 
 struct Task {
     unit: String,
@@ -60,10 +60,8 @@ pub(crate) async fn run(hub: Hub, centre: Centre) {
             }
             Err(RecvError::Closed) => return,
         };
-        if update.kind != "unit" {
-            continue;
-        }
-        let Some(unit) = update.data["id"].as_str() else { continue };
+        let Update::Unit(unit) = &*update else { continue };
+        let unit = unit.registration.id.as_str();
         let Some(task) = centre.read(|engine| task_for(engine, unit)) else {
             sent.retain(|(u, _)| u != unit);
             continue;

@@ -112,9 +112,9 @@ async fn a_sart_alert_is_published_to_live_subscribers() {
             .await
             .expect("an alert update in time")
             .expect("update");
-        if update.kind == "alert" {
-            assert_eq!(update.data["rule"], "sar.beacon");
-            assert_eq!(update.data["severity"], "critical");
+        if let server::Update::Alert { entry: Some(entry), .. } = &*update {
+            assert_eq!(entry.alert.rule, "sar.beacon");
+            assert_eq!(entry.alert.severity, model::Severity::Critical);
             break;
         }
     }
@@ -298,9 +298,9 @@ async fn a_section_raised_to_critical_is_served_published_and_audited() {
             .await
             .expect("a zone update in time")
             .expect("update");
-        if update.kind == "zone" {
-            assert_eq!(update.data["id"], id);
-            assert_eq!(update.data["properties"]["impact"], "critical");
+        if let server::Update::Zone(zone) = &*update {
+            assert_eq!(zone.id, id);
+            assert_eq!(zone.impact, Some(model::Severity::Critical));
             break;
         }
     }

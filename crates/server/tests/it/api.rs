@@ -174,6 +174,8 @@ async fn live_subscribers_hear_track_changes() {
         .await
         .expect("an update in time")
         .expect("update");
-    assert_eq!(update.kind, "track");
-    assert_eq!(update.data["properties"]["identity"]["mmsi"], 642000009);
+    let server::Update::Track { track: Some(track), .. } = &*update else {
+        panic!("a track update, not {update:?}")
+    };
+    assert_eq!(track.identity.mmsi, Some(642000009));
 }

@@ -1,4 +1,4 @@
-//! Incidents, units and the daily report through the router (issue 7): the lifecycle with its
+//! Incidents, units and the daily report through the router: the lifecycle with its
 //! refusals, hand-over, tasking across agencies, recommendations, automatic incidents from a
 //! SAR beacon, exercises, visibility, the daily report and bad input.
 //!

@@ -130,7 +130,7 @@ async fn the_past_picture_is_what_a_fresh_fold_to_that_time_shows() {
 
     // Exactly what a fresh engine folded to that time holds, feature for feature.
     let fresh = fresh_fold(&c, past);
-    let expected: Vec<Value> = fresh.tracks().map(server::api::tracks::track_feature).collect();
+    let expected: Vec<Value> = fresh.tracks().map(server::wire::track_feature).collect();
     assert_eq!(features(&replayed), expected);
     let open_then: Vec<&str> = fresh
         .alerts()

@@ -14,7 +14,8 @@ use model::incident::{DistressFactor, ReportKind, SarDetails, SarPhase};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{actor, commit, parse_body, with_owned};
+use super::{actor, commit, with_owned};
+use crate::api::request::parse_body;
 use crate::http::{ApiError, AppState};
 
 type Answer = Result<axum::Json<Value>, ApiError>;

@@ -13,11 +13,10 @@ use model::{Time, TrackId};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{
-    actor, agreements, commit, may_act, parse_body, parse_query, refused, visible, with_visible,
-};
-use crate::api::units;
+use super::{actor, commit, may_act, parse_query, refused, with_visible};
+use crate::api::request::parse_body;
 use crate::http::{ApiError, AppState};
+use crate::visibility;
 
 type Answer = Result<axum::Json<Value>, ApiError>;
 
@@ -38,7 +37,7 @@ pub async fn recommendations(
 ) -> Answer {
     let q = parse_query(query)?;
     with_visible(&state, &viewer, &id, |engine, record| {
-        let agreements = agreements(engine);
+        let agreements = visibility::agreements(engine);
         let now = state.centre.now();
         let wanted: Vec<TrackId> = match q.track {
             Some(t) => vec![TrackId(t.into())],
@@ -67,8 +66,13 @@ pub async fn recommendations(
         .map_err(refused)?;
         list.retain(|r| {
             s.unit(&r.unit).is_some_and(|u| {
-                units::visible(engine, &viewer, &agreements, u, now)
-                    && access::may_task_unit(&viewer, &units::facts(u, false), &agreements, now)
+                visibility::unit(engine, &viewer, &agreements, u, now)
+                    && access::may_task_unit(
+                        &viewer,
+                        &visibility::unit_facts(u, false),
+                        &agreements,
+                        now,
+                    )
             })
         });
         list.truncate(configured.max_results);
@@ -151,8 +155,9 @@ pub async fn reminders(
 ) -> Answer {
     let now = state.centre.now();
     let list = state.centre.read(|engine| {
-        let agreements = agreements(engine);
-        let mine = engine.incidents().filtered(|r| visible(&viewer, &agreements, r, now));
+        let agreements = visibility::agreements(engine);
+        let mine =
+            engine.incidents().filtered(|r| visibility::incident(&viewer, &agreements, r, now));
         incident::reminders(&mine, state.centre.now())
     });
     Ok(axum::Json(json!({ "reminders": list })))
@@ -186,8 +191,9 @@ pub async fn metrics(
         MetricsQuery { from: q.from.map(Time), to: q.to.map(Time), include_exercise: q.exercise };
     let now = state.centre.now();
     let metrics = state.centre.read(|engine| {
-        let agreements = agreements(engine);
-        let mine = engine.incidents().filtered(|r| visible(&viewer, &agreements, r, now));
+        let agreements = visibility::agreements(engine);
+        let mine =
+            engine.incidents().filtered(|r| visibility::incident(&viewer, &agreements, r, now));
         let targets = &engine.config().response_targets;
         incident::response_metrics(&mine, &query, targets, state.centre.now())
     });

@@ -1,4 +1,4 @@
-//! The route table's part for issue 7: incidents, units, reminders, response times and the
+//! The route table's part for incidents, units, reminders, response times and the
 //! daily report. `http::routes` appends it, so the router and the OpenAPI document both list it.
 
 use axum::routing::{MethodRouter, get, patch, post};
