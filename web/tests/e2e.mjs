@@ -164,7 +164,7 @@ async function openTab(page, name) {
   await page.waitForSelector(`#tabpanel-${name}:not([hidden])`);
 }
 
-/** Issue 8's workspace panels, as cgw.watch, after incident `incidentId` was opened from alert
+/** The workspace panels, as cgw.watch, after incident `incidentId` was opened from alert
  * `alertId`: its detail (recommended units, tasking, the timeline, the SOP checklist, a
  * refused transition), the board, the units panel and the dashboard. */
 async function workspacePanels(page, base, token, alertId, incidentId) {

@@ -3,7 +3,6 @@
 mod commands;
 mod crash;
 mod replay;
-mod tidy;
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
