@@ -190,10 +190,6 @@ impl Centre {
         self.inner.clock.now()
     }
 
-    pub fn clock(&self) -> &Clock {
-        &self.inner.clock
-    }
-
     pub fn metrics(&self) -> &Metrics {
         &self.inner.metrics
     }
@@ -404,14 +400,14 @@ impl Folder {
             return;
         }
         // One update per object per batch: the latest state is what subscribers need.
-        for ids in [&mut changed.alerts, &mut changed.incidents, &mut changed.units] {
+        changed.tracks.sort_unstable();
+        changed.tracks.dedup();
+        for ids in
+            [&mut changed.alerts, &mut changed.incidents, &mut changed.units, &mut changed.zones]
+        {
             ids.sort_unstable();
             ids.dedup();
         }
-        changed.tracks.sort_unstable();
-        changed.tracks.dedup();
-        changed.zones.sort_unstable();
-        changed.zones.dedup();
         let engine = self.read();
         let mut updates = Vec::with_capacity(changed.tracks.len() + changed.alerts.len());
         for id in changed.tracks {

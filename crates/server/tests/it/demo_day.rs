@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::http::Request;
+use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use server::clock::Clock;
@@ -85,7 +85,7 @@ pub async fn play(day: Day, data_dir: &std::path::Path, password_hash: &str) -> 
     let router = server::http::router(centre.clone(), &config);
     let login = json!({ "username": "joint.duty", "password": "demo" }).to_string();
     let (status, answer) = call(&router, None, "POST", "/api/v1/auth/login", login).await;
-    assert_eq!(status, 200, "login: {answer}");
+    assert_eq!(status, StatusCode::OK, "login: {answer}");
     let token = answer["token"].as_str().expect("token").to_string();
 
     let feed = FeedConfig {
@@ -109,7 +109,7 @@ pub async fn play(day: Day, data_dir: &std::path::Path, password_hash: &str) -> 
         last = folded;
     }
     let (status, body) = call(&router, Some(&token), "GET", "/api/v1/alerts", String::new()).await;
-    assert_eq!(status, 200, "{body}");
+    assert_eq!(status, StatusCode::OK, "{body}");
     centre.stop();
     judge(day.start_ms, body["alerts"].as_array().cloned().unwrap_or_default())
 }
@@ -164,21 +164,22 @@ pub fn judge(day_start: i64, alerts: Vec<Value>) -> Outcome {
 }
 
 /// One request through the router; the answer as JSON (or as a JSON string if it is not).
+/// The test harness's `TestCentre::call_as` is this too.
 pub async fn call(
     router: &axum::Router,
     token: Option<&str>,
     method: &str,
     uri: &str,
-    body: String,
-) -> (u16, Value) {
+    body: impl Into<Body>,
+) -> (StatusCode, Value) {
     let mut request =
         Request::builder().method(method).uri(uri).header("content-type", "application/json");
     if let Some(token) = token {
         request = request.header("authorization", format!("Bearer {token}"));
     }
-    let request = request.body(Body::from(body)).expect("request");
+    let request = request.body(body.into()).expect("request");
     let response = router.clone().oneshot(request).await.expect("response");
-    let status = response.status().as_u16();
+    let status = response.status();
     let bytes = response.into_body().collect().await.expect("body").to_bytes();
     let value = serde_json::from_slice(&bytes)
         .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));

@@ -22,12 +22,10 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use http_body_util::BodyExt;
+use axum::http::StatusCode;
 use serde_json::{Value, json};
 use server::clock::Clock;
 use server::{Centre, Config};
-use tower::ServiceExt;
 
 #[derive(Debug)]
 pub struct TestCentre {
@@ -149,18 +147,7 @@ impl TestCentre {
         uri: &str,
         body: impl Into<Body>,
     ) -> (StatusCode, Value) {
-        let mut request =
-            Request::builder().method(method).uri(uri).header("content-type", "application/json");
-        if let Some(token) = token {
-            request = request.header("authorization", format!("Bearer {token}"));
-        }
-        let request = request.body(body.into()).expect("request");
-        let response = self.router.clone().oneshot(request).await.expect("response");
-        let status = response.status();
-        let bytes = response.into_body().collect().await.expect("body").to_bytes();
-        let value = serde_json::from_slice(&bytes)
-            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
-        (status, value)
+        demo_day::call(&self.router, token, method, uri, body).await
     }
 
     pub async fn get(&self, uri: &str) -> (StatusCode, Value) {
