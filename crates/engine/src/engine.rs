@@ -1,23 +1,29 @@
 //! The engine: the fold of events into tracks, alerts and the directory, with snapshots.
+//! An observation is folded in `observe` (routed in `assoc`), time passing in `sweep`,
+//! snapshots written and restored in `snapshot`, and a group of events read ahead in `warm`.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use geo::Geography;
-use model::{Event, EventKind, Observation, Time, Track, TrackId, TrackState};
-use serde::{Deserialize, Serialize};
+use model::{Event, EventKind, Time, Track, TrackId};
+use serde::Serialize;
 
 use crate::alerts::{AlertEntry, Alerts};
 use crate::deadlines::Deadlines;
-use crate::fusion::{self, Probe};
-use crate::rules::{self, Ctx, Rule, RulesConfig, proximity::Proximity};
-use crate::tracks::{Folded, Keys, current, new_entry, next_deadline, track_number, update_entry};
+use crate::fusion;
+use crate::rules::{RulesConfig, proximity::Proximity};
+use crate::tracks::{Keys, track_number};
 use crate::{EngineConfig, TrackEntry};
 
 mod assoc;
+mod observe;
+mod snapshot;
+mod sweep;
 mod warm;
 
-use assoc::Route;
+pub use observe::TELEPORT_MPS;
+pub use snapshot::{FOLD_VERSION, RestoreError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -112,53 +118,6 @@ pub struct Engine {
     fused: fusion::FusionGrid,
 }
 
-/// The serialized part of [`Engine`], field for field.
-#[derive(Deserialize)]
-struct Stored {
-    /// Absent from snapshots older than the version stamp: version 0.
-    #[serde(default)]
-    fold: u32,
-    folded: u64,
-    now: Time,
-    directory: crate::Directory,
-    tracks: crate::tracks::Tracks,
-    alerts: Alerts,
-    proximity: Proximity,
-    #[serde(default)]
-    refused: u64,
-    #[serde(default)]
-    late: u64,
-    #[serde(default)]
-    duplicates: u64,
-    #[serde(default)]
-    teleports: u64,
-    #[serde(default)]
-    impacts: BTreeMap<String, model::Severity>,
-    #[serde(default)]
-    incidents: incident::Incidents,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum RestoreError {
-    #[error("snapshot cannot be decoded: {0}")]
-    Decode(String),
-    #[error("snapshot written by fold version {found}, this is version {expected}")]
-    Version { found: u32, expected: u32 },
-}
-
-/// The version of what the fold computes from the log. A snapshot records the version that
-/// wrote it and is restored only by the same one: state a changed fold would not have
-/// reached (a duplicate counted as late, an override chosen another way) must not carry
-/// over, or the state would no longer equal a replay of the log. A centre whose snapshot is
-/// of another version replays its whole log. Raise it with every change to what the fold
-/// computes; changes only to how fast it computes it leave it (`bench/picture.sh
-/// --state-hash` tells which is which).
-///
-/// 2: gating finds a track wherever it is predicted (a fast track long unheard was missed,
-/// and its plot started a track of its own), and the near-coast memo starts from its cell's
-/// measurement (`geo::Geography::coast_at_cell`) with a 0.1 % slack.
-pub const FOLD_VERSION: u32 = 2;
-
 impl Engine {
     /// An empty state. Per-zone rule overrides that do not resolve are ignored here; callers
     /// check them first with [`EngineConfig::check`].
@@ -186,52 +145,6 @@ impl Engine {
             deadlines: Deadlines::default(),
             fused: fusion::FusionGrid::default(),
         }
-    }
-
-    pub fn restore(
-        config: EngineConfig,
-        geo: Arc<Geography>,
-        bytes: &[u8],
-    ) -> Result<Engine, RestoreError> {
-        let stored: Stored =
-            serde_json::from_slice(bytes).map_err(|e| RestoreError::Decode(e.to_string()))?;
-        if stored.fold != FOLD_VERSION {
-            return Err(RestoreError::Version { found: stored.fold, expected: FOLD_VERSION });
-        }
-        let mut engine = Engine::new(config, geo);
-        engine.folded = stored.folded;
-        engine.now = stored.now;
-        engine.directory = stored.directory;
-        engine.tracks = stored.tracks;
-        engine.alerts = stored.alerts;
-        engine.alerts.rebuild();
-        engine.proximity = stored.proximity;
-        engine.refused = stored.refused;
-        engine.late = stored.late;
-        engine.duplicates = stored.duplicates;
-        engine.teleports = stored.teleports;
-        for (zone, impact) in stored.impacts {
-            engine.set_impact(&zone, impact, &mut Vec::new());
-        }
-        engine.incidents = stored.incidents;
-        let config = &engine.config;
-        for (_, entry) in engine.tracks.iter_mut_unordered() {
-            entry.filed = next_deadline(entry, config);
-        }
-        engine.deadlines = engine.tracks.iter().map(|(n, e)| (e.filed, *n)).collect();
-        for (n, e) in engine.tracks.iter() {
-            for key in std::iter::once(&e.key).chain(&e.aliases) {
-                engine.keys.insert(key.clone(), *n);
-            }
-        }
-        for (n, e) in engine.tracks.iter_mut_unordered() {
-            fusion::file(&mut engine.fused, &engine.config.fusion, *n, e);
-        }
-        let mut changes = Vec::new();
-        let Engine { geo, config, zone_rules, alerts, proximity, tracks, .. } = &mut engine;
-        let ctx = Ctx { geo, config, zones: zone_rules, alerts, changes: &mut changes };
-        proximity.rebuild(&ctx, tracks);
-        Ok(engine)
     }
 
     /// The number of events folded: the sequence number the next event must carry.
@@ -404,280 +317,6 @@ impl Engine {
     pub fn impacts(&self) -> &BTreeMap<String, model::Severity> {
         &self.impacts
     }
-
-    /// The state as bytes, for a snapshot. Deterministic: equal states give equal bytes.
-    pub fn snapshot(&self) -> Vec<u8> {
-        serde_json::to_vec(self).unwrap_or_default()
-    }
-
-    fn observe(&mut self, seq: u64, obs: &Observation, changes: &mut Vec<Change>) {
-        // The edge validates, but the fold must not trust the log: an impossible position is
-        // counted and skipped, a non-finite speed or course is dropped.
-        let p = &obs.position;
-        if !geo::sphere::valid_lonlat([p.lon, p.lat]) {
-            self.refused += 1;
-            return;
-        }
-        let finite = |v: Option<f64>| v.is_none_or(f64::is_finite);
-        if !(finite(obs.speed_mps)
-            && finite(obs.course_deg)
-            && finite(obs.heading_deg)
-            && finite(p.alt_m)
-            && finite(p.accuracy_m))
-        {
-            let keep = |v: Option<f64>| v.filter(|x| x.is_finite());
-            let mut clean = obs.clone();
-            clean.speed_mps = keep(obs.speed_mps);
-            clean.course_deg = keep(obs.course_deg);
-            clean.heading_deg = keep(obs.heading_deg);
-            clean.position.alt_m = keep(p.alt_m);
-            clean.position.accuracy_m = keep(p.accuracy_m);
-            return self.observe_valid(seq, &clean, changes);
-        }
-        self.observe_valid(seq, obs, changes);
-    }
-
-    fn observe_valid(&mut self, seq: u64, obs: &Observation, changes: &mut Vec<Change>) {
-        self.release_stray_radar_track(obs);
-        let mut conflict = None;
-        let (number, prev) = match self.route(seq, obs) {
-            Route::New { key, split_of } => {
-                let id = TrackId(smol_str::format_smolstr!("t{seq}"));
-                self.keys.insert(key.clone(), seq);
-                let mut entry = new_entry(id.clone(), key, obs);
-                entry.filed = next_deadline(&entry, &self.config);
-                self.deadlines.file(entry.filed, seq);
-                self.tracks.insert(seq, Box::new(entry));
-                changes.push(Change::Track { id, op: ChangeOp::Upsert });
-                if let Some(primary) = split_of {
-                    self.split(primary, seq, changes);
-                }
-                (seq, None)
-            }
-            route @ (Route::Track(_) | Route::Adopt { .. } | Route::Split { .. }) => {
-                let by_identity = matches!(route, Route::Track(_));
-                let number = match route {
-                    Route::Split { primary, number } => {
-                        conflict = Some((primary, number));
-                        number
-                    }
-                    Route::Adopt { key, number } => {
-                        self.keys.insert(key.clone(), number);
-                        if let Some(e) = self.tracks.get_mut(&number) {
-                            e.aliases.push(key);
-                        }
-                        number
-                    }
-                    Route::Track(number) | Route::New { split_of: Some(number), .. } => number,
-                    Route::New { .. } => return,
-                };
-                let Some(entry) = self.tracks.get_mut(&number) else { return };
-                let prev = current(&entry.track);
-                let folded = update_entry(entry, obs, &self.config);
-                match folded {
-                    Folded::Late => self.late += 1,
-                    Folded::Duplicate => self.duplicates += 1,
-                    Folded::Moved => {
-                        // An MMSI's jumps were judged in routing (split off, or consistent).
-                        if by_identity
-                            && obs.identity.mmsi.is_none()
-                            && teleported(&prev, obs, &self.config.fusion)
-                        {
-                            self.teleports += 1;
-                        }
-                    }
-                }
-                let moved = folded == Folded::Moved;
-                changes.push(Change::Track { id: entry.track.id.clone(), op: ChangeOp::Upsert });
-                if let Some((primary, split)) = conflict {
-                    self.conflict(primary, split, changes);
-                }
-                if !moved {
-                    // A late or repeated fix may still have identified the track (an AIS
-                    // report heard with a radar's): it is gated among identified tracks now.
-                    if let Some(entry) = self.tracks.get_mut(&number) {
-                        fusion::file(&mut self.fused, &self.config.fusion, number, entry);
-                    }
-                    return;
-                }
-                (number, Some(prev))
-            }
-        };
-        let Engine { geo, config, zone_rules, alerts, proximity, tracks, deadlines, fused, .. } =
-            self;
-        let mut ctx = Ctx { geo, config, zones: zone_rules, alerts, changes };
-        let mut merge_into = None;
-        // What the steps below the rules need of the entry, read while it is at hand: the
-        // proximity rules read other tracks, so the entry is looked up again only to write.
-        let mut after = None;
-        if let Some(entry) = tracks.get_mut(&number) {
-            let mut kin = entry.rules.kin.get();
-            fusion::Kinematics::update(&mut kin, &current(&entry.track), &config.fusion);
-            entry.rules.kin.set(kin);
-            fusion::file(fused, &config.fusion, number, entry);
-            rules::on_fix(&mut ctx, number, entry, prev);
-            let due = next_deadline(entry, config);
-            if due < entry.filed {
-                // The entry filed before is stale now: skipped when it comes out.
-                deadlines.file(due, number);
-                entry.filed = due;
-            }
-            after = Some((entry.in_grids, rules::is_unidentified(&entry.track)));
-        }
-        let Some((mut in_grids, unidentified)) = after else { return };
-        let was = prev.map(|p| [p.lon, p.lat]);
-        proximity.on_fix(&mut ctx, tracks, number, &mut in_grids, was);
-        if let Some(entry) = tracks.get_mut(&number) {
-            entry.in_grids = in_grids;
-        }
-        if config.fusion.enabled
-            && unidentified
-            && let Some(entry) = tracks.get(&number)
-        {
-            let probe = Probe {
-                at: [entry.track.position.lon, entry.track.position.lat],
-                time: entry.track.last_time,
-                accuracy_m: 0.0,
-                exercise: entry.track.exercise,
-            };
-            let tracks_now: &crate::tracks::Tracks = tracks;
-            let radars = &entry.track.sources;
-            // Never into a track this radar already follows: two of its tracks are two boats.
-            let among = fusion::Among::Identified;
-            let found =
-                fusion::gate(tracks_now, fused, &config.fusion, probe, number, among, |e| {
-                    !rules::is_unidentified(&e.track) && e.track.sources.is_disjoint(radars)
-                });
-            if let Some(entry) = tracks.get_mut(&number) {
-                let fusing = found.map(|into| match entry.rules.rare().fusing {
-                    Some((n, count)) if n == into => (into, count + 1),
-                    _ => (into, 1),
-                });
-                entry.rules.with_rare(|r| r.fusing = fusing);
-                merge_into = fusing
-                    .filter(|(_, count)| *count >= config.fusion.fuse_after)
-                    .map(|(into, _)| into);
-            }
-        }
-        if let Some(into) = merge_into {
-            self.merge(number, into, changes);
-        }
-    }
-
-    /// Moves tracks whose deadline has passed along their lifecycle, raises AIS gaps that came
-    /// due, and forgets long-lost tracks.
-    fn sweep(&mut self, changes: &mut Vec<Change>) {
-        let Engine {
-            geo,
-            config,
-            zone_rules,
-            alerts,
-            proximity,
-            tracks,
-            keys,
-            deadlines,
-            now,
-            fused,
-            ..
-        } = self;
-        let now = *now;
-        let mut ctx = Ctx { geo, config, zones: zone_rules, alerts, changes };
-        let mut stuck = Vec::new();
-        while let Some((deadline, number)) = deadlines.pop_due(now) {
-            let Some(entry) = tracks.get_mut(&number).filter(|e| e.filed == deadline) else {
-                // Stale: the track was filed again earlier, or is gone.
-                continue;
-            };
-            let due = next_deadline(entry, config);
-            if due != deadline {
-                // Updated since it was filed: file it again at its real deadline, so that
-                // tracks come due in the order of their real deadlines (alert ids depend on it,
-                // and a restored engine files them there from the start).
-                deadlines.file(due, number);
-                entry.filed = due;
-                continue;
-            }
-            if rules::gap_check(&mut ctx, config, number, entry, now) {
-                entry.filed = next_deadline(entry, config);
-                deadlines.file(entry.filed, number);
-                continue;
-            }
-            let idle = now.since(entry.track.last_time);
-            if idle >= config.forget_after_ms {
-                if let Some(mut entry) = tracks.remove(&number) {
-                    // A key another track took over (a released radar track) stays with it.
-                    for key in std::iter::once(&entry.key).chain(&entry.aliases) {
-                        if keys.get(key.as_ref()) == Some(number) {
-                            keys.remove(key.as_ref());
-                        }
-                    }
-                    fused.remove(number, &mut entry.fused_at);
-                    ctx.alerts.clear_track(number, now, |_| true, ctx.changes);
-                    let at = [entry.track.position.lon, entry.track.position.lat];
-                    proximity.remove(&mut ctx, number, now, &mut entry.in_grids, at);
-                    ctx.changes.push(Change::Track { id: entry.track.id, op: ChangeOp::Remove });
-                }
-                continue;
-            }
-            let timeouts = config.timeouts(entry.track.kind);
-            let state = if idle >= timeouts.lost_after_ms {
-                TrackState::Lost
-            } else if idle >= timeouts.coast_after_ms {
-                TrackState::Coasting
-            } else {
-                entry.track.state
-            };
-            if entry.track.state != state {
-                entry.track.state = state;
-                ctx.changes
-                    .push(Change::Track { id: entry.track.id.clone(), op: ChangeOp::Upsert });
-                if state == TrackState::Lost {
-                    fused.remove(number, &mut entry.fused_at);
-                    // A lost track's conditions have ended, but the silence an AIS gap is about.
-                    let silence = |r| matches!(r, Rule::AisGap | Rule::AisGapInCoverage);
-                    ctx.alerts.clear_track(number, now, |r| !silence(r), ctx.changes);
-                    let at = [entry.track.position.lon, entry.track.position.lat];
-                    proximity.remove(&mut ctx, number, now, &mut entry.in_grids, at);
-                }
-            }
-            entry.filed = next_deadline(entry, config);
-            if entry.filed == deadline {
-                // No progress: only a deadline stuck at the end of time (a fix stamped near
-                // i64::MAX, which saturates) comes out again unchanged. Filed after this sweep,
-                // or the sweep would take it out again for ever.
-                stuck.push(number);
-            } else {
-                deadlines.file(entry.filed, number);
-            }
-        }
-        for number in stuck {
-            if let Some(entry) = tracks.get(&number) {
-                deadlines.file(entry.filed, number);
-            }
-        }
-    }
-}
-
-/// Speeds above this are a position error, not a move (about Mach 3: the edge refuses reported
-/// speeds above it too).
-pub const TELEPORT_MPS: f64 = 1_000.0;
-
-/// Moves shorter than this are not judged: a teleport is a jump across the map, and two
-/// sensors of one fused track disagree by up to a gate a moment apart (see [`teleported`]).
-const TELEPORT_MIN_M: f64 = 10_000.0;
-
-/// Whether the fix `obs`, at or after `prev`, lies farther from it than [`TELEPORT_MPS`] allows
-/// and farther than [`TELEPORT_MIN_M`] or twice the largest fusion gate, whichever is more: a
-/// radar fix of a track fused with an AIS vessel may lie up to the gate from the vessel's
-/// report of the same millisecond.
-fn teleported(prev: &model::TrackPoint, obs: &Observation, fusion: &fusion::FusionConfig) -> bool {
-    let least = TELEPORT_MIN_M.max(2.0 * fusion.max_gate_m);
-    // Nearly every move is settled by a bound, with no trigonometry. NaN (never from
-    // positions the fold admits) is no teleport.
-    let (from, to) = ([prev.lon, prev.lat], [obs.position.lon, obs.position.lat]);
-    let Some(metres) = geo::sphere::farther_than(from, to, least) else { return false };
-    let seconds = obs.time.since(prev.time) as f64 / 1_000.0;
-    metres > TELEPORT_MPS * seconds
 }
 
 #[cfg(test)]

@@ -56,14 +56,10 @@ const MAX_LINES: usize = 500;
 /// Files over the limit today, with their size when the limit came in. None may grow, and a
 /// file that drops under the limit must leave the list: the list only shrinks.
 const OVERSIZED: &[(&str, usize)] = &[
-    ("crates/engine/src/tracks.rs", 873),
     ("crates/server/src/tak/hub.rs", 717),
     ("crates/server/src/api/stream.rs", 685),
-    ("crates/engine/src/engine.rs", 682),
     ("crates/geo/src/index.rs", 606),
-    ("crates/engine/src/fusion.rs", 547),
     ("crates/ais/src/json.rs", 533),
-    ("crates/engine/src/rules/proximity.rs", 502),
 ];
 
 #[test]
