@@ -16,10 +16,11 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, bail};
+use edge::Stamp;
+use edge::ais::AisEdge;
+use edge::recording::{Merged, Record, cot_observation, json_observation};
 use indicatif::{ProgressBar, ProgressStyle};
 use model::{AgencyId, Marking, Observation, Time, ValidationLimits};
-use server::ais_source::{AisStamp, LineDecoder};
-use server::demo_feed::{Merged, Record, cot_observation, json_observation};
 
 const BATCH: usize = 1_000;
 
@@ -52,9 +53,9 @@ pub fn replay(dir: &Path, to: &str, speed: f64, user: &str) -> anyhow::Result<Ex
         .unwrap_or_else(|_| ProgressStyle::default_bar())
         .progress_chars("=> "),
     );
-    let mut ais =
-        LineDecoder::new(AisStamp::new("replay-ais", &AgencyId::new("CGW"), &Marking::default()));
     let limits = ValidationLimits { max_future_ms: i64::MAX / 4, max_age_ms: i64::MAX / 4 };
+    let stamp = Stamp::ais("replay-ais", &AgencyId::new("CGW"), &Marking::default());
+    let mut ais = AisEdge::new(stamp, limits);
     let first = merged.peek_time().unwrap_or(0);
     let (wall0, start) = (Instant::now(), now_ms());
     let (mut sent, mut refused) = (0u64, 0u64);
@@ -68,7 +69,10 @@ pub fn replay(dir: &Path, to: &str, speed: f64, user: &str) -> anyhow::Result<Ex
             std::thread::sleep(due - late);
         }
         let observation = match record {
-            Record::Ais(line) => ais.line(line.as_bytes(), t),
+            Record::Ais(line) => match ais.line(line.as_bytes(), 0, Time(t)) {
+                Ok(Some(pending)) => Some(AisEdge::untimed(pending, Time(t))),
+                _ => None,
+            },
             Record::Json { source_kind, line } => {
                 json_observation(&line, source_kind, Time(t), limits)
             }

@@ -40,7 +40,7 @@ pub fn demo(
     }
     let mut config = Config { data_dir: data, ..Config::default() };
     config.http.listen.set_port(port);
-    config.demo_feed = background.map(|background| server::demo_feed::FeedConfig {
+    config.demo_feed = background.map(|background| server::sources::demo::FeedConfig {
         speed,
         background,
         ..Default::default()

@@ -35,7 +35,7 @@ pub struct Config {
     pub base_dir: PathBuf,
     /// The demo's simulated feed (`tansiq demo` only; not a config-file setting).
     #[serde(skip)]
-    pub demo_feed: Option<crate::demo_feed::FeedConfig>,
+    pub demo_feed: Option<crate::sources::demo::FeedConfig>,
 }
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]

@@ -6,18 +6,14 @@
 //! API in [`http`] is one such source and the read side of the state. Only this crate knows
 //! tokio, HTTP and JSON wire shapes.
 
-pub mod ais_source;
 pub mod api;
 pub mod auth;
 pub mod centre;
 pub mod clock;
 pub mod config;
-pub mod demo_feed;
 pub mod geography;
 pub mod http;
-pub mod ingest;
 pub mod metrics;
-pub mod radar_source;
 pub mod seed;
 pub mod sources;
 pub mod tak;
@@ -91,7 +87,8 @@ pub async fn serve(
         None => None,
     };
     let feed = config.demo_feed.clone().map(|feed| {
-        demo_feed::start(feed, centre.clone(), config.data_dir.clone(), config.validation_limits())
+        let (data_dir, limits) = (config.data_dir.clone(), config.validation_limits());
+        sources::demo::start(feed, centre.clone(), data_dir, limits)
     });
     let router = http::router(centre.clone(), &config);
     on_listening(addr);

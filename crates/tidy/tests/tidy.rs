@@ -55,10 +55,8 @@ const MAX_LINES: usize = 500;
 
 /// Files over the limit today, with their size when the limit came in. None may grow, and a
 /// file that drops under the limit must leave the list: the list only shrinks.
-const OVERSIZED: &[(&str, usize)] = &[
-    ("crates/server/src/tak/hub.rs", 717),
-    ("crates/server/src/api/stream.rs", 685),
-];
+const OVERSIZED: &[(&str, usize)] =
+    &[("crates/server/src/tak/hub.rs", 717), ("crates/server/src/api/stream.rs", 685)];
 
 #[test]
 fn every_rust_file_opens_with_a_doc_line_saying_what_it_is_for() {
@@ -255,7 +253,8 @@ fn every_todo_says_what_is_to_be_done() {
 }
 
 /// Crates that must stay pure: no async runtime, no HTTP, no database.
-const PURE: &[&str] = &["model", "engine", "access", "geo", "incident", "ais", "cot", "sim"];
+const PURE: &[&str] =
+    &["model", "engine", "access", "geo", "incident", "ais", "cot", "edge", "sim"];
 const FORBIDDEN: &[&str] = &["tokio", "axum", "hyper", "redb", "mio", "tower"];
 
 #[test]

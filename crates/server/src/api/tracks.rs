@@ -14,8 +14,8 @@ use serde_json::{Value, json};
 use crate::api::request::{bad_query, parse_bbox};
 use crate::centre::AppendError;
 use crate::http::{ApiError, AppState};
-use crate::ingest::{self, BodyError};
 use crate::wire::track_feature;
+use edge::json::{self as ingest, BodyError};
 
 pub async fn post_observations(
     State(state): State<AppState>,

@@ -15,18 +15,17 @@ use std::time::Duration;
 use access::{Subject, SubjectKind, Viewer};
 use cot::control::Encoding;
 use cot::{CotType, Dest};
-use model::{AgencyId, Agreement, Marking, Observation, SourceKind, Time};
+use model::{AgencyId, Agreement, Marking, SourceKind, Time};
 use tokio::sync::{Notify, mpsc};
 use tokio::task::JoinHandle;
 
 use crate::centre::Centre;
 use crate::metrics::Metrics;
+use crate::sources::SourceContext;
 use crate::visibility;
 
 /// The source id of everything TAK clients say, in the log and the metrics.
 const SOURCE: &str = "tak";
-/// Observations that may wait for the log.
-const OBSERVATION_QUEUE: usize = 16_384;
 /// Incident notes that may wait for the log.
 const NOTE_QUEUE: usize = 1_024;
 /// Notes remembered against repeats before the memory starts over.
@@ -172,7 +171,8 @@ pub struct Hub {
 struct Inner {
     state: Mutex<State>,
     centre: Centre,
-    observations: mpsc::Sender<(Time, Observation)>,
+    /// The intake of atoms into the log, like any source's.
+    intake: SourceContext,
     notes: mpsc::Sender<model::Event>,
     limits: model::ValidationLimits,
     next_id: AtomicU64,
@@ -234,13 +234,13 @@ impl Hub {
         limits: model::ValidationLimits,
         user_groups: BTreeMap<String, BTreeSet<String>>,
     ) -> (Hub, Vec<JoinHandle<()>>) {
-        let (tx, rx) = mpsc::channel(OBSERVATION_QUEUE);
+        let (intake, forwarder) = SourceContext::open(SOURCE, &centre, limits);
         let (notes, mut noted) = mpsc::channel::<model::Event>(NOTE_QUEUE);
         let hub = Hub {
             inner: Arc::new(Inner {
                 state: Mutex::new(State::default()),
                 centre: centre.clone(),
-                observations: tx,
+                intake,
                 notes,
                 limits,
                 next_id: AtomicU64::new(1),
@@ -249,8 +249,6 @@ impl Hub {
             }),
         };
         hub.refresh();
-        let forwarder =
-            tokio::spawn(crate::sources::forward(SOURCE.to_owned(), rx, centre.clone()));
         let notes = tokio::spawn(async move {
             while let Some(event) = noted.recv().await {
                 if let Err(error) = centre.append(vec![event]).await {
@@ -540,15 +538,11 @@ impl Hub {
             marking: origin.marking.clone(),
             exercise: false,
         };
-        let Ok(observation) = cot::to_observation(event, &from) else { return };
-        let metrics = self.metrics();
-        if let Err(error) = observation.validate(now, self.inner.limits) {
-            metrics.rejected(SOURCE, error.reason());
-            return;
-        }
-        if self.inner.observations.try_send((now, observation)).is_err() {
-            metrics.full(&format!("source:{SOURCE}"));
-            metrics.rejected(SOURCE, "queue_full");
+        let intake = &self.inner.intake;
+        match edge::cot::observe(event, &from, now, self.inner.limits) {
+            Ok(Some(observation)) => intake.offer(now, observation),
+            Ok(None) => {}
+            Err(error) => intake.reject(error.reason()),
         }
     }
 

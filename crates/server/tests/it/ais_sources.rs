@@ -465,21 +465,22 @@ async fn file_replay_at_original_pace_waits_as_the_tag_times_say() {
 async fn ais_configs_take_defaults_and_refuse_unknown_keys_and_bad_values() {
     let udp: SourceConfig =
         toml::from_str("type = \"ais_udp\"\nid = \"a\"\nagency = \"CGW\"\n").expect("udp");
-    let SourceConfig::AisUdp { listen, .. } = &udp else { panic!("{udp:?}") };
+    let SourceConfig::AisUdp(sources::AisUdp { listen, .. }) = &udp else { panic!("{udp:?}") };
     assert_eq!(listen.to_string(), "127.0.0.1:10110");
     let tcp: SourceConfig = toml::from_str(
         "type = \"ais_tcp\"\nid = \"t\"\nagency = \"CGW\"\nconnect = \"feed:5631\"\n",
     )
     .expect("tcp");
-    let SourceConfig::AisTcp { reconnect_min_ms, reconnect_max_ms, .. } = &tcp else {
+    let SourceConfig::AisTcp(sources::AisTcp { reconnect_min_ms, reconnect_max_ms, .. }) = &tcp
+    else {
         panic!("{tcp:?}")
     };
     assert_eq!((*reconnect_min_ms, *reconnect_max_ms), (1_000, 60_000));
     let file: SourceConfig =
         toml::from_str("type = \"ais_file\"\nid = \"f\"\nagency = \"CGW\"\npath = \"x.nmea\"\n")
             .expect("file");
-    let SourceConfig::AisFile { pace, .. } = &file else { panic!("{file:?}") };
-    assert_eq!(*pace, server::ais_source::Pace::Original);
+    let SourceConfig::AisFile(sources::AisFile { pace, .. }) = &file else { panic!("{file:?}") };
+    assert_eq!(*pace, sources::Pace::Original);
 
     let err = toml::from_str::<SourceConfig>(
         "type = \"ais_udp\"\nid = \"a\"\nagency = \"CGW\"\ncolour = 1\n",

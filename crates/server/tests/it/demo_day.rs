@@ -15,7 +15,7 @@ use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use server::clock::Clock;
-use server::demo_feed::{self, FeedConfig};
+use server::sources::demo::{self as demo_feed, FeedConfig};
 use server::{Centre, Config};
 use tower::ServiceExt;
 

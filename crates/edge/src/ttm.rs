@@ -1,32 +1,21 @@
-//! Radar sources: `$xxTTM` tracked-target sentences from a coastal radar's ARPA tracker, in UDP
-//! datagrams (one or more lines each), placed by range and bearing from the radar's site.
+//! A radar's `$xxTTM` tracked-target sentences (from a coastal radar's ARPA tracker), placed by
+//! range and bearing from the radar's site.
 //!
 //! Each target becomes a radar observation whose `source_track` is the tracker's target
 //! number, so the engine's fusion gates it against the picture like a JSON radar track. Lost
 //! targets (`L`) carry stale values and are skipped (counted as `ttm_lost`); other NMEA on the
 //! same feed is skipped (counted as `not_ttm`); bad sentences are counted by reason.
 
-use std::net::SocketAddr;
-
 use ais::ttm::{self, TargetStatus, TtmError};
-use model::{
-    AgencyId, Identity, Marking, ObjectKind, Observation, Position, SourceKind, Time,
-    ValidationLimits,
-};
-use tokio::sync::mpsc;
-use tokio::task::JoinHandle;
+use model::{Identity, ObjectKind, Observation, Position, SourceKind, Time, ValidationLimits};
 
-use crate::centre::Centre;
-use crate::sources::{SourceError, forward};
-
-const QUEUE: usize = 16_384;
+use crate::Stamp;
 
 /// What every observation of one radar carries.
 #[derive(Clone, Debug)]
 pub struct RadarSite {
-    pub id: String,
-    pub agency: AgencyId,
-    pub marking: Marking,
+    /// Its source id, agency and marking (its kind is always radar).
+    pub stamp: Stamp,
     /// The antenna's (lon, lat).
     pub site: [f64; 2],
 }
@@ -63,10 +52,10 @@ pub fn observe(
         ..Identity::default()
     };
     let observation = Observation {
-        source: radar.id.clone(),
+        source: radar.stamp.source.clone(),
         source_kind: SourceKind::Radar,
-        agency: radar.agency.clone(),
-        marking: radar.marking.clone(),
+        agency: radar.stamp.agency.clone(),
+        marking: radar.stamp.marking.clone(),
         time,
         position: Position { lon, lat, alt_m: None, accuracy_m: None },
         speed_mps: target.speed_mps,
@@ -80,73 +69,22 @@ pub fn observe(
     Ok(observation)
 }
 
-pub(crate) async fn start_ttm_udp(
-    radar: RadarSite,
-    listen: SocketAddr,
-    centre: Centre,
-    limits: ValidationLimits,
-) -> Result<(SocketAddr, Vec<JoinHandle<()>>), SourceError> {
-    let bind = |e: std::io::Error| SourceError::Bind {
-        id: radar.id.clone(),
-        addr: listen,
-        message: e.to_string(),
-    };
-    let [lon, lat] = radar.site;
-    if !((-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat)) {
-        return Err(SourceError::Invalid {
-            id: radar.id.clone(),
-            message: format!("site {:?} is not a [lon, lat] on Earth", radar.site),
-        });
-    }
-    let socket = tokio::net::UdpSocket::bind(listen).await.map_err(bind)?;
-    let local_addr = socket.local_addr().map_err(bind)?;
-    let (tx, rx) = mpsc::channel(QUEUE);
-    let id = radar.id.clone();
-    let receiver = tokio::spawn(receive(socket, radar, centre.clone(), limits, tx));
-    let forwarder = tokio::spawn(forward(id.clone(), rx, centre));
-    tracing::info!(source = %id, %local_addr, "ttm_udp source listening");
-    Ok((local_addr, vec![receiver, forwarder]))
-}
-
-async fn receive(
-    socket: tokio::net::UdpSocket,
-    radar: RadarSite,
-    centre: Centre,
-    limits: ValidationLimits,
-    tx: mpsc::Sender<(Time, Observation)>,
-) {
-    let mut buf = vec![0u8; 65_536];
-    let metrics = centre.metrics();
-    loop {
-        let n = match socket.recv_from(&mut buf).await {
-            Ok((n, _peer)) => n,
-            Err(error) => {
-                metrics.rejected(&radar.id, "socket");
-                tracing::warn!(%error, source = %radar.id, "receive failed");
-                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-                continue;
-            }
-        };
-        let now = centre.now();
-        for line in buf[..n].split(|&c| c == b'\n') {
-            if line.trim_ascii().is_empty() {
-                continue;
-            }
-            match observe(&radar, line, now, limits) {
-                Ok(observation) => {
-                    if tx.try_send((now, observation)).is_err() {
-                        metrics.full(&format!("source:{}", radar.id));
-                        metrics.rejected(&radar.id, "queue_full");
-                    }
-                }
-                Err(reason) => metrics.rejected(&radar.id, reason),
-            }
+impl RadarSite {
+    /// Whether the site is a place on Earth.
+    pub fn check(&self) -> Result<(), String> {
+        let [lon, lat] = self.site;
+        if (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat) {
+            Ok(())
+        } else {
+            Err(format!("site {:?} is not a [lon, lat] on Earth", self.site))
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use model::{AgencyId, Marking};
+
     use super::*;
 
     fn line(body: &str) -> String {
@@ -156,9 +94,12 @@ mod tests {
 
     fn radar() -> RadarSite {
         RadarSite {
-            id: "radar-zuwara".into(),
-            agency: AgencyId::new("CGW"),
-            marking: Marking::default(),
+            stamp: Stamp::new(
+                "radar-zuwara",
+                SourceKind::Radar,
+                &AgencyId::new("CGW"),
+                &Marking::default(),
+            ),
             site: [12.08, 32.93],
         }
     }

@@ -7,6 +7,8 @@
 use model::{Observation, Position, Time, ValidationLimits};
 use serde_json::Value;
 
+use crate::Stamp;
+
 /// One refused item: its index in the request and why.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Rejected {
@@ -37,17 +39,7 @@ pub fn parse(
     parse_from(body, now, limits, max_items, None)
 }
 
-/// What a configured source stamps on every observation it receives: its own id and agency
-/// (a sensor cannot speak for another agency), and its default marking where none is given.
-#[derive(Clone, Debug)]
-pub struct SourceStamp {
-    pub source: String,
-    pub source_kind: model::SourceKind,
-    pub agency: model::AgencyId,
-    pub marking: model::Marking,
-}
-
-impl SourceStamp {
+impl Stamp {
     fn apply(&self, o: &mut Observation, marked: bool) {
         o.source.clone_from(&self.source);
         o.agency = self.agency.clone();
@@ -65,7 +57,7 @@ pub fn parse_from(
     now: Time,
     limits: ValidationLimits,
     max_items: usize,
-    stamp: Option<&SourceStamp>,
+    stamp: Option<&Stamp>,
 ) -> Result<(Vec<Observation>, Vec<Rejected>), BodyError> {
     let value: Value =
         serde_json::from_slice(body).map_err(|e| BodyError::Malformed(e.to_string()))?;
@@ -104,7 +96,7 @@ enum Item {
 type ItemError = (&'static str, String);
 
 impl Item {
-    fn decode(self, stamp: Option<&SourceStamp>) -> Result<Observation, ItemError> {
+    fn decode(self, stamp: Option<&Stamp>) -> Result<Observation, ItemError> {
         let mut value = match self {
             Item::Plain(value) => value,
             Item::Feature(feature) => feature_to_observation(feature)?,

@@ -1,5 +1,22 @@
-//! The decoding half of an AIS source: lines → messages → observations, with the static cache,
-//! identity at the edge and the per-source counters.
+//! The AIS edge: lines → messages → observations, with a bounded cache of static data and
+//! identity at the edge, for one source. Pure: the receive time comes in, and what is refused
+//! comes back with its counting reason.
+//!
+//! - **Time.** An observation's `time` is its tag block's `c:` time when that is plausible —
+//!   inside the centre's validation window around the receive time (`ingest.max_future_ms`
+//!   ahead, `ingest.max_age_ms` behind) — else the receive time: a receiver with an unset clock
+//!   or an old recording must not have its reports refused as stale.
+//! - **Which messages.** Types 1–3, 18, 19 and 27 become vessel observations and type 9 an
+//!   aircraft (altitude as `alt_m`); a man-overboard device (MMSI 972…) is a person. Types 5,
+//!   19 and 24 feed the static cache. Aids to navigation (21) and base stations (4) are fixed
+//!   objects, not tracks: they are counted as messages and give no observation.
+//! - **Static data.** Up to [`STATIC_CAPACITY`] MMSIs per source (name, call sign, IMO, ship
+//!   type), attached to the vessel's later position reports; beyond that the MMSI first seen
+//!   longest ago is forgotten (it returns with its next type 5 or 24, sent every six minutes).
+//! - **Identity at the edge.** Every observation says whether its MMSI is valid under ITU-R
+//!   M.585 (`mmsi_valid`), its MID's country (`flag`), whether it is a distress beacon
+//!   (`ais_beacon`: `sart`, `mob`, `epirb`) and its navigational status (`nav_status`; 14 is
+//!   "AIS-SART active").
 
 use std::collections::HashMap;
 use std::collections::VecDeque;
@@ -7,210 +24,129 @@ use std::collections::VecDeque;
 use ais::identity::{self, Beacon};
 use ais::messages::{Body, Message};
 use ais::{Decoder, MAX_LINE_BYTES};
-use model::{Identity, ObjectKind, Observation, Position, SourceKind, Time, ValidationLimits};
-use prometheus_client::metrics::counter::Counter;
-use tokio::sync::mpsc;
-use tokio::time::Instant;
+use model::{
+    Identity, ObjectKind, Observation, ObservationError, Position, SourceKind, Time,
+    ValidationLimits,
+};
 
-use super::{AisStamp, Lines, Pace, PaceClock, Piece, QUEUE, STATIC_CAPACITY};
-use crate::centre::Centre;
-use crate::metrics::{RejectLabels, SourceLabels};
+use crate::Stamp;
 
 const KNOTS_TO_MPS: f64 = 0.514_444;
 
+/// MMSIs whose static data one source remembers.
+pub const STATIC_CAPACITY: usize = 50_000;
+
 /// A decoded report waiting for its receive time.
 #[derive(Debug)]
-pub(super) struct Pending {
+pub struct Pending {
     tag_ms: Option<i64>,
     observation: Observation,
 }
 
-/// One source's decoding state: the decoder, the static cache and the counters.
+impl Pending {
+    /// The tag block's `c:` time, if the line had one.
+    pub fn tag_ms(&self) -> Option<i64> {
+        self.tag_ms
+    }
+}
+
+/// Why a line gave no report.
+#[derive(Debug, thiserror::Error)]
+pub enum LineRefused {
+    #[error("line longer than {MAX_LINE_BYTES} bytes")]
+    TooLong,
+    #[error(transparent)]
+    Decode(#[from] ais::LineError),
+}
+
+impl LineRefused {
+    /// The counting reason (`not_ais` for a line that is not AIS at all).
+    pub fn reason(&self) -> &'static str {
+        match self {
+            LineRefused::TooLong => "line_too_long",
+            LineRefused::Decode(error) => error.reason().map_or("not_ais", |r| r.as_str()),
+        }
+    }
+}
+
+/// What the decoder has seen so far, for a source's counters.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub lines: u64,
+    pub sentences: u64,
+    pub messages: u64,
+    pub reassembly_timeouts: u64,
+}
+
+/// One source's decoding state: the decoder and the static cache.
 #[derive(Debug)]
-pub(super) struct Edge {
-    pub(super) stamp: AisStamp,
+pub struct AisEdge {
+    stamp: Stamp,
     limits: ValidationLimits,
-    pub(super) decoder: Decoder,
+    decoder: Decoder,
     statics: StaticCache,
-    pub(super) centre: Centre,
-    counters: Counters,
-    tx: mpsc::Sender<(Time, Observation)>,
-    queue_stage: String,
 }
 
-#[derive(Debug)]
-struct Counters {
-    sentences: Counter,
-    messages: Counter,
-    timeouts: Counter,
-    rejects: HashMap<&'static str, Counter>,
-    /// Decoder totals already added to the counters.
-    seen: [u64; 3],
-}
-
-impl Edge {
-    pub(super) fn new(
-        stamp: AisStamp,
-        centre: &Centre,
-        limits: ValidationLimits,
-    ) -> (Edge, mpsc::Receiver<(Time, Observation)>) {
-        let labels = SourceLabels { source: stamp.id.clone() };
-        let ais = &centre.metrics().ais;
-        let counters = Counters {
-            sentences: ais.sentences.get_or_create(&labels).clone(),
-            messages: ais.messages.get_or_create(&labels).clone(),
-            timeouts: ais.reassembly_timeouts.get_or_create(&labels).clone(),
-            rejects: HashMap::new(),
-            seen: [0; 3],
-        };
-        let (tx, rx) = mpsc::channel(QUEUE);
-        let queue_stage = format!("source:{}", stamp.id);
-        let edge = Edge {
+impl AisEdge {
+    /// An edge stamping `stamp`'s source, agency and marking (its kind is always AIS).
+    pub fn new(stamp: Stamp, limits: ValidationLimits) -> AisEdge {
+        AisEdge {
             stamp,
             limits,
             decoder: Decoder::default(),
             statics: StaticCache::new(STATIC_CAPACITY),
-            centre: centre.clone(),
-            counters,
-            tx,
-            queue_stage,
-        };
-        (edge, rx)
-    }
-
-    /// Decodes one line (no CR/LF); a report with a position becomes a pending observation.
-    pub(super) fn line(&mut self, line: &[u8], connection: u32, now: Time) -> Option<Pending> {
-        if line.len() > MAX_LINE_BYTES {
-            self.reject("line_too_long");
-            return None;
         }
-        let pending = match self.decoder.decode_line(line, connection, now.0) {
-            Ok(Some(decoded)) => {
+    }
+
+    pub fn stamp(&self) -> &Stamp {
+        &self.stamp
+    }
+
+    /// Decodes one line (no CR/LF); a report with a position becomes a pending observation,
+    /// a fragment or a message without one gives `Ok(None)`.
+    pub fn line(
+        &mut self,
+        line: &[u8],
+        connection: u32,
+        now: Time,
+    ) -> Result<Option<Pending>, LineRefused> {
+        if line.len() > MAX_LINE_BYTES {
+            return Err(LineRefused::TooLong);
+        }
+        match self.decoder.decode_line(line, connection, now.0)? {
+            Some(decoded) => {
                 let tag_ms = decoded.tag_block.and_then(|t| t.time).map(|t| t.unix_ms);
-                observe(decoded.message, &mut self.statics, &self.stamp)
-                    .map(|observation| Pending { tag_ms, observation })
+                Ok(observe(decoded.message, &mut self.statics, &self.stamp)
+                    .map(|observation| Pending { tag_ms, observation }))
             }
-            Ok(None) => None,
-            Err(error) => {
-                let reason = error.reason().map_or("not_ais", |r| r.as_str());
-                tracing::debug!(%error, source = %self.stamp.id, reason, "ais line rejected");
-                self.reject(reason);
-                None
-            }
-        };
-        self.sync_counts();
-        pending
-    }
-
-    pub(super) fn chunk(
-        &mut self,
-        lines: &mut Lines,
-        bytes: &[u8],
-        connection: u32,
-        now: Time,
-        out: &mut Vec<Pending>,
-    ) {
-        lines.feed(bytes, |piece| self.piece(piece, connection, now, out));
-    }
-
-    /// The last line of a stream that ended without a newline.
-    pub(super) fn end(
-        &mut self,
-        lines: &mut Lines,
-        connection: u32,
-        now: Time,
-        out: &mut Vec<Pending>,
-    ) {
-        lines.end(|piece| self.piece(piece, connection, now, out));
-    }
-
-    fn piece(&mut self, piece: Piece<'_>, connection: u32, now: Time, out: &mut Vec<Pending>) {
-        match piece {
-            Piece::Line(line) => out.extend(self.line(line, connection, now)),
-            Piece::TooLong => self.reject("line_too_long"),
+            None => Ok(None),
         }
     }
 
     /// Times and validates a pending observation received at `now`.
-    pub(super) fn admit(&self, pending: Pending, now: Time) -> Option<Observation> {
+    pub fn admit(&self, pending: Pending, now: Time) -> Result<Observation, ObservationError> {
         let mut observation = pending.observation;
         observation.time = observation_time(pending.tag_ms, now, self.limits);
-        match observation.validate(now, self.limits) {
-            Ok(()) => Some(observation),
-            Err(error) => {
-                self.centre.metrics().rejected(&self.stamp.id, error.reason());
-                tracing::debug!(%error, source = %self.stamp.id, "ais observation rejected");
-                None
-            }
-        }
+        observation.validate(now, self.limits)?;
+        Ok(observation)
     }
 
-    /// Queues an observation from a live feed; a full queue drops it and counts it.
-    pub(super) fn offer(&self, now: Time, observation: Observation) {
-        if let Err(mpsc::error::TrySendError::Full(_)) = self.tx.try_send((now, observation)) {
-            let metrics = self.centre.metrics();
-            metrics.full(&self.queue_stage);
-            metrics.rejected(&self.stamp.id, "queue_full");
-        }
+    /// A pending observation timed by its tag block's `c:` when it has one, else `now`,
+    /// without validation: for tools that re-time what they replay.
+    pub fn untimed(pending: Pending, now: Time) -> Observation {
+        let mut observation = pending.observation;
+        observation.time = Time(pending.tag_ms.unwrap_or(now.0));
+        observation
     }
 
-    /// Times, validates and queues what one read of a live feed produced.
-    pub(super) fn offer_all(&self, out: &mut Vec<Pending>, now: Time) {
-        for pending in out.drain(..) {
-            if let Some(observation) = self.admit(pending, now) {
-                self.offer(now, observation);
-            }
-        }
-    }
-
-    /// Sends a replayed file's observations, paced, waiting for room. False once the
-    /// forwarder has gone.
-    pub(super) async fn send_paced(
-        &self,
-        out: &mut Vec<Pending>,
-        pace: Pace,
-        clock: &mut PaceClock,
-    ) -> bool {
-        for pending in out.drain(..) {
-            if let (Pace::Original, Some(t)) = (pace, pending.tag_ms)
-                && let Some(due) = clock.due(t, Instant::now())
-            {
-                tokio::time::sleep_until(due).await;
-            }
-            let now = self.centre.now();
-            if let Some(observation) = self.admit(pending, now)
-                && self.tx.send((now, observation)).await.is_err()
-            {
-                return false;
-            }
-        }
-        true
-    }
-
-    fn reject(&mut self, reason: &'static str) {
-        let (source, ais) = (&self.stamp.id, &self.centre.metrics().ais);
-        self.counters
-            .rejects
-            .entry(reason)
-            .or_insert_with(|| {
-                let labels = RejectLabels { source: source.clone(), reason: reason.to_string() };
-                ais.rejects.get_or_create(&labels).clone()
-            })
-            .inc();
-    }
-
-    fn sync_counts(&mut self) {
+    /// The decoder's totals so far.
+    pub fn totals(&self) -> Totals {
         let counts = self.decoder.counts();
-        let totals =
-            [counts.sentences, counts.messages(), self.decoder.reassembly_stats().timeouts];
-        let c = &mut self.counters;
-        for ((counter, seen), total) in
-            [&c.sentences, &c.messages, &c.timeouts].into_iter().zip(&mut c.seen).zip(totals)
-        {
-            if total > *seen {
-                counter.inc_by(total - *seen);
-                *seen = total;
-            }
+        Totals {
+            lines: counts.lines,
+            sentences: counts.sentences,
+            messages: counts.messages(),
+            reassembly_timeouts: self.decoder.reassembly_stats().timeouts,
         }
     }
 }
@@ -315,7 +251,7 @@ fn report(message: &Message, statics: &mut StaticCache) -> Option<Report> {
 }
 
 /// The observation a message makes, untimed (`admit` sets the time), or `None`.
-fn observe(message: &Message, statics: &mut StaticCache, stamp: &AisStamp) -> Option<Observation> {
+fn observe(message: &Message, statics: &mut StaticCache, stamp: &Stamp) -> Option<Observation> {
     let report = report(message, statics)?;
     let mmsi = message.mmsi;
     let class = identity::classify(mmsi);
@@ -324,7 +260,7 @@ fn observe(message: &Message, statics: &mut StaticCache, stamp: &AisStamp) -> Op
     let kind = if beacon == Some(Beacon::Mob) { ObjectKind::Person } else { report.kind };
     let (lon, lat) = report.position;
     Some(Observation {
-        source: stamp.id.clone(),
+        source: stamp.source.clone(),
         source_kind: SourceKind::Ais,
         agency: stamp.agency.clone(),
         marking: stamp.marking.clone(),
@@ -425,8 +361,8 @@ mod tests {
 
     use super::*;
 
-    fn stamp() -> AisStamp {
-        AisStamp::new("ais-test", &AgencyId::new("CGW"), &Marking::default())
+    fn stamp() -> Stamp {
+        Stamp::ais("ais-test", &AgencyId::new("CGW"), &Marking::default())
     }
 
     /// Observations from real sentences (gpsd's sample.aivdm), decoded with a fresh decoder.
@@ -556,34 +492,5 @@ mod tests {
         );
         assert!(statics.get(3).is_some());
         assert_eq!(statics.map.len(), statics.order.len());
-    }
-}
-
-/// AIS lines → observations without a centre: the same decoder, static cache and identity a
-/// source uses, for tools that post observations elsewhere (`tansiq replay`).
-#[derive(Debug)]
-pub struct LineDecoder {
-    decoder: Decoder,
-    statics: StaticCache,
-    stamp: AisStamp,
-}
-
-impl LineDecoder {
-    pub fn new(stamp: AisStamp) -> LineDecoder {
-        LineDecoder {
-            decoder: Decoder::default(),
-            statics: StaticCache::new(STATIC_CAPACITY),
-            stamp,
-        }
-    }
-
-    /// One line received at `now_ms`: the observation it completes, timed by its tag block's
-    /// `c:` when it has one, else `now_ms`. Not validated.
-    pub fn line(&mut self, line: &[u8], now_ms: i64) -> Option<Observation> {
-        let decoded = self.decoder.decode_line(line, 0, now_ms).ok()??;
-        let tag_ms = decoded.tag_block.and_then(|t| t.time).map(|t| t.unix_ms);
-        let mut observation = observe(decoded.message, &mut self.statics, &self.stamp)?;
-        observation.time = Time(tag_ms.unwrap_or(now_ms));
-        Some(observation)
     }
 }
