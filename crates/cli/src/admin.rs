@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, bail};
-use engine::{Engine, EngineConfig};
+use engine::Directory;
 use model::{Agency, AgencyId, AgencyKind, Event, EventKind, Role, Time, UserRecord};
 use store::{EventLog, RedbLog};
 
@@ -15,22 +15,20 @@ fn now() -> Time {
     Time(SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0))
 }
 
-/// The log of `data` and the state folded from it.
-fn open(data: &Path) -> anyhow::Result<(RedbLog, Engine)> {
+/// The log of `data` and the directory folded from it: these commands read nothing else, so
+/// they fold nothing else (a whole refold would need the centre's configuration).
+fn open(data: &Path) -> anyhow::Result<(RedbLog, Directory)> {
     std::fs::create_dir_all(data).with_context(|| format!("cannot create {}", data.display()))?;
     let path = data.join("log.redb");
     let log = RedbLog::open(&path).with_context(|| {
         format!("cannot open the log in {} (is a centre running on this folder?)", data.display())
     })?;
-    // The directory is all these commands read; the shipped geography is what the engine folds
-    // with everywhere else.
-    let geo = engine::geo::Geography::libya().context("cannot build the shipped geography")?;
-    let mut engine = Engine::new(EngineConfig::default(), std::sync::Arc::new(geo));
+    let mut directory = Directory::default();
     log.scan(0, &mut |record| {
-        engine.apply(record.seq, &record.event);
+        directory.apply(record.event.time, &record.event.kind);
         true
     })?;
-    Ok((log, engine))
+    Ok((log, directory))
 }
 
 fn append(log: &mut RedbLog, kind: EventKind) -> anyhow::Result<()> {
@@ -71,8 +69,8 @@ pub fn agency_add(
 }
 
 pub fn agency_list(data: &Path) -> anyhow::Result<ExitCode> {
-    let (_, engine) = open(data)?;
-    for a in engine.directory().agencies() {
+    let (_, directory) = open(data)?;
+    for a in directory.agencies() {
         println!("{}\t{:?}\t{}\t{}", a.id, a.kind, a.name_en, a.name_ar);
     }
     Ok(ExitCode::SUCCESS)
@@ -90,11 +88,11 @@ pub fn user_add(
     if roles.is_empty() {
         bail!("give at least one --role");
     }
-    let (mut log, engine) = open(data)?;
-    if engine.directory().agency(&AgencyId::new(agency)).is_none() {
+    let (mut log, directory) = open(data)?;
+    if directory.agency(&AgencyId::new(agency)).is_none() {
         bail!("unknown agency {agency}: add it first with `tansiq agency add`");
     }
-    if engine.directory().user(username).is_some() {
+    if directory.user(username).is_some() {
         bail!("user {username} exists: use `tansiq user passwd` or `disable`");
     }
     let password_hash = server::auth::hash_password(&read_password()?)?;
@@ -111,8 +109,8 @@ pub fn user_add(
 }
 
 pub fn user_passwd(data: &Path, username: &str) -> anyhow::Result<ExitCode> {
-    let (mut log, engine) = open(data)?;
-    if engine.directory().user(username).is_none() {
+    let (mut log, directory) = open(data)?;
+    if directory.user(username).is_none() {
         bail!("no user {username}");
     }
     let password_hash = server::auth::hash_password(&read_password()?)?;
@@ -122,8 +120,8 @@ pub fn user_passwd(data: &Path, username: &str) -> anyhow::Result<ExitCode> {
 }
 
 pub fn user_disable(data: &Path, username: &str) -> anyhow::Result<ExitCode> {
-    let (mut log, engine) = open(data)?;
-    if engine.directory().user(username).is_none() {
+    let (mut log, directory) = open(data)?;
+    if directory.user(username).is_none() {
         bail!("no user {username}");
     }
     append(
@@ -135,8 +133,8 @@ pub fn user_disable(data: &Path, username: &str) -> anyhow::Result<ExitCode> {
 }
 
 pub fn user_list(data: &Path) -> anyhow::Result<ExitCode> {
-    let (_, engine) = open(data)?;
-    for u in engine.directory().users() {
+    let (_, directory) = open(data)?;
+    for u in directory.users() {
         let roles: Vec<&str> = u.roles.iter().map(|r| r.as_str()).collect();
         let state = if u.disabled { "disabled" } else { "active" };
         println!("{}\t{}\t{}\t{state}", u.username, u.agency, roles.join(","));

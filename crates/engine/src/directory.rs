@@ -67,8 +67,9 @@ impl Directory {
         self.agreements.get(id)
     }
 
-    /// Folds a directory event; returns what kind of thing changed, if any.
-    pub(crate) fn apply(&mut self, time: Time, kind: &EventKind) -> Option<DirectoryChange> {
+    /// Folds one event; returns what kind of thing changed, if any (events that are not about
+    /// the directory change nothing).
+    pub fn apply(&mut self, time: Time, kind: &EventKind) -> Option<DirectoryChange> {
         let change = match kind {
             EventKind::Observation(_)
             | EventKind::LoginFailed { .. }

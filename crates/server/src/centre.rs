@@ -22,7 +22,7 @@ use engine::incident::{IncidentRecord, UnitState};
 use engine::{AlertEntry, Change, DirectoryChange, Engine, EngineConfig};
 use model::{Event, Track, TrackId, Zone};
 use store::{
-    AppendRequest, Committed, Committer, EventLog, RedbLog, RedbReader, RedbSnapshots, StoreError,
+    AppendRequest, Committed, Committer, EventLog, LogReader, RedbLog, SnapshotStore, StoreError,
     SubmitError,
 };
 use tokio::sync::{broadcast, oneshot, watch};
@@ -108,7 +108,7 @@ struct Inner {
     threads: Mutex<Vec<JoinHandle<()>>>,
     /// Events folded so far, for callers that must read their own writes.
     folded: watch::Receiver<u64>,
-    reader: RedbReader,
+    reader: Arc<dyn LogReader>,
     clock: Clock,
 }
 
@@ -128,11 +128,11 @@ impl Centre {
         let path = dir.join("log.redb");
         let log = RedbLog::open(&path)
             .map_err(|e| CentreError::Open { path: path.clone(), message: e.to_string() })?;
-        let snapshots = log.snapshots();
+        let snapshots = log.snapshot_store();
         let reader = log.reader();
         let geo = Arc::new(config.geography.build(&config.base_dir)?);
         config.engine.check(&geo)?;
-        let engine = rebuild(&log, &snapshots, &config.engine, &geo)?;
+        let engine = rebuild(&log, snapshots.as_ref(), &config.engine, &geo)?;
         let (folded_tx, folded) = watch::channel(engine.folded());
         tracing::info!(events = engine.folded(), tracks = engine.track_count(), "state rebuilt");
 
@@ -247,7 +247,7 @@ impl Centre {
     }
 
     /// A read-only view of the log (audit queries).
-    pub fn log_reader(&self) -> &RedbReader {
+    pub fn log_reader(&self) -> &Arc<dyn LogReader> {
         &self.inner.reader
     }
 
@@ -264,8 +264,8 @@ impl Centre {
 }
 
 fn rebuild(
-    log: &RedbLog,
-    snapshots: &RedbSnapshots,
+    log: &dyn EventLog,
+    snapshots: &dyn SnapshotStore,
     config: &EngineConfig,
     geo: &Arc<Geography>,
 ) -> Result<Engine, CentreError> {
@@ -342,7 +342,7 @@ struct Folder {
     engine: Arc<RwLock<Engine>>,
     updates: broadcast::Sender<Arc<Update>>,
     metrics: Arc<Metrics>,
-    snapshots: RedbSnapshots,
+    snapshots: Arc<dyn SnapshotStore>,
     snapshot_every: u64,
     folded: watch::Sender<u64>,
 }

@@ -38,6 +38,7 @@ pub fn run_all<L: EventLog>(fresh: impl Fn() -> L, reopen: impl Fn(L) -> L) {
     the_log_survives_reopening(fresh(), &reopen);
     snapshots_keep_the_newest(fresh());
     scan_starts_where_asked(fresh());
+    handles_beside_the_writer_see_what_it_committed(fresh());
 }
 
 fn appends_get_gap_free_sequence_numbers<L: EventLog>(mut log: L) {
@@ -93,4 +94,30 @@ fn scan_starts_where_asked<L: EventLog>(mut log: L) {
     })
     .expect("scan");
     assert_eq!(seen, vec![15, 16, 17]);
+}
+
+fn handles_beside_the_writer_see_what_it_committed<L: EventLog>(mut log: L) {
+    let (reader, snapshots) = (log.reader(), log.snapshot_store());
+    let mut seen = Vec::new();
+    reader
+        .scan(0, &mut |r| {
+            seen.push(r.seq);
+            true
+        })
+        .expect("scan of an empty log");
+    assert!(seen.is_empty());
+    let events: Vec<Event> = (0..5).map(sample_event).collect();
+    log.append(&events).expect("append");
+    reader
+        .scan(2, &mut |r| {
+            seen.push(r.seq);
+            true
+        })
+        .expect("scan");
+    assert_eq!(seen, vec![2, 3, 4], "the reader sees what was committed after it was made");
+    assert_eq!(snapshots.latest().expect("snapshot"), None);
+    snapshots.put(5, b"state-5").expect("put beside the writer");
+    assert_eq!(log.latest_snapshot().expect("snapshot"), Some((5, b"state-5".to_vec())));
+    log.put_snapshot(7, b"state-7").expect("put");
+    assert_eq!(snapshots.latest().expect("snapshot"), Some((7, b"state-7".to_vec())));
 }

@@ -20,13 +20,14 @@ mod redb_log;
 mod segment;
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use model::Event;
 
 pub use chain::{GENESIS, Hash, record_hash};
 pub use codec::{decode_event, encode_event};
 pub use committer::{Ack, AppendRequest, CommitConfig, Committed, Committer, SubmitError};
-pub use redb_log::{RedbLog, RedbReader, RedbSnapshots};
+pub use redb_log::RedbLog;
 
 /// A record as stored: its sequence number, its predecessor's hash and the event.
 #[derive(Clone, Debug, PartialEq)]
@@ -97,6 +98,28 @@ pub trait EventLog: Send {
 
     /// Walks the whole chain and checks every link, the sequence numbers and the head.
     fn verify(&mut self) -> Result<VerifyReport, StoreError>;
+
+    /// A read-only view that scans what is committed while the log itself is owned by the
+    /// writer (the committer's thread): audit queries, replay, exports.
+    fn reader(&self) -> Arc<dyn LogReader>;
+
+    /// The snapshot slot, written beside the writer (by the thread that folds).
+    fn snapshot_store(&self) -> Arc<dyn SnapshotStore>;
+}
+
+/// Scans a log beside its writer; see [`EventLog::reader`].
+pub trait LogReader: Send + Sync + std::fmt::Debug {
+    /// As [`EventLog::scan`], on the records committed when the call starts.
+    fn scan(&self, from: u64, visit: &mut dyn FnMut(Record) -> bool) -> Result<(), StoreError>;
+}
+
+/// A log's snapshot slot beside its writer; see [`EventLog::snapshot_store`].
+pub trait SnapshotStore: Send + Sync + std::fmt::Debug {
+    /// As [`EventLog::put_snapshot`].
+    fn put(&self, seq: u64, state: &[u8]) -> Result<(), StoreError>;
+
+    /// As [`EventLog::latest_snapshot`].
+    fn latest(&self) -> Result<Option<(u64, Vec<u8>)>, StoreError>;
 }
 
 /// Reads every record into memory. For tests and small logs; the server streams with `scan`.

@@ -13,7 +13,9 @@ use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 
 use crate::chain::{hex, record_hash};
 use crate::segment::{Frame, Frames, push_record};
-use crate::{EventLog, GENESIS, Hash, Head, Record, StoreError, VerifyReport};
+use crate::{
+    EventLog, GENESIS, Hash, Head, LogReader, Record, SnapshotStore, StoreError, VerifyReport,
+};
 
 /// first seq of an append → its segment.
 const LOG: TableDefinition<u64, &[u8]> = TableDefinition::new("log");
@@ -39,31 +41,30 @@ pub struct RedbLog {
     segment: Vec<u8>,
 }
 
-/// A handle that writes and reads snapshots while the log itself is owned by the committer.
+/// The snapshot slot beside the committer-owned writer.
 #[derive(Clone, Debug)]
-pub struct RedbSnapshots {
+struct RedbSnapshots {
     db: Arc<Database>,
 }
 
-/// A read-only view of the log beside the committer-owned writer (audit queries, exports).
+/// A read-only view of the log beside the committer-owned writer.
 #[derive(Clone, Debug)]
-pub struct RedbReader {
+struct RedbReader {
     db: Arc<Database>,
 }
 
-impl RedbReader {
-    /// As [`EventLog::scan`], on the records committed when the call starts.
-    pub fn scan(&self, from: u64, visit: &mut dyn FnMut(Record) -> bool) -> Result<(), StoreError> {
+impl LogReader for RedbReader {
+    fn scan(&self, from: u64, visit: &mut dyn FnMut(Record) -> bool) -> Result<(), StoreError> {
         scan(&self.db, from, visit)
     }
 }
 
-impl RedbSnapshots {
-    pub fn put(&self, seq: u64, state: &[u8]) -> Result<(), StoreError> {
+impl SnapshotStore for RedbSnapshots {
+    fn put(&self, seq: u64, state: &[u8]) -> Result<(), StoreError> {
         put_snapshot(&self.db, seq, state)
     }
 
-    pub fn latest(&self) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
+    fn latest(&self) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
         latest_snapshot(&self.db)
     }
 }
@@ -87,14 +88,6 @@ impl RedbLog {
         let log = RedbLog { db: Arc::new(db), head, segment: Vec::new() };
         log.check_head()?;
         Ok(log)
-    }
-
-    pub fn snapshots(&self) -> RedbSnapshots {
-        RedbSnapshots { db: Arc::clone(&self.db) }
-    }
-
-    pub fn reader(&self) -> RedbReader {
-        RedbReader { db: Arc::clone(&self.db) }
     }
 
     /// The stored head must count exactly the stored records; anything else means the file
@@ -195,6 +188,14 @@ fn decode_event(frame: &Frame<'_>) -> Result<Event, StoreError> {
 }
 
 impl EventLog for RedbLog {
+    fn reader(&self) -> Arc<dyn LogReader> {
+        Arc::new(RedbReader { db: Arc::clone(&self.db) })
+    }
+
+    fn snapshot_store(&self) -> Arc<dyn SnapshotStore> {
+        Arc::new(RedbSnapshots { db: Arc::clone(&self.db) })
+    }
+
     fn append(&mut self, events: &[Event]) -> Result<Range<u64>, StoreError> {
         let first = self.head.next_seq;
         if events.is_empty() {
