@@ -12,7 +12,7 @@
 //! subscriber misses updates, is told so, and the misses are counted.
 
 use std::ops::Range;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex, RwLock};
 use std::thread::JoinHandle;
@@ -29,8 +29,9 @@ use tokio::sync::{broadcast, oneshot, watch};
 
 use crate::auth::RateLimiter;
 use crate::clock::Clock;
-use crate::config::Config;
+use crate::geography::GeographyConfig;
 use crate::metrics::Metrics;
+use crate::settings::{AuthConfig, LogConfig};
 
 /// Committed batches that may wait for the engine before the committer waits for it.
 const ENGINE_QUEUE: usize = 64;
@@ -112,27 +113,41 @@ struct Inner {
     clock: Clock,
 }
 
+/// What the pipeline reads of the configuration (`Config::centre`).
+#[derive(Clone, Copy, Debug)]
+pub struct Settings<'a> {
+    pub data_dir: &'a Path,
+    /// The config file's folder: the geography's relative paths are read from here.
+    pub base_dir: &'a Path,
+    pub geography: &'a GeographyConfig,
+    pub engine: &'a EngineConfig,
+    pub log: &'a LogConfig,
+    pub auth: &'a AuthConfig,
+}
+
 impl Centre {
     /// Opens the log under `config.data_dir`, rebuilds the state from the newest snapshot plus
     /// the tail of the log, and starts the committer and engine threads. It runs on the system
     /// clock.
-    pub fn start(config: &Config) -> Result<Centre, CentreError> {
+    pub fn start(config: Settings<'_>) -> Result<Centre, CentreError> {
         Centre::start_with_clock(config, Clock::system())
     }
 
     /// As [`Centre::start`], with the clock its edges stamp and judge by (tests set one).
-    pub fn start_with_clock(config: &Config, clock: Clock) -> Result<Centre, CentreError> {
-        let dir = &config.data_dir;
-        std::fs::create_dir_all(dir)
-            .map_err(|e| CentreError::DataDir { path: dir.clone(), message: e.to_string() })?;
+    pub fn start_with_clock(config: Settings<'_>, clock: Clock) -> Result<Centre, CentreError> {
+        let dir = config.data_dir;
+        std::fs::create_dir_all(dir).map_err(|e| CentreError::DataDir {
+            path: dir.to_path_buf(),
+            message: e.to_string(),
+        })?;
         let path = dir.join("log.redb");
         let log = RedbLog::open(&path)
             .map_err(|e| CentreError::Open { path: path.clone(), message: e.to_string() })?;
         let snapshots = log.snapshot_store();
         let reader = log.reader();
-        let geo = Arc::new(config.geography.build(&config.base_dir)?);
+        let geo = Arc::new(config.geography.build(config.base_dir)?);
         config.engine.check(&geo)?;
-        let engine = rebuild(&log, snapshots.as_ref(), &config.engine, &geo)?;
+        let engine = rebuild(&log, snapshots.as_ref(), config.engine, &geo)?;
         let (folded_tx, folded) = watch::channel(engine.folded());
         tracing::info!(events = engine.folded(), tracks = engine.track_count(), "state rebuilt");
 
@@ -147,7 +162,7 @@ impl Centre {
             move |committed: Committed| forward(&metrics, &engine_tx, committed)
         };
         let (committer, committer_thread) =
-            Committer::spawn(log, config.commit_config(), downstream)
+            Committer::spawn(log, config.log.commit_config(), downstream)
                 .map_err(|e| CentreError::Io(e.to_string()))?;
         let folder = Folder {
             engine: Arc::clone(&engine),

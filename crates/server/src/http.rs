@@ -9,34 +9,16 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post, put};
 use axum::{Extension, Router};
 use serde_json::{Value, json};
 
-use crate::api;
-use crate::auth::RateLimiter;
+use crate::api::{self, AppState};
+pub use crate::api::{ApiError, RouteSpec};
 use crate::centre::Centre;
 use crate::config::Config;
-
-#[derive(Clone, Debug)]
-pub struct AppState {
-    pub centre: Centre,
-    pub limits: model::ValidationLimits,
-    pub max_items: usize,
-    pub limiter: Arc<RateLimiter>,
-    pub session_ttl_ms: i64,
-}
-
-/// One route of the API, as documented.
-#[derive(Clone, Copy, Debug)]
-pub struct RouteSpec {
-    pub method: &'static str,
-    pub path: &'static str,
-    pub summary: &'static str,
-    pub public: bool,
-}
 
 /// Sign-in bodies are small; anything larger is refused before it is read.
 const MAX_AUTH_BODY: usize = 4 * 1024;
@@ -192,7 +174,7 @@ pub fn router(centre: Centre, config: &Config) -> Router {
     let public = public.into_iter().fold(Router::new(), |r, (path, m)| r.route(path, m));
     let protected =
         protected.into_iter().fold(Router::new(), |r, (path, m)| r.route(path, m)).route_layer(
-            axum::middleware::from_fn_with_state(state.clone(), crate::auth::require_viewer),
+            axum::middleware::from_fn_with_state(state.clone(), api::session::require_viewer),
         );
     Router::new()
         .merge(public)
@@ -200,43 +182,6 @@ pub fn router(centre: Centre, config: &Config) -> Router {
         .fallback(crate::web::fallback)
         .layer(DefaultBodyLimit::max(config.http.max_body_bytes))
         .with_state(state)
-}
-
-/// An API error: `{"error": {"code": "...", "message": "..."}}` with its status.
-#[derive(Debug)]
-pub struct ApiError {
-    status: StatusCode,
-    code: &'static str,
-    message: String,
-    pub(crate) extra: Option<Value>,
-}
-
-impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError { status, code, message: message.into(), extra: None }
-    }
-
-    pub fn forbidden(message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::FORBIDDEN, "forbidden", message)
-    }
-
-    pub fn not_found(what: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::NOT_FOUND, "not_found", what)
-    }
-
-    pub fn bad_request(code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::BAD_REQUEST, code, message)
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let mut body = json!({ "error": { "code": self.code, "message": self.message } });
-        if let (Some(Value::Object(extra)), Some(obj)) = (self.extra, body.as_object_mut()) {
-            obj.extend(extra);
-        }
-        (self.status, axum::Json(body)).into_response()
-    }
 }
 
 async fn healthz() -> axum::Json<Value> {

@@ -15,6 +15,7 @@ pub mod geography;
 pub mod http;
 pub mod metrics;
 pub mod seed;
+pub mod settings;
 pub mod sources;
 pub mod tak;
 pub mod visibility;
@@ -46,7 +47,7 @@ pub async fn serve(
         .await
         .map_err(|e| CentreError::Bind { addr: config.http.listen, message: e.to_string() })?;
     let addr = listener.local_addr().map_err(|e| CentreError::Io(e.to_string()))?;
-    let centre = Centre::start(&config)?;
+    let centre = Centre::start(config.centre())?;
     let empty = centre.read(|engine| engine.directory().agencies().next().is_none());
     if seed == Seed::Demo && empty {
         let hash = tokio::task::spawn_blocking(|| auth::hash_password("demo"))

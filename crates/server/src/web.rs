@@ -10,7 +10,7 @@ use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use include_dir::{Dir, File, include_dir};
 
-use crate::http::ApiError;
+use crate::api::ApiError;
 
 static DIST: Dir<'static> = include_dir!("$TANSIQ_WEB_DIST");
 

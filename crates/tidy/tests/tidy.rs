@@ -352,3 +352,77 @@ fn the_engine_readme_lists_every_rule_of_the_catalogue_with_its_severity() {
     );
     assert_eq!(catalogue.len(), 20, "the README and ARCHITECTURE.md speak of 20 rules");
 }
+
+/// The server's floors, bottom first. A module may name (`crate::x`) only modules on floors
+/// below its own, so imports run one way: the pipeline never reaches into a handler, a source
+/// or a wire shape, and a new module must be given its floor here.
+const SERVER_FLOORS: &[&[&str]] = &[
+    &["clock", "metrics", "auth", "settings", "geography"],
+    &["centre"],
+    &["wire", "visibility"],
+    &["sources"],
+    &["tak"],
+    &["config", "api"],
+    &["web"],
+    &["http"],
+    &["seed"],
+];
+
+/// The modules a file of the server names through `crate::`, outside comments and unit tests.
+fn crate_paths(text: &str) -> BTreeSet<String> {
+    let code = &text[..text.find("\n#[cfg(test)]").unwrap_or(text.len())];
+    let mut named = BTreeSet::new();
+    for line in code.lines().filter(|l| !l.trim_start().starts_with("//")) {
+        let mut rest = line;
+        while let Some(at) = rest.find("crate::") {
+            rest = &rest[at + "crate::".len()..];
+            let name: String =
+                rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+            if !name.is_empty() {
+                named.insert(name);
+            }
+        }
+    }
+    named
+}
+
+#[test]
+fn the_servers_modules_import_only_from_floors_below_their_own() {
+    let floor = |name: &str| SERVER_FLOORS.iter().position(|f| f.contains(&name));
+    let base = Path::new("crates/server/src");
+    let mut problems = Vec::new();
+    for path in files() {
+        let Ok(inner) = path.strip_prefix(base) else { continue };
+        if path.extension().is_none_or(|e| e != "rs") || inner == Path::new("lib.rs") {
+            continue;
+        }
+        let module = inner.components().next().and_then(|c| c.as_os_str().to_str());
+        let module = module.map(|m| m.trim_end_matches(".rs")).unwrap_or_default();
+        let Some(own) = floor(module) else {
+            problems.push(format!(
+                "{}: module `{module}` has no floor in SERVER_FLOORS",
+                path.display()
+            ));
+            continue;
+        };
+        let text = std::fs::read_to_string(root().join(&path)).expect("read");
+        for named in crate_paths(&text) {
+            match floor(&named) {
+                Some(theirs) if theirs < own || named == module => {}
+                Some(_) => problems.push(format!(
+                    "{}: `{module}` names `crate::{named}`, which is not on a floor below it",
+                    path.display()
+                )),
+                None => {} // a re-export at the crate root (`crate::Centre`) or a macro
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
+fn crate_paths_skip_comments_and_tests() {
+    let text = "use crate::a::B;\n// crate::c\nfn f() { crate::d::e(); }\n#[cfg(test)]\nmod tests { use crate::z; }\n";
+    let named: Vec<String> = crate_paths(text).into_iter().collect();
+    assert_eq!(named, vec!["a".to_string(), "d".to_string()]);
+}

@@ -18,8 +18,8 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::api::request::{append_error, parse_body};
+use crate::api::{ApiError, AppState};
 use crate::auth::{new_token, verify_password};
-use crate::http::{ApiError, AppState};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::api::request::append_error;
-use crate::http::{ApiError, AppState};
+use crate::api::{ApiError, AppState};
 use crate::visibility;
 use crate::wire::alert_view;
 

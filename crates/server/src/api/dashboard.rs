@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::api::incidents::{parse_query, section_at};
-use crate::http::{ApiError, AppState, RouteSpec};
+use crate::api::{ApiError, AppState, RouteSpec};
 use crate::visibility;
 
 const MS_PER_HOUR: i64 = 3_600_000;

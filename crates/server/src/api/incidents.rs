@@ -38,7 +38,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::api::request::{append_error, parse_body};
-use crate::http::{ApiError, AppState};
+use crate::api::{ApiError, AppState};
 use crate::visibility;
 use crate::wire::incident_view;
 

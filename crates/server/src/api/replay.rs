@@ -45,8 +45,8 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::api::request::{bad_query, parse_bbox};
+use crate::api::{ApiError, AppState};
 use crate::centre::Centre;
-use crate::http::{ApiError, AppState};
 use crate::visibility;
 use crate::wire::{alert_view, track_feature};
 

@@ -27,7 +27,7 @@ use model::incident::{ImpactLevel, IncidentLocation};
 use serde::{Deserialize, Serialize};
 
 use crate::api::incidents::parse_query;
-use crate::http::{ApiError, AppState};
+use crate::api::{ApiError, AppState};
 use crate::visibility;
 
 #[derive(Debug, Deserialize)]

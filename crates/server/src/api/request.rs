@@ -5,8 +5,8 @@ use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::http::StatusCode;
 
+use crate::api::ApiError;
 use crate::centre::AppendError;
-use crate::http::ApiError;
 
 /// An append the log did not acknowledge: 503 while it is busy or stopping, 500 if it failed.
 pub(crate) fn append_error(e: AppendError) -> ApiError {

@@ -49,10 +49,10 @@ use serde_json::{Value, json};
 use tokio::sync::broadcast::error::RecvError;
 use tokio::time::MissedTickBehavior;
 
+use crate::api::AppState;
 use crate::api::incidents;
 use crate::api::incidents::Case;
 use crate::centre::Update;
-use crate::http::AppState;
 use crate::visibility;
 use crate::wire::{alert_view, message, track_feature, zone_feature};
 

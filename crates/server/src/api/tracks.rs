@@ -12,8 +12,8 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::api::request::{bad_query, parse_bbox};
+use crate::api::{ApiError, AppState};
 use crate::centre::AppendError;
-use crate::http::{ApiError, AppState};
 use crate::wire::track_feature;
 use edge::json::{self as ingest, BodyError};
 

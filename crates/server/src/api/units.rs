@@ -21,7 +21,7 @@ use serde_json::{Value, json};
 
 use crate::api::incidents::{actor, refused};
 use crate::api::request::{append_error, parse_body};
-use crate::http::{ApiError, AppState};
+use crate::api::{ApiError, AppState};
 use crate::visibility;
 use crate::wire::unit_view;
 

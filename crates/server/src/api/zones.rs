@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::api::request::{append_error, parse_body};
-use crate::http::{ApiError, AppState};
+use crate::api::{ApiError, AppState};
 use crate::wire::zone_feature;
 
 /// `GET /api/v1/zones`. Zones are reference data every signed-in user may see.

@@ -80,7 +80,7 @@ pub async fn play(day: Day, data_dir: &std::path::Path, password_hash: &str) -> 
     let clock = Clock::starting_at(model::Time(day.start_ms - 8 * HOUR));
     let mut config = Config { data_dir: data_dir.to_path_buf(), ..Config::default() };
     config.log.max_batch_delay_ms = 2;
-    let centre = Centre::start_with_clock(&config, clock.clone()).expect("start");
+    let centre = Centre::start_with_clock(config.centre(), clock.clone()).expect("start");
     centre.append_folded(server::seed::demo(password_hash, clock.now())).await.expect("seed");
     let router = server::http::router(centre.clone(), &config);
     let login = json!({ "username": "joint.duty", "password": "demo" }).to_string();

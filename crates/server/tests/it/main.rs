@@ -100,7 +100,7 @@ impl TestCentre {
         dir: Option<tempfile::TempDir>,
         clock: Clock,
     ) -> TestCentre {
-        let centre = Centre::start_with_clock(&config, clock).expect("start");
+        let centre = Centre::start_with_clock(config.centre(), clock).expect("start");
         let router = server::http::router(centre.clone(), &config);
         let seeded = centre.read(|e| e.directory().user("cgw.watch").is_some());
         let mut c = TestCentre { centre, router, config, token: String::new(), base: 0, _dir: dir };

@@ -262,7 +262,8 @@ async fn centre_starting_now() -> TestCentre {
     let mut config =
         server::Config { data_dir: dir.path().to_path_buf(), ..server::Config::default() };
     config.log.max_batch_delay_ms = 2;
-    let centre = server::Centre::start_with_clock(&config, crate::clock().clone()).expect("start");
+    let centre =
+        server::Centre::start_with_clock(config.centre(), crate::clock().clone()).expect("start");
     let now = model::Time(now_ms());
     let seed = crate::seed_events().into_iter().map(|e| model::Event { time: now, ..e }).collect();
     centre.append_folded(seed).await.expect("seed");

@@ -30,7 +30,7 @@ async fn a_restart_rebuilds_the_same_picture() {
 
     // The restarted state, before anything new (a sign-in is an event too) is appended.
     let centre =
-        server::Centre::start_with_clock(&config, crate::clock().clone()).expect("restart");
+        server::Centre::start_with_clock(config.centre(), crate::clock().clone()).expect("restart");
     assert_eq!(centre.read(|e| e.folded()), folded_before);
     assert_eq!(centre.read(|e| e.snapshot()), state_before);
     centre.stop();

@@ -16,7 +16,7 @@ use serde_json::Value;
 
 use super::{actor, commit, with_owned};
 use crate::api::request::parse_body;
-use crate::http::{ApiError, AppState};
+use crate::api::{ApiError, AppState};
 
 type Answer = Result<axum::Json<Value>, ApiError>;
 

@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 
 use super::{actor, commit, may_act, parse_query, refused, with_visible};
 use crate::api::request::parse_body;
-use crate::http::{ApiError, AppState};
+use crate::api::{ApiError, AppState};
 use crate::visibility;
 
 type Answer = Result<axum::Json<Value>, ApiError>;

@@ -3,8 +3,8 @@
 
 use axum::routing::{MethodRouter, get, patch, post};
 
+use crate::api::{AppState, RouteSpec};
 use crate::api::{incidents as i, reports, units as u};
-use crate::http::{AppState, RouteSpec};
 
 pub fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
     let r = |method, path, summary| RouteSpec { method, path, summary, public: false };
