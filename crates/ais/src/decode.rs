@@ -390,7 +390,7 @@ fn decode_body(b: &Bits<'_>, msg_type: u8, len: usize, out: &mut Body) -> Result
                     callsign: Text::decode(b, 90, 7),
                     ..StaticDataB::default()
                 };
-                if crate::identity::is_auxiliary(mmsi) {
+                if is_auxiliary(mmsi) {
                     s.mothership_mmsi = b.u(132, 30);
                 } else {
                     s.to_bow = u16_(b, 132, 9);
@@ -454,4 +454,9 @@ fn binary_slot(
         data: BitData::extract(b, head, bits, false),
         radio,
     }
+}
+
+/// True for auxiliary craft (98MIDxxxx), whose type 24 part B carries a mothership MMSI.
+pub(crate) fn is_auxiliary(mmsi: u32) -> bool {
+    mmsi / 10_000_000 == 98
 }

@@ -344,7 +344,7 @@ fn write_body(j: &mut J<'_>, m: &Message) {
             j.int("model", b.model);
             j.int("serial", b.serial);
             j.str("callsign", b.callsign.as_str());
-            if crate::identity::is_auxiliary(m.mmsi) {
+            if crate::decode::is_auxiliary(m.mmsi) {
                 j.int("mothership_mmsi", b.mothership_mmsi);
             } else {
                 dims(j, b.to_bow, b.to_stern, b.to_port, b.to_starboard);

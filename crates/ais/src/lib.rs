@@ -15,7 +15,6 @@
 //! - [`messages`]: the typed structs, raw values plus `Option` accessors for sentinels.
 //! - [`json`] / [`decode_stream`]: gpsd `gpsdecode -u` JSON (or `--scaled`), one object per
 //!   message, type 24 parts separate, tag block under `"tagblock"`.
-//! - [`identity`]: MMSI structure and MID table (ITU-R M.585), SART/MOB/EPIRB, status 14.
 //!
 //! Deliberately absent: sockets, files, clocks, vessel-state merging (static data from types
 //! 5 and 24 is merged by the engine, not here).
@@ -25,7 +24,6 @@ mod app_decode;
 pub mod bits;
 pub mod decode;
 pub mod decoder;
-pub mod identity;
 pub mod json;
 mod json_app;
 pub mod messages;

@@ -21,13 +21,14 @@
 use std::collections::HashMap;
 use std::collections::VecDeque;
 
-use ais::identity::{self, Beacon};
 use ais::messages::{Body, Message};
 use ais::{Decoder, MAX_LINE_BYTES};
 use model::{
     Identity, ObjectKind, Observation, ObservationError, Position, SourceKind, Time,
     ValidationLimits,
 };
+
+use model::mmsi::{self as identity, Beacon};
 
 use crate::Stamp;
 

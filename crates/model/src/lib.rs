@@ -11,6 +11,7 @@
 mod access;
 mod event;
 pub mod incident;
+pub mod mmsi;
 mod name;
 mod objects;
 mod observation;

@@ -15,8 +15,8 @@ pub(super) fn on_fix(
     created: bool,
 ) {
     let Some(mmsi) = entry.track.identity.mmsi else { return };
-    let distress = ais::identity::beacon(mmsi).is_some()
-        || entry.track.identity.nav_status.is_some_and(ais::identity::is_sart_active_status);
+    let distress = model::mmsi::beacon(mmsi).is_some()
+        || entry.track.identity.nav_status.is_some_and(model::mmsi::is_sart_active_status);
     if entry.track.speed_mps.is_some_and(|s| s > rules.position_jump.max_speed_mps) {
         entry.rules.fast = true;
     }
@@ -32,7 +32,7 @@ pub(super) fn on_fix(
     }
     // The MMSI of a track never changes after creation (it is the association key), so the
     // table look-ups run once per track.
-    if rules.mmsi_invalid.enabled && !ais::identity::classify(mmsi).is_valid() {
+    if rules.mmsi_invalid.enabled && !model::mmsi::classify(mmsi).is_valid() {
         ctx.raise(EpisodeKey::track(Rule::MmsiInvalid, number, None), &[track], p.time, &[p]);
     }
     if rules.identity_conflict.enabled && is_default_mmsi(mmsi) {

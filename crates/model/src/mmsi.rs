@@ -1,6 +1,7 @@
-//! Identity checks at the edge: MMSI structure and Maritime Identification Digits (ITU-R
-//! M.585, MID table kept as data in `data/mid.csv`), distress beacons (AIS-SART, MOB, EPIRB)
-//! and navigational status 14. Pure functions; the MID table is parsed once, on first use.
+//! What an MMSI says of its station: its structure and Maritime Identification Digits (ITU-R
+//! M.585, the MID table kept as data in `data/mid.csv`), distress beacons (AIS-SART, MOB,
+//! EPIRB) and navigational status 14. Domain knowledge, not codec work: the AIS edge stamps it
+//! on observations and the rules judge by it. Pure; the MID table is parsed once, on first use.
 
 const MID_TABLE: &str = include_str!("../data/mid.csv");
 
@@ -97,11 +98,6 @@ impl Identity {
     }
 }
 
-/// True for auxiliary craft (98MIDxxxx), whose type 24 part B carries a mothership MMSI.
-pub fn is_auxiliary(mmsi: u32) -> bool {
-    mmsi / 10_000_000 == 98
-}
-
 /// The distress beacon an MMSI belongs to, if any.
 pub fn beacon(mmsi: u32) -> Option<Beacon> {
     match mmsi / 1_000_000 {
@@ -165,6 +161,5 @@ mod tests {
         assert!(!classify(200_000_000).is_valid());
         assert!(!classify(1_000_000_000).is_valid());
         assert!(is_sart_active_status(14));
-        assert!(is_auxiliary(982_470_001));
     }
 }
