@@ -353,6 +353,27 @@ fn the_engine_readme_lists_every_rule_of_the_catalogue_with_its_severity() {
     assert_eq!(catalogue.len(), 20, "the README and ARCHITECTURE.md speak of 20 rules");
 }
 
+#[test]
+fn every_rule_of_the_catalogue_has_its_configuration_table_and_every_table_a_rule() {
+    let config = serde_json::to_value(engine::rules::RulesConfig::default()).expect("serializes");
+    let tables: BTreeSet<String> = config
+        .as_object()
+        .expect("a table")
+        .keys()
+        .filter(|k| *k != "zones") // per-zone overrides of the tables, not a rule's own
+        .cloned()
+        .collect();
+    let named: BTreeSet<String> =
+        engine::rules::rules().iter().map(|r| r.rule.config_key().to_string()).collect();
+    let untuned: Vec<_> = named.difference(&tables).collect();
+    let orphans: Vec<_> = tables.difference(&named).collect();
+    assert!(
+        untuned.is_empty() && orphans.is_empty(),
+        "rules whose [engine.rules] table does not exist: {untuned:?}\n\
+         [engine.rules] tables no rule of the catalogue names: {orphans:?}"
+    );
+}
+
 /// The server's floors, bottom first. A module may name (`crate::x`) only modules on floors
 /// below its own, so imports run one way: the pipeline never reaches into a handler, a source
 /// or a wire shape, and a new module must be given its floor here.

@@ -189,6 +189,27 @@ impl Rule {
     pub fn id(self) -> &'static str {
         self.info().id
     }
+
+    /// The table under `[engine.rules]` that tunes the rule and turns it off.
+    pub fn config_key(self) -> &'static str {
+        match self {
+            Rule::SarBeacon => "sar_beacon",
+            Rule::MmsiInvalid => "mmsi_invalid",
+            Rule::IdentityConflict => "identity_conflict",
+            Rule::ZoneEntry | Rule::ZoneExit | Rule::ZoneDwell => "zone",
+            Rule::CrossingPreAlert | Rule::CrossingBorder | Rule::CrossingOutsideBcp => "crossing",
+            Rule::UnidentifiedDeparture => "departure",
+            Rule::AisGap | Rule::AisGapInCoverage => "ais_gap",
+            Rule::Encounter => "encounter",
+            Rule::PositionJump => "position_jump",
+            Rule::Convoy => "convoy",
+            Rule::Rendezvous => "rendezvous",
+            Rule::Loitering => "loitering",
+            Rule::PortVisit => "port_visit",
+            Rule::AisDisabling => "ais_disabling",
+            Rule::SpeedRange => "speed_range",
+        }
+    }
 }
 
 #[cfg(test)]
