@@ -55,7 +55,7 @@ const MAX_LINES: usize = 500;
 
 /// Files over the limit today, with their size when the limit came in. None may grow, and a
 /// file that drops under the limit must leave the list: the list only shrinks.
-const OVERSIZED: &[(&str, usize)] = &[("crates/server/src/api/stream.rs", 685)];
+const OVERSIZED: &[(&str, usize)] = &[];
 
 #[test]
 fn every_rust_file_opens_with_a_doc_line_saying_what_it_is_for() {
