@@ -26,8 +26,9 @@ if [ ! -s "$corpus" ]; then
 fi
 sentences=$(grep -c '^!' "$corpus")
 
-metric() { # the sum of a counter's series, 0 if none yet
-  curl -fsS "http://127.0.0.1:$1/metrics" 2>/dev/null \
+token=""
+metric() { # the sum of a counter's series, 0 if none yet or the server is not up yet
+  { curl -fsS -H "Authorization: Bearer $token" "http://127.0.0.1:$1/metrics" 2>/dev/null || true; } \
     | awk -v name="$2" '$1 ~ "^"name"(\\{|$)" { s += $2 } END { printf "%d\n", s }'
 }
 
@@ -46,8 +47,20 @@ path = "$corpus"
 agency = "CGW"
 pace = "fast"
 TOML
+  # /metrics wants a signed-in user: one admin, made on the stopped centre as operators do.
+  "$bin" agency add --data "$dir/data" --name-en Bench --name-ar Bench --kind joint_centre JOC >/dev/null
+  echo bench-password | "$bin" user add --data "$dir/data" --agency JOC --role admin bench >/dev/null
   "$bin" serve --config "$dir/tansiq.toml" > "$dir/server.log" 2>&1 &
   pid=$!
+  for _ in $(seq 200); do
+    token=$(curl -fsS -X POST -H 'Content-Type: application/json' \
+      -d '{"username":"bench","password":"bench-password"}' \
+      "http://127.0.0.1:$port/api/v1/auth/login" 2>/dev/null \
+      | sed -n 's/.*"token":"\([0-9a-f]*\)".*/\1/p' || true)
+    [ -n "$token" ] && break
+    sleep 0.05
+  done
+  [ -n "$token" ] || { echo "cannot sign in:" >&2; tail -5 "$dir/server.log" >&2; exit 1; }
   start=""
   while :; do
     sleep 0.05
