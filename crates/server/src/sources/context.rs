@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use model::{Observation, Time, ValidationLimits};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
 use crate::centre::{AppendError, Centre};
@@ -25,26 +25,45 @@ pub struct SourceContext {
     queue: mpsc::Sender<(Time, Observation)>,
     /// `source:ID`, the queue's stage in `tansiq_pipeline_queue_full_total`.
     stage: String,
+    shutdown: watch::Receiver<bool>,
+}
+
+/// Asks the sources of one context to stop; dropping it asks too.
+#[derive(Debug)]
+pub struct Shutdown(watch::Sender<bool>);
+
+impl Shutdown {
+    pub fn stop(&self) {
+        self.0.send_replace(true);
+    }
 }
 
 impl SourceContext {
-    /// A context for the source `id`, and its forwarder's task. Must be called inside a tokio
-    /// runtime.
+    /// A context for the source `id`, the handle that stops it, and its forwarder's task. Must
+    /// be called inside a tokio runtime.
     pub fn open(
         id: &str,
         centre: &Centre,
         limits: ValidationLimits,
-    ) -> (SourceContext, JoinHandle<()>) {
+    ) -> (SourceContext, Shutdown, JoinHandle<()>) {
         let (queue, rx) = mpsc::channel(QUEUE);
         let forwarder = tokio::spawn(forward(id.to_string(), rx, centre.clone()));
+        let (stop, shutdown) = watch::channel(false);
         let cx = SourceContext {
             id: id.to_string(),
             centre: centre.clone(),
             limits,
             queue,
             stage: format!("source:{id}"),
+            shutdown,
         };
-        (cx, forwarder)
+        (cx, Shutdown(stop), forwarder)
+    }
+
+    /// Resolves once the source is asked to stop (or its [`Shutdown`] is gone).
+    pub async fn stopped(&self) {
+        let mut shutdown = self.shutdown.clone();
+        let _ = shutdown.wait_for(|stop| *stop).await;
     }
 
     pub fn id(&self) -> &str {

@@ -75,9 +75,11 @@ pub fn start(
         None if folded_now > 0 => folded_now,
         None => centre.now().0,
     };
-    let (cx, forwarder) = SourceContext::open("demo-feed", &centre, limits);
+    let (cx, shutdown, forwarder) = SourceContext::open("demo-feed", &centre, limits);
     let demo = DemoFeed { feed, data_dir, origin };
     tokio::spawn(async move {
+        // The feed runs until its hours are fed or the task is aborted with the centre.
+        let _shutdown = shutdown;
         if let Ok(built) = demo.build(cx).await {
             built.run.await;
         }

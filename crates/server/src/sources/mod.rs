@@ -31,7 +31,7 @@ use crate::centre::Centre;
 pub use ais::{AisUdp, default_listen};
 pub use ais_file::{AisFile, MAX_PACE_GAP_MS, Pace};
 pub use ais_tcp::AisTcp;
-pub use context::SourceContext;
+pub use context::{Shutdown, SourceContext};
 pub use json_udp::JsonUdp;
 pub use ttm_udp::TtmUdp;
 
@@ -104,17 +104,20 @@ impl SourceConfig {
     }
 }
 
-/// A started source: where it listens, and its tasks.
+/// A started source: where it listens, and its task.
 #[derive(Debug)]
 pub struct RunningSource {
     pub id: String,
     pub local_addr: SocketAddr,
+    shutdown: Shutdown,
     run: JoinHandle<()>,
 }
 
 impl RunningSource {
-    /// Stops receiving at once; what the source had queued still goes into the log.
+    /// Stops receiving at once (its socket or file is closed); what the source had queued
+    /// still goes into the log.
     pub fn stop(&self) {
+        self.shutdown.stop();
         self.run.abort();
     }
 }
@@ -145,8 +148,14 @@ pub async fn start(
     centre: Centre,
     limits: model::ValidationLimits,
 ) -> Result<RunningSource, SourceError> {
-    let (cx, _forwarder) = SourceContext::open(config.id(), &centre, limits);
-    let built = config.build(cx).await?;
-    let run = tokio::spawn(built.run);
-    Ok(RunningSource { id: config.id().to_string(), local_addr: built.local_addr, run })
+    let (cx, shutdown, _forwarder) = SourceContext::open(config.id(), &centre, limits);
+    let built = config.build(cx.clone()).await?;
+    let run = tokio::spawn(async move {
+        tokio::select! {
+            () = built.run => {}
+            () = cx.stopped() => {}
+        }
+    });
+    let (id, local_addr) = (config.id().to_string(), built.local_addr);
+    Ok(RunningSource { id, local_addr, shutdown, run })
 }

@@ -31,7 +31,7 @@ use tokio::task::JoinHandle;
 
 use crate::centre::Centre;
 use crate::metrics::Metrics;
-use crate::sources::SourceContext;
+use crate::sources::{Shutdown, SourceContext};
 use route::{Audiences, is_atom};
 
 /// The source id of everything TAK clients say, in the log and the metrics.
@@ -143,8 +143,9 @@ pub struct Hub {
 struct Inner {
     state: Mutex<State>,
     centre: Centre,
-    /// The intake of atoms into the log, like any source's.
+    /// The intake of atoms into the log, like any source's, and the handle that stops it.
     intake: SourceContext,
+    intake_stop: Shutdown,
     notes: mpsc::Sender<model::Event>,
     limits: model::ValidationLimits,
     next_id: AtomicU64,
@@ -160,13 +161,14 @@ impl Hub {
         limits: model::ValidationLimits,
         user_groups: BTreeMap<String, BTreeSet<String>>,
     ) -> (Hub, Vec<JoinHandle<()>>) {
-        let (intake, forwarder) = SourceContext::open(SOURCE, &centre, limits);
+        let (intake, shutdown, forwarder) = SourceContext::open(SOURCE, &centre, limits);
         let (notes, mut noted) = mpsc::channel::<model::Event>(NOTE_QUEUE);
         let hub = Hub {
             inner: Arc::new(Inner {
                 state: Mutex::new(State::default()),
                 centre: centre.clone(),
                 intake,
+                intake_stop: shutdown,
                 notes,
                 limits,
                 next_id: AtomicU64::new(1),

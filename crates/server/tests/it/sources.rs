@@ -73,3 +73,27 @@ async fn json_udp_source_stamps_its_identity_and_survives_garbage() {
     assert!(metrics.contains(accepted), "{metrics}");
     source.stop();
 }
+
+#[tokio::test]
+async fn a_stopped_source_lets_go_of_its_socket() {
+    let c = TestCentre::new().await;
+    let config: SourceConfig = toml::from_str(
+        "type = \"json_udp\"\nid = \"radar-stop\"\nlisten = \"127.0.0.1:0\"\nagency = \"CGW\"\n",
+    )
+    .expect("source config");
+    let source = sources::start(&config, c.centre.clone(), c.config.validation_limits())
+        .await
+        .expect("start source");
+    let addr = source.local_addr;
+    assert!(tokio::net::UdpSocket::bind(addr).await.is_err(), "the source holds its port");
+    source.stop();
+    let mut free = false;
+    for _ in 0..200 {
+        if tokio::net::UdpSocket::bind(addr).await.is_ok() {
+            free = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(free, "{addr} is still held after stop");
+}

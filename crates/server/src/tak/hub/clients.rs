@@ -88,6 +88,7 @@ impl Hub {
 
     /// Tells every client to go (the server is stopping).
     pub(crate) fn disconnect_all(&self) {
+        self.inner.intake_stop.stop();
         for client in self.lock().clients.values() {
             client.kick.notify_one();
         }
