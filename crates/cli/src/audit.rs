@@ -10,7 +10,21 @@ pub fn verify(data: &Path) -> anyhow::Result<ExitCode> {
     if !path.exists() {
         anyhow::bail!("no log at {}", path.display());
     }
-    let outcome = RedbLog::open(&path).and_then(|mut log| log.verify());
+    report(RedbLog::open(&path).and_then(|mut log| log.verify()))
+}
+
+/// The log a centre's configuration names (`[log] backend`), which must not be running: the
+/// writer's lock of a PostgreSQL chain, or redb's lock on its file, refuses a second opener.
+pub fn verify_configured(config: &Path) -> anyhow::Result<ExitCode> {
+    let config = server::Config::load(config)?;
+    if config.log.backend == server::settings::Backend::Redb {
+        return verify(&config.data_dir);
+    }
+    let mut log = server::centre::open_log(&config.centre())?;
+    report(log.verify())
+}
+
+fn report(outcome: Result<store::VerifyReport, store::StoreError>) -> anyhow::Result<ExitCode> {
     match outcome {
         Ok(report) => {
             let head: String = report.head.iter().map(|b| format!("{b:02x}")).collect();

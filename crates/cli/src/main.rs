@@ -229,10 +229,16 @@ struct DemoArgs {
 #[derive(Debug, Subcommand)]
 enum AuditCommand {
     /// Walk the log's hash chain; exit 0 when intact, 1 naming the first broken record.
-    #[command(after_help = "Example:\n  tansiq audit verify --data ./centre")]
+    #[command(
+        after_help = "Examples:\n  tansiq audit verify --data ./centre\n  tansiq audit verify --config /etc/tansiq/tansiq.toml   (the log its [log] names: redb or postgres)"
+    )]
     Verify {
+        /// The data folder of a centre whose log is the embedded redb file.
+        #[arg(long, required_unless_present = "config", conflicts_with = "config")]
+        data: Option<PathBuf>,
+        /// A centre's configuration: verify the log its `[log]` table names.
         #[arg(long)]
-        data: PathBuf,
+        config: Option<PathBuf>,
     },
 }
 
@@ -245,7 +251,11 @@ fn main() -> ExitCode {
             let feed = (!args.no_feed).then_some(args.background);
             run::demo(args.port, args.speed, args.data, feed)
         }
-        Command::Audit(AuditCommand::Verify { data }) => audit::verify(&data),
+        Command::Audit(AuditCommand::Verify { data, config }) => match (data, config) {
+            (Some(data), _) => audit::verify(&data),
+            (None, Some(config)) => audit::verify_configured(&config),
+            (None, None) => unreachable!("clap requires --data or --config"),
+        },
         Command::Ais(AisCommand::Decode { files, scaled, stats }) => {
             ais::decode(&files, scaled, stats)
         }

@@ -23,8 +23,11 @@
 use std::ops::Range;
 use std::sync::{Arc, Mutex};
 
+mod connection;
+
+use connection::{Conn, Target, blocking, redact};
 use model::Event;
-use postgres::{Client, NoTls};
+use postgres::Client;
 use store::{
     EventLog, GENESIS, Hash, Head, LogReader, Record, SnapshotStore, StoreError, VerifyReport,
     decode_event, encode_event, record_hash,
@@ -60,25 +63,6 @@ fn backend(error: impl std::fmt::Display) -> StoreError {
     StoreError::Backend(error.to_string())
 }
 
-fn connect(url: &str) -> Result<Client, OpenError> {
-    Client::connect(url, NoTls)
-        .map_err(|e| OpenError::Connect { url: redact(url), message: e.to_string() })
-}
-
-/// The URL without its password, for messages.
-fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let user = &url[scheme + 3..at];
-            match user.split_once(':') {
-                Some((name, _)) => format!("{}{name}:***{}", &url[..scheme + 3], &url[at..]),
-                None => url.to_string(),
-            }
-        }
-        _ => url.to_string(),
-    }
-}
-
 /// The advisory lock's key for a chain: stable across processes and versions.
 fn lock_key(chain: &str) -> i64 {
     let digest = record_hash(0, &GENESIS, chain.as_bytes());
@@ -98,9 +82,9 @@ fn hex(hash: &Hash) -> String {
 
 /// The log of one chain in a PostgreSQL database; the only writer of that chain while open.
 pub struct PgLog {
-    url: String,
+    target: Target,
     chain: String,
-    client: Client,
+    client: Conn,
     head: Head,
     /// Reused between appends.
     buf: Vec<u8>,
@@ -109,7 +93,7 @@ pub struct PgLog {
 impl std::fmt::Debug for PgLog {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PgLog")
-            .field("url", &redact(&self.url))
+            .field("url", &redact(&self.target.url))
             .field("chain", &self.chain)
             .field("head", &self.head)
             .finish_non_exhaustive()
@@ -120,7 +104,21 @@ impl PgLog {
     /// Opens the chain `chain` at `url`, creating the tables and an empty chain if needed,
     /// and takes its writer's lock.
     pub fn open(url: &str, chain: &str) -> Result<PgLog, OpenError> {
-        let mut client = connect(url)?;
+        PgLog::open_with_password(url, None, chain)
+    }
+
+    /// As [`PgLog::open`], with a password that is not in the URL.
+    pub fn open_with_password(
+        url: &str,
+        password: Option<&str>,
+        chain: &str,
+    ) -> Result<PgLog, OpenError> {
+        let target = Target { url: url.to_string(), password: password.map(str::to_string) };
+        blocking(|| PgLog::open_target(target, chain))
+    }
+
+    fn open_target(target: Target, chain: &str) -> Result<PgLog, OpenError> {
+        let mut client = target.connect()?;
         client.batch_execute(SCHEMA).map_err(backend)?;
         let locked: bool = client
             .query_one("SELECT pg_try_advisory_lock($1)", &[&lock_key(chain)])
@@ -136,9 +134,8 @@ impl PgLog {
                 &[&chain, &GENESIS.as_slice()],
             )
             .map_err(backend)?;
-        let head = read_head(&mut client, chain, false)?;
-        let log =
-            PgLog { url: url.to_string(), chain: chain.to_string(), client, head, buf: Vec::new() };
+        let head = read_head(&mut *client, chain, false)?;
+        let log = PgLog { target, chain: chain.to_string(), client, head, buf: Vec::new() };
         Ok(log)
     }
 
@@ -178,13 +175,14 @@ fn scan_raw(
 ) -> Result<(), StoreError> {
     let mut next = from as i64;
     loop {
-        let rows = client
-            .query(
+        let rows = blocking(|| {
+            client.query(
                 "SELECT seq, prev_hash, event FROM tansiq_log
                  WHERE chain = $1 AND seq >= $2 ORDER BY seq LIMIT $3",
                 &[&chain, &next, &SCAN_BATCH],
             )
-            .map_err(backend)?;
+        })
+        .map_err(backend)?;
         let n = rows.len();
         for row in rows {
             let seq: i64 = row.get(0);
@@ -248,6 +246,48 @@ fn latest_snapshot(client: &mut Client, chain: &str) -> Result<Option<(u64, Vec<
 
 impl EventLog for PgLog {
     fn append(&mut self, events: &[Event]) -> Result<Range<u64>, StoreError> {
+        blocking(|| self.append_here(events))
+    }
+
+    fn head(&self) -> Result<Head, StoreError> {
+        Ok(self.head)
+    }
+
+    fn scan(&self, from: u64, visit: &mut dyn FnMut(Record) -> bool) -> Result<(), StoreError> {
+        // `&self`: the writer's connection needs `&mut`, so a scan has a connection of its own.
+        let target = &self.target;
+        let mut client = blocking(|| target.connect()).map_err(backend)?;
+        scan(&mut client, &self.chain, from, visit)
+    }
+
+    fn put_snapshot(&mut self, seq: u64, state: &[u8]) -> Result<(), StoreError> {
+        let (client, chain) = (&mut self.client, self.chain.as_str());
+        blocking(|| put_snapshot(client, chain, seq, state))
+    }
+
+    fn latest_snapshot(&self) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
+        let (target, chain) = (&self.target, self.chain.as_str());
+        blocking(|| {
+            let mut client = target.connect().map_err(backend)?;
+            latest_snapshot(&mut client, chain)
+        })
+    }
+
+    fn verify(&mut self) -> Result<VerifyReport, StoreError> {
+        self.verify_chain()
+    }
+
+    fn reader(&self) -> Arc<dyn LogReader> {
+        Arc::new(Beside::new(&self.target, &self.chain))
+    }
+
+    fn snapshot_store(&self) -> Arc<dyn SnapshotStore> {
+        Arc::new(Beside::new(&self.target, &self.chain))
+    }
+}
+
+impl PgLog {
+    fn append_here(&mut self, events: &[Event]) -> Result<Range<u64>, StoreError> {
         let first = self.head.next_seq;
         if events.is_empty() {
             return Ok(first..first);
@@ -294,26 +334,7 @@ impl EventLog for PgLog {
         Ok(first..head.next_seq)
     }
 
-    fn head(&self) -> Result<Head, StoreError> {
-        Ok(self.head)
-    }
-
-    fn scan(&self, from: u64, visit: &mut dyn FnMut(Record) -> bool) -> Result<(), StoreError> {
-        // `&self`: the writer's connection needs `&mut`, so a scan has a connection of its own.
-        let mut client = connect(&self.url).map_err(backend)?;
-        scan(&mut client, &self.chain, from, visit)
-    }
-
-    fn put_snapshot(&mut self, seq: u64, state: &[u8]) -> Result<(), StoreError> {
-        put_snapshot(&mut self.client, &self.chain, seq, state)
-    }
-
-    fn latest_snapshot(&self) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
-        let mut client = connect(&self.url).map_err(backend)?;
-        latest_snapshot(&mut client, &self.chain)
-    }
-
-    fn verify(&mut self) -> Result<VerifyReport, StoreError> {
+    fn verify_chain(&mut self) -> Result<VerifyReport, StoreError> {
         let mut expected = 0u64;
         let mut prev = GENESIS;
         let chain = self.chain.clone();
@@ -341,7 +362,8 @@ impl EventLog for PgLog {
             expected += 1;
             Ok(true)
         })?;
-        let head = read_head(&mut self.client, &chain, false)?;
+        let client = &mut self.client;
+        let head = blocking(|| read_head(&mut **client, &chain, false))?;
         if head.next_seq != expected || head.hash != prev {
             return Err(StoreError::Broken {
                 seq: expected.saturating_sub(1),
@@ -355,21 +377,13 @@ impl EventLog for PgLog {
         }
         Ok(VerifyReport { records: expected, head: prev })
     }
-
-    fn reader(&self) -> Arc<dyn LogReader> {
-        Arc::new(Beside::new(&self.url, &self.chain))
-    }
-
-    fn snapshot_store(&self) -> Arc<dyn SnapshotStore> {
-        Arc::new(Beside::new(&self.url, &self.chain))
-    }
 }
 
 /// A connection of its own beside the writer, opened on first use.
 struct Beside {
-    url: String,
+    target: Target,
     chain: String,
-    client: Mutex<Option<Client>>,
+    client: Mutex<Option<Conn>>,
 }
 
 impl std::fmt::Debug for Beside {
@@ -379,8 +393,8 @@ impl std::fmt::Debug for Beside {
 }
 
 impl Beside {
-    fn new(url: &str, chain: &str) -> Beside {
-        Beside { url: url.to_string(), chain: chain.to_string(), client: Mutex::new(None) }
+    fn new(target: &Target, chain: &str) -> Beside {
+        Beside { target: target.clone(), chain: chain.to_string(), client: Mutex::new(None) }
     }
 
     fn with<T>(
@@ -388,11 +402,11 @@ impl Beside {
         f: impl FnOnce(&mut Client) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let mut slot = self.client.lock().unwrap_or_else(|p| p.into_inner());
-        if slot.as_ref().is_none_or(Client::is_closed) {
-            *slot = Some(connect(&self.url).map_err(backend)?);
+        if slot.as_ref().is_none_or(|conn| conn.is_closed()) {
+            *slot = Some(blocking(|| self.target.connect()).map_err(backend)?);
         }
-        let client = slot.as_mut().ok_or_else(|| backend("no connection"))?;
-        f(client)
+        let conn = slot.as_mut().ok_or_else(|| backend("no connection"))?;
+        f(conn)
     }
 }
 
@@ -404,11 +418,11 @@ impl LogReader for Beside {
 
 impl SnapshotStore for Beside {
     fn put(&self, seq: u64, state: &[u8]) -> Result<(), StoreError> {
-        self.with(|client| put_snapshot(client, &self.chain, seq, state))
+        self.with(|client| blocking(|| put_snapshot(client, &self.chain, seq, state)))
     }
 
     fn latest(&self) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
-        self.with(|client| latest_snapshot(client, &self.chain))
+        self.with(|client| blocking(|| latest_snapshot(client, &self.chain)))
     }
 }
 

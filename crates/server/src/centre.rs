@@ -31,7 +31,7 @@ use crate::auth::RateLimiter;
 use crate::clock::Clock;
 use crate::geography::GeographyConfig;
 use crate::metrics::Metrics;
-use crate::settings::{AuthConfig, LogConfig};
+use crate::settings::{AuthConfig, Backend, LogConfig};
 
 /// Committed batches that may wait for the engine before the committer waits for it.
 const ENGINE_QUEUE: usize = 64;
@@ -68,6 +68,8 @@ pub enum CentreError {
     DataDir { path: PathBuf, message: String },
     #[error("cannot open the log in {path}: {message}")]
     Open { path: PathBuf, message: String },
+    #[error("cannot open the log: [log] {0}")]
+    Log(String),
     #[error("cannot listen on {addr}: {message}")]
     Bind { addr: std::net::SocketAddr, message: String },
     #[error("{0}")]
@@ -140,9 +142,7 @@ impl Centre {
             path: dir.to_path_buf(),
             message: e.to_string(),
         })?;
-        let path = dir.join("log.redb");
-        let log = RedbLog::open(&path)
-            .map_err(|e| CentreError::Open { path: path.clone(), message: e.to_string() })?;
+        let log = open_log(&config)?;
         let snapshots = log.snapshot_store();
         let reader = log.reader();
         let geo = Arc::new(config.geography.build(config.base_dir)?);
@@ -274,6 +274,29 @@ impl Centre {
             self.inner.threads.lock().unwrap_or_else(|p| p.into_inner()).drain(..).collect();
         for thread in threads {
             let _ = thread.join();
+        }
+    }
+}
+
+/// The log the configuration names: the redb file in the data folder, or a chain in a
+/// PostgreSQL database.
+pub fn open_log(config: &Settings<'_>) -> Result<Box<dyn EventLog>, CentreError> {
+    match config.log.backend {
+        Backend::Redb => {
+            let path = config.data_dir.join("log.redb");
+            let log = RedbLog::open(&path)
+                .map_err(|e| CentreError::Open { path: path.clone(), message: e.to_string() })?;
+            Ok(Box::new(log))
+        }
+        Backend::Postgres => {
+            let invalid = CentreError::Log;
+            let url = config.log.url.as_deref().ok_or_else(|| {
+                invalid("backend = \"postgres\" needs url = \"postgres://user@host/db\"".into())
+            })?;
+            let password = config.log.password(config.base_dir).map_err(invalid)?;
+            let log = pglog::PgLog::open_with_password(url, password.as_deref(), &config.log.chain)
+                .map_err(|e| invalid(e.to_string()))?;
+            Ok(Box::new(log))
         }
     }
 }

@@ -2,6 +2,7 @@
 //! module that reads them; `config::Config` puts them together with the parts' own tables.
 
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
@@ -18,6 +19,16 @@ pub struct HttpConfig {
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct LogConfig {
+    /// Where the log lives: `redb` (one file in `data_dir`, the default) or `postgres`.
+    pub backend: Backend,
+    /// `postgres`: the server, as `postgres://user@host:5432/database` (no password here).
+    pub url: Option<String>,
+    /// `postgres`: the environment variable holding the password ...
+    pub password_env: Option<String>,
+    /// ... or a file holding it (relative to the config file), e.g. a mounted secret.
+    pub password_file: Option<PathBuf>,
+    /// `postgres`: this centre's chain among those the database holds.
+    pub chain: String,
     /// A group commit closes at this many events ...
     pub max_batch_events: usize,
     /// ... or this many milliseconds after its first event arrived.
@@ -67,10 +78,24 @@ impl Default for HttpConfig {
     }
 }
 
+/// The log's backend.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Backend {
+    #[default]
+    Redb,
+    Postgres,
+}
+
 impl Default for LogConfig {
     fn default() -> LogConfig {
         let store = store::CommitConfig::default();
         LogConfig {
+            backend: Backend::Redb,
+            url: None,
+            password_env: None,
+            password_file: None,
+            chain: "tansiq".into(),
             max_batch_events: store.max_batch_events,
             max_batch_delay_ms: store.max_batch_delay.as_millis() as u64,
             queue_capacity: store.queue_capacity,
@@ -87,6 +112,24 @@ impl Default for IngestConfig {
 }
 
 impl LogConfig {
+    /// The password of a `postgres` log, read from its environment variable or file (never
+    /// from the config file itself, and never written to the log).
+    pub fn password(&self, base_dir: &Path) -> Result<Option<String>, String> {
+        match (&self.password_env, &self.password_file) {
+            (Some(_), Some(_)) => Err("[log] takes password_env or password_file, not both".into()),
+            (Some(var), None) => std::env::var(var)
+                .map(Some)
+                .map_err(|_| format!("[log] password_env names {var}, which is not set")),
+            (None, Some(file)) => {
+                let path = if file.is_absolute() { file.clone() } else { base_dir.join(file) };
+                std::fs::read_to_string(&path)
+                    .map(|text| Some(text.trim_end_matches(['\r', '\n']).to_string()))
+                    .map_err(|e| format!("[log] password_file {}: {e}", path.display()))
+            }
+            (None, None) => Ok(None),
+        }
+    }
+
     /// The committer's settings.
     pub fn commit_config(&self) -> store::CommitConfig {
         store::CommitConfig {

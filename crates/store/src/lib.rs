@@ -107,6 +107,41 @@ pub trait EventLog: Send {
     fn snapshot_store(&self) -> Arc<dyn SnapshotStore>;
 }
 
+/// A boxed log is a log, so that a centre can hold whichever backend its configuration names.
+impl<L: EventLog + ?Sized> EventLog for Box<L> {
+    fn append(&mut self, events: &[Event]) -> Result<Range<u64>, StoreError> {
+        (**self).append(events)
+    }
+
+    fn head(&self) -> Result<Head, StoreError> {
+        (**self).head()
+    }
+
+    fn scan(&self, from: u64, visit: &mut dyn FnMut(Record) -> bool) -> Result<(), StoreError> {
+        (**self).scan(from, visit)
+    }
+
+    fn put_snapshot(&mut self, seq: u64, state: &[u8]) -> Result<(), StoreError> {
+        (**self).put_snapshot(seq, state)
+    }
+
+    fn latest_snapshot(&self) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
+        (**self).latest_snapshot()
+    }
+
+    fn verify(&mut self) -> Result<VerifyReport, StoreError> {
+        (**self).verify()
+    }
+
+    fn reader(&self) -> Arc<dyn LogReader> {
+        (**self).reader()
+    }
+
+    fn snapshot_store(&self) -> Arc<dyn SnapshotStore> {
+        (**self).snapshot_store()
+    }
+}
+
 /// Scans a log beside its writer; see [`EventLog::reader`].
 pub trait LogReader: Send + Sync + std::fmt::Debug {
     /// As [`EventLog::scan`], on the records committed when the call starts.

@@ -357,3 +357,33 @@ fn the_demo_seeds_exactly_the_contract_accounts_and_agreements_once() {
     child.kill().expect("kill");
     child.wait().expect("reap");
 }
+
+#[test]
+fn audit_verify_walks_the_log_a_configuration_names_on_postgres() {
+    let url = std::env::var("TANSIQ_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string());
+    let chain = format!("cli-{}", std::process::id());
+    {
+        let mut log = pglog::PgLog::open(&url, &chain).expect("PostgreSQL must be running");
+        let events: Vec<_> = (0..30).map(store::conformance::sample_event).collect();
+        store::EventLog::append(&mut log, &events).expect("append");
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("tansiq.toml");
+    let text = format!("[log]\nbackend = \"postgres\"\nurl = \"{url}\"\nchain = \"{chain}\"\n");
+    std::fs::write(&config, text).expect("write config");
+    let (code, out, err) = run(&["audit", "verify", "--config", config.to_str().expect("path")]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("ok: 30 records"), "{out}");
+
+    std::fs::write(&config, "[log]\nbackend = \"postgres\"\n").expect("write config");
+    let (code, _, err) = run(&["audit", "verify", "--config", config.to_str().expect("path")]);
+    assert_ne!(code, 0);
+    assert!(err.contains("needs url"), "{err}");
+    if let Ok(mut client) = postgres::Client::connect(&url, postgres::NoTls) {
+        for table in ["tansiq_log", "tansiq_head", "tansiq_snapshots"] {
+            let sql = format!("DELETE FROM {table} WHERE chain = $1");
+            let _ = client.execute(sql.as_str(), &[&chain]);
+        }
+    }
+}
