@@ -10,6 +10,7 @@ mod ais;
 mod audit;
 mod replay;
 mod run;
+mod store_copy;
 
 /// mimalloc rather than the C library's allocator: the fold allocates and frees small objects
 /// on every update (track ids in its changes, new tracks, alerts), and with glibc's malloc that
@@ -52,6 +53,9 @@ enum Command {
     /// Audit tools for the event log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Event log tools.
+    #[command(subcommand)]
+    Store(StoreCommand),
     /// AIS tools.
     #[command(subcommand)]
     Ais(AisCommand),
@@ -227,6 +231,24 @@ struct DemoArgs {
 }
 
 #[derive(Debug, Subcommand)]
+enum StoreCommand {
+    /// Copy a whole log into an empty one, then verify the copy's chain and its head.
+    #[command(after_help = "A log is a data folder (its redb file) or a PostgreSQL URL, whose \
+        chain is --chain. Stop the centre first: each log has one writer.\n\nExamples:\n  \
+        tansiq store copy --from ./centre --to postgres://tansiq@db/tansiq --chain west\n  \
+        tansiq store copy --from postgres://tansiq@db/tansiq --to ./restored --chain west")]
+    Copy {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        /// The chain of whichever side is PostgreSQL.
+        #[arg(long, default_value = "tansiq")]
+        chain: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 enum AuditCommand {
     /// Walk the log's hash chain; exit 0 when intact, 1 naming the first broken record.
     #[command(
@@ -256,6 +278,9 @@ fn main() -> ExitCode {
             (None, Some(config)) => audit::verify_configured(&config),
             (None, None) => unreachable!("clap requires --data or --config"),
         },
+        Command::Store(StoreCommand::Copy { from, to, chain }) => {
+            store_copy::copy(&from, &to, &chain)
+        }
         Command::Ais(AisCommand::Decode { files, scaled, stats }) => {
             ais::decode(&files, scaled, stats)
         }

@@ -387,3 +387,47 @@ fn audit_verify_walks_the_log_a_configuration_names_on_postgres() {
         }
     }
 }
+
+#[test]
+fn store_copy_moves_a_log_to_postgres_and_back_with_the_same_head() {
+    let url = std::env::var("TANSIQ_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string());
+    let chain = format!("copy-{}", std::process::id());
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (source, back) = (dir.path().join("source"), dir.path().join("back"));
+    std::fs::create_dir_all(&source).expect("mkdir");
+    {
+        let mut log = store::RedbLog::open(&source.join("log.redb")).expect("open");
+        let events: Vec<_> = (0..2_500).map(store::conformance::sample_event).collect();
+        store::EventLog::append(&mut log, &events).expect("append");
+    }
+    let (source, back) = (source.to_str().expect("path"), back.to_str().expect("path"));
+    let copy = |from: &str, to: &str| {
+        run(&["store", "copy", "--from", from, "--to", to, "--chain", &chain])
+    };
+
+    let (code, there, err) = copy(source, &url);
+    assert_eq!(code, 0, "{there}{err}");
+    assert!(there.contains("copied 2500 records, chain verified"), "{there}");
+    let (code, back_again, err) = copy(&url, back);
+    assert_eq!(code, 0, "{back_again}{err}");
+    let head = |out: &str| out.rsplit("head ").next().unwrap_or("").trim().to_string();
+    assert_eq!(head(&there), head(&back_again), "the same chain both ways");
+    let (code, out, _) = run(&["audit", "verify", "--data", back]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains(&head(&there)), "{out}");
+
+    let (code, _, err) = copy(source, back);
+    assert_ne!(code, 0);
+    assert!(err.contains("not empty"), "{err}");
+    let missing = dir.path().join("missing");
+    let (code, _, err) = copy(missing.to_str().expect("path"), back);
+    assert_ne!(code, 0);
+    assert!(err.contains("no log at"), "{err}");
+    if let Ok(mut client) = postgres::Client::connect(&url, postgres::NoTls) {
+        for table in ["tansiq_log", "tansiq_head", "tansiq_snapshots"] {
+            let sql = format!("DELETE FROM {table} WHERE chain = $1");
+            let _ = client.execute(sql.as_str(), &[&chain]);
+        }
+    }
+}
