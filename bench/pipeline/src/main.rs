@@ -239,6 +239,9 @@ fn main() {
     let mut redb_replay = Vec::new();
     let mut redb_fold = Vec::new();
     let mut sqlite_replay = Vec::new();
+    // `--pg URL`: the PostgreSQL log too (its chains are left in the database, named bench-PID-RUN).
+    let pg = arg("--pg");
+    let (mut pg_push, mut pg_replay) = (Vec::new(), Vec::new());
     for run in 0..runs {
         let dir = tempfile::tempdir_in(&base).expect("tempdir");
         let (t, log) = push(RedbLog::open(&dir.path().join("log.redb")).expect("redb"), &input);
@@ -254,6 +257,15 @@ fn main() {
         sqlite_push.push(events as f64 / t.as_secs_f64());
         let (t, n) = replay(&log, false);
         sqlite_replay.push(n as f64 / t.as_secs_f64());
+        if let Some(url) = &pg {
+            // The PostgreSQL backend through the same committer, on a chain of its own.
+            let chain = format!("bench-{}-{run}", std::process::id());
+            let (t, log) = push(pglog::PgLog::open(url, &chain).expect("postgres"), &input);
+            pg_push.push(events as f64 / t.as_secs_f64());
+            let (t, n) = replay(&log, false);
+            pg_replay.push(n as f64 / t.as_secs_f64());
+            println!("run {}: postgres push {:.0}/s replay {:.0}/s", run + 1, pg_push[run], pg_replay[run]);
+        }
         println!(
             "run {}: redb push {:.0}/s replay {:.0}/s replay+fold {:.0}/s ({} MB) | sqlite push {:.0}/s replay {:.0}/s",
             run + 1,
@@ -270,6 +282,10 @@ fn main() {
     println!("median push (validate + group commit, durable): redb {rp:.0} obs/s, sqlite {sp:.0} obs/s, ratio redb/sqlite {:.2}", rp / sp);
     println!("median replay (read + decode): redb {rr:.0} events/s, sqlite {sr:.0} events/s, ratio {:.2}", rr / sr);
     println!("median replay + fold into tracks: redb {rf:.0} events/s");
+    if pg.is_some() {
+        let (pp, pr) = (median(pg_push), median(pg_replay));
+        println!("median postgres: push {pp:.0} obs/s (redb/postgres {:.2}, postgres/sqlite {:.2}), replay {pr:.0} events/s", rp / pp, pp / sp);
+    }
 }
 
 fn file_size(path: &Path) -> u64 {

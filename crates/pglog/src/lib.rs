@@ -173,17 +173,37 @@ fn scan_raw(
     from: u64,
     visit: &mut RawVisit<'_>,
 ) -> Result<(), StoreError> {
+    // Ranges of seq rather than `LIMIT`: a bounded range is an index scan whatever the
+    // planner's statistics say, where `seq >= $2 ORDER BY seq LIMIT n` read and sorted the
+    // whole tail each time. After an empty range the next stored seq is looked up, so that a
+    // gap (a broken log) is seen by `verify` rather than ending the scan.
     let mut next = from as i64;
     loop {
+        let end = next.saturating_add(SCAN_BATCH);
         let rows = blocking(|| {
             client.query(
                 "SELECT seq, prev_hash, event FROM tansiq_log
-                 WHERE chain = $1 AND seq >= $2 ORDER BY seq LIMIT $3",
-                &[&chain, &next, &SCAN_BATCH],
+                 WHERE chain = $1 AND seq >= $2 AND seq < $3 ORDER BY seq",
+                &[&chain, &next, &end],
             )
         })
         .map_err(backend)?;
-        let n = rows.len();
+        if rows.is_empty() {
+            let after = blocking(|| {
+                client.query_one(
+                    "SELECT min(seq) FROM tansiq_log WHERE chain = $1 AND seq >= $2",
+                    &[&chain, &next],
+                )
+            })
+            .map_err(backend)?;
+            match after.get::<_, Option<i64>>(0) {
+                Some(seq) => {
+                    next = seq;
+                    continue;
+                }
+                None => return Ok(()),
+            }
+        }
         for row in rows {
             let seq: i64 = row.get(0);
             let seq = seq as u64;
@@ -191,9 +211,6 @@ fn scan_raw(
                 return Ok(());
             }
             next = seq as i64 + 1;
-        }
-        if (n as i64) < SCAN_BATCH {
-            return Ok(());
         }
     }
 }

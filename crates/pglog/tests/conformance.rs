@@ -74,3 +74,29 @@ fn an_unreachable_server_is_named_without_its_password() {
     let text = error.to_string();
     assert!(text.contains("127.0.0.1:1") && !text.contains("s3cret"), "{text}");
 }
+
+#[test]
+fn verify_names_an_edited_record_and_a_deleted_one() {
+    let mut client = postgres::Client::connect(&url(), postgres::NoTls).expect("connect");
+    let events: Vec<_> = (0..10).map(sample_event).collect();
+
+    let edited = fresh_chain();
+    let mut log = open(&edited);
+    log.append(&events).expect("append");
+    assert_eq!(log.verify().expect("intact").records, 10);
+    let sql = "UPDATE tansiq_log SET event = event || '\\x00'::bytea WHERE chain = $1 AND seq = 3";
+    client.execute(sql, &[&edited]).expect("edit record 3");
+    let error = log.verify().expect_err("an edited record");
+    assert!(error.to_string().contains("record 3 hashes to"), "{error}");
+    drop(log);
+
+    let deleted = fresh_chain();
+    let mut log = open(&deleted);
+    log.append(&events).expect("append");
+    let sql = "DELETE FROM tansiq_log WHERE chain = $1 AND seq = 6";
+    client.execute(sql, &[&deleted]).expect("delete record 6");
+    let error = log.verify().expect_err("a deleted record");
+    assert!(error.to_string().contains("record 6 is missing (next stored is 7)"), "{error}");
+    drop(log);
+    clean_up();
+}
