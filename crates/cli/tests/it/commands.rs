@@ -358,10 +358,25 @@ fn the_demo_seeds_exactly_the_contract_accounts_and_agreements_once() {
     child.wait().expect("reap");
 }
 
+/// The machine's PostgreSQL (`TANSIQ_TEST_PG`).
+fn pg_url() -> String {
+    std::env::var("TANSIQ_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string())
+}
+
+/// Deletes what a test wrote to `chain`, so that runs do not pile up in the database.
+fn forget_chain(url: &str, chain: &str) {
+    if let Ok(mut client) = postgres::Client::connect(url, postgres::NoTls) {
+        for table in ["tansiq_log", "tansiq_head", "tansiq_snapshots"] {
+            let sql = format!("DELETE FROM {table} WHERE chain = $1");
+            let _ = client.execute(sql.as_str(), &[&chain]);
+        }
+    }
+}
+
 #[test]
 fn audit_verify_walks_the_log_a_configuration_names_on_postgres() {
-    let url = std::env::var("TANSIQ_TEST_PG")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string());
+    let url = pg_url();
     let chain = format!("cli-{}", std::process::id());
     {
         let mut log = pglog::PgLog::open(&url, &chain).expect("PostgreSQL must be running");
@@ -380,18 +395,12 @@ fn audit_verify_walks_the_log_a_configuration_names_on_postgres() {
     let (code, _, err) = run(&["audit", "verify", "--config", config.to_str().expect("path")]);
     assert_ne!(code, 0);
     assert!(err.contains("needs url"), "{err}");
-    if let Ok(mut client) = postgres::Client::connect(&url, postgres::NoTls) {
-        for table in ["tansiq_log", "tansiq_head", "tansiq_snapshots"] {
-            let sql = format!("DELETE FROM {table} WHERE chain = $1");
-            let _ = client.execute(sql.as_str(), &[&chain]);
-        }
-    }
+    forget_chain(&url, &chain);
 }
 
 #[test]
 fn store_copy_moves_a_log_to_postgres_and_back_with_the_same_head() {
-    let url = std::env::var("TANSIQ_TEST_PG")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string());
+    let url = pg_url();
     let chain = format!("copy-{}", std::process::id());
     let dir = tempfile::tempdir().expect("tempdir");
     let (source, back) = (dir.path().join("source"), dir.path().join("back"));
@@ -424,10 +433,5 @@ fn store_copy_moves_a_log_to_postgres_and_back_with_the_same_head() {
     let (code, _, err) = copy(missing.to_str().expect("path"), back);
     assert_ne!(code, 0);
     assert!(err.contains("no log at"), "{err}");
-    if let Ok(mut client) = postgres::Client::connect(&url, postgres::NoTls) {
-        for table in ["tansiq_log", "tansiq_head", "tansiq_snapshots"] {
-            let sql = format!("DELETE FROM {table} WHERE chain = $1");
-            let _ = client.execute(sql.as_str(), &[&chain]);
-        }
-    }
+    forget_chain(&url, &chain);
 }
