@@ -86,8 +86,6 @@ pub struct PgLog {
     chain: String,
     client: Conn,
     head: Head,
-    /// Reused between appends.
-    buf: Vec<u8>,
 }
 
 impl std::fmt::Debug for PgLog {
@@ -135,7 +133,7 @@ impl PgLog {
             )
             .map_err(backend)?;
         let head = read_head(&mut *client, chain, false)?;
-        let log = PgLog { target, chain: chain.to_string(), client, head, buf: Vec::new() };
+        let log = PgLog { target, chain: chain.to_string(), client, head };
         Ok(log)
     }
 
@@ -314,12 +312,13 @@ impl PgLog {
         let mut prevs: Vec<Vec<u8>> = Vec::with_capacity(events.len());
         let mut bodies: Vec<Vec<u8>> = Vec::with_capacity(events.len());
         for event in events {
-            self.buf.clear();
-            encode_event(&mut self.buf, event)?;
-            let hash = record_hash(head.next_seq, &head.hash, &self.buf);
+            // Each body goes into the insert's array as it is: encoded once, copied never.
+            let mut body = Vec::with_capacity(512);
+            encode_event(&mut body, event)?;
+            let hash = record_hash(head.next_seq, &head.hash, &body);
             seqs.push(head.next_seq as i64);
             prevs.push(head.hash.to_vec());
-            bodies.push(self.buf.clone());
+            bodies.push(body);
             head = Head { next_seq: head.next_seq + 1, hash };
         }
         let chain = self.chain.as_str();
